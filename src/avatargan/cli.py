@@ -1,0 +1,46 @@
+"""The `avatargan` command line: builds the parser from `avatargan.commands` and runs the chosen subcommand.
+
+A user's mistake (a missing folder, a corrupt checkpoint, a bad option value) ends with one `error:` line and
+exit status 2, never a traceback; Ctrl-C during training writes a checkpoint first and exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from avatargan import __version__
+from avatargan.commands import COMMANDS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="avatargan", description="Train and use GANs that make anime avatars.")
+    parser.add_argument("--version", action="version", version=f"avatargan {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"avatargan.commands.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from avatargan.errors import UserError
+    from avatargan.training.loop import TrainingInterrupted
+
+    try:
+        importlib.import_module(f"avatargan.commands.{args.command}").run(args)
+    except TrainingInterrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""`avatargan train MODEL`: resolve the run's config (recipe ← --config ← flags ← --set) and train or resume."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EPILOG = """examples:
+  avatargan train dcgan                                   # the report's recipe on the built-in anime faces
+  avatargan train dcgan --data ~/anime --epochs 20        # your folder (or .zip) of images
+  avatargan train dcgan --steps 2000 --set model.loss=hinge --set train.ema_decay=0.999
+  avatargan train dcgan --resume runs/00003-dcgan-anime-faces   # continue an interrupted run
+
+Any config field can be set with --set section.field=value (sections: model, data, train); the run's resolved
+config is saved as config.yaml in its folder. Recipes: configs/<model>_paper.yaml."""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train a model (starts a numbered run folder, or resumes one)",
+        description="Train a GAN. The model name selects the report's recipe (configs/<model>_paper.yaml); "
+        "the options below and --set override any of its fields.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("model", help="model family to train, e.g. dcgan")
+    p.add_argument(
+        "--data",
+        metavar="SPEC",
+        help="images: a folder (searched recursively for jpg/png/webp/bmp), a .zip of images, builtin:anime-faces, "
+        "or for two-domain models a folder with trainA/ trainB/ (testA/ testB/) inside",
+    )
+    p.add_argument("--data-a", metavar="SPEC", help="two-domain models: domain A (photos), as for --data")
+    p.add_argument("--data-b", metavar="SPEC", help="two-domain models: domain B (anime), as for --data")
+    p.add_argument("--out", metavar="DIR", help="folder that holds the numbered run folders (default: runs)")
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--steps", type=int, metavar="N", help="train for N optimisation steps (overrides epochs)")
+    length.add_argument("--epochs", type=int, metavar="N", help="train for N passes over the data")
+    p.add_argument("--minutes", type=float, metavar="M", help="stop cleanly (checkpoint, weights, report) after M min")
+    p.add_argument("--batch-size", type=int, metavar="N", help="images per step (the recipe's by default)")
+    p.add_argument("--image-size", type=int, metavar="N", help="image side in pixels, a power of two (default 64)")
+    p.add_argument("--seed", type=int, metavar="N", help="seed for weights, noise, data order and flips (default 0)")
+    p.add_argument("--device", metavar="DEV", help="auto (default: CUDA if present), cpu, cuda or cuda:N")
+    p.add_argument("--recipe", metavar="NAME", help="packaged recipe to start from (default: <model>_paper)")
+    p.add_argument("--config", metavar="FILE", help="a YAML file whose fields override the recipe's")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one field, e.g. --set model.lr=2e-4 (repeatable)",
+    )
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue this run folder from its newest usable checkpoint, in the same folder "
+        "(its config is reused; options given here override it)",
+    )
+
+
+def flag_overrides(args: argparse.Namespace) -> list[str]:
+    """Command-line flags as `section.field=value` overrides (applied before --set, which wins)."""
+    pairs = [
+        ("data.source", args.data),
+        ("data.source_a", args.data_a),
+        ("data.source_b", args.data_b),
+        ("train.out_root", args.out),
+        ("train.steps", args.steps),
+        ("train.epochs", args.epochs),
+        ("train.max_minutes", args.minutes),
+        ("train.batch_size", args.batch_size),
+        ("data.image_size", args.image_size),
+        ("train.seed", args.seed),
+        ("train.device", args.device),
+    ]
+    out = [f"{k}={v}" for k, v in pairs if v is not None]
+    if args.epochs is not None:
+        out.append("train.steps=none")  # --epochs replaces a recipe's step count
+    return out
+
+
+def resolve_config(args: argparse.Namespace):
+    """The run's config and, with --resume, the run folder (whose saved config is the starting point)."""
+    from avatargan import config as config_mod
+    from avatargan.errors import ConfigError, UserError
+
+    run_dir = None
+    if args.resume:
+        run_dir = Path(args.resume).expanduser()
+        if not (run_dir / "config.yaml").is_file():
+            raise UserError(
+                f"--resume {run_dir}: not a run folder (no config.yaml inside); pass the folder that "
+                "`avatargan train` created, e.g. runs/00000-dcgan-anime-faces"
+            )
+        values = config_mod.load_yaml(run_dir / "config.yaml")
+        family = values.get("model", {}).get("family")
+        if family != args.model:
+            raise ConfigError(f"--resume {run_dir} is a {family} run, but the command trains {args.model}")
+    else:
+        from avatargan.models import family_names
+
+        if args.model not in family_names():
+            raise ConfigError(f"unknown model {args.model!r}; choose one of: {', '.join(family_names())}")
+        values = config_mod.load_recipe(args.recipe or f"{args.model}_paper")
+        if args.config:
+            values = config_mod.merge(values, config_mod.load_yaml(args.config))
+    values = config_mod.apply_overrides(values, flag_overrides(args) + args.overrides)
+    cfg = config_mod.from_dict(values)
+    if cfg.model.family != args.model:
+        raise ConfigError(f"the config's model.family is {cfg.model.family!r}, but the command trains {args.model!r}")
+    return cfg, run_dir
+
+
+def run(args: argparse.Namespace) -> Path:
+    from avatargan.training.loop import train
+
+    cfg, run_dir = resolve_config(args)
+    return train(cfg, run_dir=run_dir, resume=run_dir is not None)

@@ -1,0 +1,226 @@
+"""Run configuration: dataclasses are the one source of truth; YAML recipes and dotted `--set` overrides fill them.
+
+A run's config has three parts: `model` (a family's own dataclass, chosen by `model.family`), `data` and `train`.
+Values from the command line arrive as strings and are converted to each field's declared type, so
+`--set model.lr=3e-4` and `--set train.batch_size=64` behave as users expect.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from avatargan.errors import ConfigError
+
+
+@dataclass
+class ModelConfig:
+    """Base of every model family's config; `family` selects the class in the MODELS registry."""
+
+    family: str = ""
+
+
+@dataclass
+class DataConfig:
+    """Where images come from and how they are shaped."""
+
+    source: str = "builtin:anime-faces"  # folder, .zip, builtin:NAME, or a trainA/trainB layout for two domains
+    source_a: str | None = None  # two-domain models: domain A (photos); overrides `source`'s trainA
+    source_b: str | None = None  # two-domain models: domain B (anime); overrides `source`'s trainB
+    image_size: int = 64
+    builtin_count: int = 20000  # images per built-in domain
+    builtin_seed: int = 0  # which built-in "population" of faces
+    cache: bool = True  # decode + resize once into a uint8 array on disk (reused by later runs)
+    cache_dir: str | None = None  # default: $AVATARGAN_CACHE or ~/.cache/avatargan
+    workers: int = 0  # data-loader processes; 0 reads in the training process (best for cached data on few cores)
+    hflip: bool = True  # random horizontal flips, done on the device
+
+
+@dataclass
+class TrainConfig:
+    """How long and how a run trains, and how often it logs, samples and checkpoints."""
+
+    batch_size: int = 128
+    epochs: int = 100
+    steps: int | None = None  # when set, overrides epochs
+    max_minutes: float | None = None  # stop (cleanly, with checkpoint and report) after this wall-clock budget
+    seed: int = 0
+    device: str = "auto"  # auto | cpu | cuda | cuda:N
+    threads: int | None = None  # CPU threads for torch; default: torch's own choice
+    ema_decay: float = 0.0  # exponential moving average of the generator weights (0 = off); samples use it
+    log_every: int = 20  # steps between stats.jsonl lines
+    sample_every: int = 500  # steps between sample grids (plus one at every epoch end)
+    checkpoint_every: int = 1000  # steps between checkpoints (plus one at the end and on Ctrl-C)
+    keep_checkpoints: int = 3
+    sample_count: int = 64  # images in each sample grid
+    out_root: str = "runs"
+
+
+@dataclass
+class RunConfig:
+    model: ModelConfig
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Converting strings and YAML values to declared field types
+
+
+def _coerce(value: Any, annotation: Any, where: str) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if value is None or (isinstance(value, str) and value.lower() in ("none", "null", "")):
+            return None
+        return _coerce(value, options[0], where)
+    if origin in (tuple, list):
+        args = typing.get_args(annotation)
+        if isinstance(value, str):
+            value = yaml.safe_load(value if value.startswith("[") else f"[{value}]")
+        if not isinstance(value, list | tuple):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        item_type = args[0] if args else Any
+        items = [_coerce(v, item_type, where) for v in value]
+        return tuple(items) if origin is tuple else items
+    if annotation is Any:
+        return value
+    try:
+        if annotation is bool:
+            if isinstance(value, str):
+                lowered = value.lower()
+                if lowered in ("true", "yes", "1", "on"):
+                    return True
+                if lowered in ("false", "no", "0", "off"):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if annotation is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)
+            return int(float(value)) if isinstance(value, str) else int(value)
+        if annotation is float:
+            return float(value)
+        if annotation is str:
+            return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: {value!r} is not a valid {annotation.__name__}") from None
+    return value
+
+
+def build_dataclass(cls: type, values: dict[str, Any], where: str) -> Any:
+    """Make `cls` from a dict, converting types and naming any unknown key with the valid ones."""
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ConfigError(
+            f"unknown field(s) {', '.join(where + '.' + u for u in unknown)}; "
+            f"valid fields of {where}: {', '.join(sorted(names))}"
+        )
+    kwargs = {k: _coerce(v, hints[k], f"{where}.{k}") for k, v in values.items()}
+    return cls(**kwargs)
+
+
+def to_dict(cfg: Any) -> dict[str, Any]:
+    """A dataclass tree as plain YAML/JSON-ready values (tuples become lists)."""
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, tuple | list):
+            return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        return v
+
+    return plain(dataclasses.asdict(cfg))
+
+
+def model_config_class(family: str) -> type[ModelConfig]:
+    from avatargan.models import model_class  # late import: models import this module
+
+    return model_class(family).Config
+
+
+def from_dict(values: dict[str, Any]) -> RunConfig:
+    values = dict(values)
+    model_values = dict(values.pop("model", None) or {})
+    family = model_values.get("family")
+    if not family:
+        raise ConfigError("the config has no model.family (for example: dcgan)")
+    data = build_dataclass(DataConfig, values.pop("data", None) or {}, "data")
+    train = build_dataclass(TrainConfig, values.pop("train", None) or {}, "train")
+    if values:
+        raise ConfigError(
+            f"unknown top-level config section(s): {', '.join(sorted(values))}; valid sections: model, data, train"
+        )
+    model = build_dataclass(model_config_class(family), model_values, "model")
+    return RunConfig(model=model, data=data, train=train)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Recipes, files and overrides
+
+
+def recipe_names() -> list[str]:
+    folder = resources.files("avatargan") / "configs"
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_recipe(name: str) -> dict[str, Any]:
+    """The packaged recipe `configs/<name>.yaml` (e.g. dcgan_paper) as a dict."""
+    path = resources.files("avatargan") / "configs" / f"{name}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"no recipe named {name!r}; packaged recipes: {', '.join(recipe_names())}")
+    return yaml.safe_load(path.read_text()) or {}
+
+
+def load_yaml(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    try:
+        loaded = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"config file {path} must hold a mapping with model/data/train sections")
+    return loaded
+
+
+def merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """Recursive dict merge: `update` wins, nested sections merge field by field."""
+    out = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def apply_overrides(values: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply `section.field=value` strings (e.g. `train.batch_size=64`); values stay strings until typed."""
+    out = values
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        parts = key.strip().split(".")
+        if not sep or len(parts) != 2 or not all(parts):
+            raise ConfigError(
+                f"--set {item!r}: expected section.field=value, e.g. train.batch_size=64 or model.lr=2e-4"
+            )
+        section, name = parts
+        out = merge(out, {section: {name: raw.strip()}})
+    return out
+
+
+def save_yaml(cfg: RunConfig, path: Path) -> None:
+    from avatargan.io_utils import atomic_write_text
+
+    atomic_write_text(path, yaml.safe_dump(to_dict(cfg), sort_keys=False))

@@ -1,0 +1,52 @@
+"""Adversarial losses, one pair (discriminator, generator) per kind, shared by every model family.
+
+`bce` is the report's (DCGAN, CartoonGAN), `lsgan` is least squares (the report's CycleGAN GAN loss, "MSE"),
+`hinge` is a stronger modern option. Discriminator outputs are raw logits/scores of any shape (patch maps too).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+ADVERSARIAL_LOSSES = ("bce", "lsgan", "hinge")
+
+
+def d_loss(kind: str, real: torch.Tensor | None, fake: torch.Tensor | list[torch.Tensor]) -> torch.Tensor:
+    """Discriminator loss: `real` scored as real, each `fake` tensor (e.g. G(x) and edge-smoothed images) as fake."""
+    fakes = fake if isinstance(fake, list) else [fake]
+    total = _real_term(kind, real) if real is not None else torch.zeros((), device=fakes[0].device)
+    for f in fakes:
+        total = total + _fake_term(kind, f)
+    return total
+
+
+def g_loss(kind: str, fake: torch.Tensor) -> torch.Tensor:
+    """Generator loss: make the discriminator score `fake` as real."""
+    if kind == "bce":
+        return F.binary_cross_entropy_with_logits(fake, torch.ones_like(fake))
+    if kind == "lsgan":
+        return F.mse_loss(fake, torch.ones_like(fake))
+    if kind == "hinge":
+        return -fake.mean()
+    raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
+
+
+def _real_term(kind: str, real: torch.Tensor) -> torch.Tensor:
+    if kind == "bce":
+        return F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+    if kind == "lsgan":
+        return F.mse_loss(real, torch.ones_like(real))
+    if kind == "hinge":
+        return F.relu(1.0 - real).mean()
+    raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
+
+
+def _fake_term(kind: str, fake: torch.Tensor) -> torch.Tensor:
+    if kind == "bce":
+        return F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))
+    if kind == "lsgan":
+        return F.mse_loss(fake, torch.zeros_like(fake))
+    if kind == "hinge":
+        return F.relu(1.0 + fake).mean()
+    raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")

@@ -1,0 +1,114 @@
+"""DCGAN: anime avatars from noise, as the report's section 3.2 and 4.1 describe, plus stronger modern options.
+
+Paper recipe (configs/dcgan_paper.yaml): 64×64 images, noise of length 100, BCE in two phases (D on real and
+fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 epochs. Options beyond the report:
+least-squares or hinge loss, spectral norm in D, a separate D learning rate, and (in the trainer) an EMA generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from avatargan import losses
+from avatargan.config import ModelConfig
+from avatargan.models.base import GANModel
+from avatargan.nn.discriminators import DCGANDiscriminator
+from avatargan.nn.generators import DCGANGenerator
+from avatargan.nn.layers import init_dcgan_weights
+from avatargan.registry import MODELS
+
+
+@dataclass
+class DCGANConfig(ModelConfig):
+    family: str = "dcgan"
+    latent_dim: int = 100
+    g_channels: int = 64  # channels at the 32×32 stage; the 4×4 stage has 8× this (512)
+    d_channels: int = 64  # channels of D's first convolution
+    extra_layers: int = 1  # the report's size-preserving "extra layer(s)" in G and D
+    extra_layer_reading: str = "channel-preserving"  # or "to-rgb" (the literal reading; see nn/generators.py)
+    g_norm: str = "batch"
+    d_norm: str = "batch"  # batch | spectral | none
+    loss: str = "bce"  # bce (the report's) | lsgan | hinge
+    lr: float = 3e-4
+    lr_d: float | None = None  # D's learning rate when it should differ from G's (TTUR)
+    beta1: float = 0.5
+    beta2: float = 0.999
+
+
+@MODELS.register("dcgan")
+class DCGAN(GANModel):
+    Config = DCGANConfig
+    domains = ("image",)
+
+    def __init__(self, cfg: DCGANConfig, image_size: int) -> None:
+        super().__init__(cfg, image_size)
+        if cfg.loss not in losses.ADVERSARIAL_LOSSES:
+            raise ValueError(f"model.loss must be one of {losses.ADVERSARIAL_LOSSES}, got {cfg.loss!r}")
+        self.G = self.build_generators(cfg, image_size)["generator"]
+        self.D = DCGANDiscriminator(image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm)
+        init_dcgan_weights(self.D)
+        betas = (cfg.beta1, cfg.beta2)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr, betas=betas)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d or cfg.lr, betas=betas)
+
+    @classmethod
+    def build_generators(cls, cfg: DCGANConfig, image_size: int) -> dict[str, nn.Module]:
+        g = DCGANGenerator(
+            cfg.latent_dim, image_size, cfg.g_channels, cfg.extra_layers, cfg.extra_layer_reading, cfg.g_norm
+        )
+        init_dcgan_weights(g)
+        return {"generator": g}
+
+    def generators(self) -> dict[str, nn.Module]:
+        return {"generator": self.G}
+
+    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        return {"g": self.opt_g, "d": self.opt_d}
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        device = next(self.G.parameters()).device
+        return torch.randn(n, self.cfg.latent_dim, device=device, generator=generator)
+
+    def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
+        real = batch["image"]
+        fake = self.G(self.noise(real.shape[0]))
+        kind = self.cfg.loss
+
+        # Phase 1: D learns to call real images real and generated ones fake.
+        d_real, d_fake = self.D(real), self.D(fake.detach())
+        loss_d = losses.d_loss(kind, d_real, d_fake)
+        self.opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        self.opt_d.step()
+
+        # Phase 2: G learns to make D call its images real (D is not updated here).
+        self.D.requires_grad_(False)
+        loss_g = losses.g_loss(kind, self.D(fake))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_g.step()
+        self.D.requires_grad_(True)
+
+        return {
+            "loss_g": loss_g.detach(),
+            "loss_d": loss_d.detach(),
+            "d_real_score": d_real.detach().mean(),
+            "d_fake_score": d_fake.detach().mean(),
+        }
+
+    def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
+        gen = torch.Generator().manual_seed(seed)  # CPU generator: the same noise on every device
+        z = torch.randn(count, self.cfg.latent_dim, generator=gen)
+        return {"noise": z.to(next(self.G.parameters()).device)}
+
+    @torch.no_grad()
+    def sample(self, fixed: dict[str, torch.Tensor], generators: dict[str, nn.Module]) -> dict[str, torch.Tensor]:
+        g = generators["generator"]
+        was_training = g.training
+        g.eval()
+        images = g(fixed["noise"])
+        g.train(was_training)
+        return {"samples": images}

@@ -1,0 +1,39 @@
+"""Discriminators. DCGAN's follows the report's section 3.2: a mirror of the generator with no fully connected layer.
+
+For a 64×64 image:  3×64×64 → 64×32×32 → 128×16×16 → 256×8×8 → 512×4×4 → [extra layer: keeps 512×4×4] → 1×1×1.
+The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
+training); every other one but the last is followed by normalisation and leaky ReLU. The output is a logit; the
+losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from avatargan.nn.layers import LEAKY_SLOPE, conv, conv_norm_act, halvings
+
+
+class DCGANDiscriminator(nn.Module):
+    """Image (N, 3, size, size) → logit (N,)."""
+
+    def __init__(
+        self, image_size: int = 64, base_channels: int = 64, extra_layers: int = 1, norm: str = "batch"
+    ) -> None:
+        super().__init__()
+        channels = base_channels
+        layers: list[nn.Module] = [
+            conv(3, channels, 4, 2, 1, norm="spectral" if norm == "spectral" else "none"),
+            nn.LeakyReLU(LEAKY_SLOPE, inplace=True),
+        ]
+        for _ in range(halvings(image_size)):  # each doubles the channels and halves the size
+            layers += conv_norm_act(channels, channels * 2, 4, 2, 1, norm=norm)
+            channels *= 2
+        for _ in range(extra_layers):  # channel- and size-preserving
+            layers += conv_norm_act(channels, channels, 3, 1, 1, norm=norm)
+        final_norm = "spectral" if norm == "spectral" else "none"
+        layers.append(conv(channels, 1, 4, 1, 0, norm=final_norm, bias=True))  # 4×4 → 1×1, no fully connected layer
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).flatten()

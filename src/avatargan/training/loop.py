@@ -1,0 +1,245 @@
+"""The trainer: one loop for every model family (the family only implements `train_step` and `sample`).
+
+It owns the device, the data stream, the cadence of logging / sampling / checkpointing, the EMA generator, the
+time budget, Ctrl-C handling, the exported weights and the run report. Resuming restores everything a checkpoint
+holds, so the resumed run continues exactly as an uninterrupted one would (on the CPU, with the same seed).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from avatargan import config as config_mod
+from avatargan import console
+from avatargan.config import RunConfig
+from avatargan.data.batches import BatchStream, build_datasets, build_test_datasets, first_images
+from avatargan.data.spec import data_name
+from avatargan.errors import UserError
+from avatargan.models import model_class
+from avatargan.models.base import GANModel
+from avatargan.report.figures import grid, save_image
+from avatargan.runtime import resolve_device, seed_everything, set_threads
+from avatargan.training import checkpoint as ckpt
+from avatargan.training.ema import EMA
+from avatargan.training.stats import StatsLogger, truncate_stats
+from avatargan.weights import generator_prefixes, save_generators
+
+PROGRESS_IMAGES = 8  # images of the fixed batch kept at each sample point for the progression figure
+
+
+class TrainingInterrupted(UserError):
+    """Ctrl-C: a checkpoint was written; the message says how to resume."""
+
+
+@dataclass
+class Position:
+    step: int = 0
+    epoch: int = 0
+    batch: int = 0  # batches done in the current epoch
+
+
+def new_run_dir(out_root: str | Path, family: str, data: str) -> Path:
+    """`<out_root>/<NNNNN>-<family>-<data>/`, numbered one past the highest existing run."""
+    root = Path(out_root)
+    root.mkdir(parents=True, exist_ok=True)
+    numbers = [int(m.group(1)) for p in root.iterdir() if (m := re.match(r"(\d{5})-", p.name))]
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", data)[:40]
+    run_dir = root / f"{max(numbers, default=-1) + 1:05d}-{family}-{safe}"
+    run_dir.mkdir()
+    return run_dir
+
+
+def to_float(images: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """uint8 batch → floats in [-1, 1] on `device` (the conversion happens on the device, after the copy)."""
+    images = images.to(device, non_blocking=True)
+    return images.float().div_(127.5).sub_(1.0)
+
+
+def random_hflip(images: torch.Tensor, seed: int, step: int) -> torch.Tensor:
+    """Flip a random half of the batch; the coin flips come from (seed, step), so a resumed run flips alike."""
+    gen = torch.Generator().manual_seed(seed * 1_000_003 + step)
+    flip = (torch.rand(images.shape[0], generator=gen) < 0.5).to(images.device)
+    return torch.where(flip[:, None, None, None], images.flip(3), images)
+
+
+class Trainer:
+    def __init__(self, cfg: RunConfig, run_dir: Path | None = None, resume: bool = False) -> None:
+        self.cfg, self.resume = cfg, resume
+        t = cfg.train
+        set_threads(t.threads)
+        seed_everything(t.seed)
+        self.device = resolve_device(t.device)
+        cls = model_class(cfg.model.family)
+        self.datasets = build_datasets(cfg.data, cls.domains)
+        try:
+            self.stream = BatchStream(
+                self.datasets, t.batch_size, t.seed, cfg.data.workers, pin_memory=self.device.type == "cuda"
+            )
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        self.total_steps = t.steps if t.steps is not None else t.epochs * self.stream.steps_per_epoch
+        self.model: GANModel = cls(cfg.model, cfg.data.image_size).to(self.device)
+        self.ema = EMA(self.model.generators(), t.ema_decay) if t.ema_decay > 0 else None
+        self.run_dir = run_dir or new_run_dir(t.out_root, cfg.model.family, data_name(cfg.data, cls.domains))
+        self.pos = Position()
+        if resume:
+            self._restore()
+        else:
+            config_mod.save_yaml(cfg, self.run_dir / "config.yaml")
+        # fixed example images for the progress sheets: held-out test images where the data has them
+        shown = {**self.datasets, **build_test_datasets(cfg.data, cls.domains)} if len(cls.domains) > 1 else {}
+        examples = {d: to_float(first_images(ds, t.sample_count), self.device) for d, ds in shown.items()}
+        self.fixed = self.model.make_fixed(examples, t.sample_count, t.seed)
+
+    # -- checkpoints ---------------------------------------------------------------------------------------------
+    def _payload(self) -> dict[str, Any]:
+        gens = self.model.generators()
+        return {
+            "epoch": self.pos.epoch,
+            "batch_in_epoch": self.pos.batch,
+            "config": config_mod.to_dict(self.cfg),
+            "model": self.model.state_dict(),
+            "generator_prefixes": generator_prefixes(self.model, gens),
+            "optimizers": {k: o.state_dict() for k, o in self.model.optimizers().items()},
+            "schedulers": {k: s.state_dict() for k, s in self.model.schedulers().items()},
+            "ema": self.ema.state_dict() if self.ema else None,
+            "extra": self.model.extra_state(),
+            "rng": ckpt.rng_state(),
+        }
+
+    def save_checkpoint(self) -> Path:
+        return ckpt.save_checkpoint(
+            self.run_dir / "checkpoints", self.pos.step, self._payload(), self.cfg.train.keep_checkpoints
+        )
+
+    def _restore(self) -> None:
+        path, payload = ckpt.latest_checkpoint(self.run_dir / "checkpoints")
+        if payload["config"]["model"]["family"] != self.cfg.model.family:
+            raise UserError(
+                f"{path} is a {payload['config']['model']['family']} checkpoint, not {self.cfg.model.family}"
+            )
+        try:
+            self.model.load_state_dict(payload["model"])
+        except RuntimeError as exc:
+            raise UserError(
+                f"{path} does not fit this model's architecture (was the config changed?): {str(exc).splitlines()[0]}"
+            ) from None
+        for k, opt in self.model.optimizers().items():
+            opt.load_state_dict(payload["optimizers"][k])
+        for k, sched in self.model.schedulers().items():
+            sched.load_state_dict(payload["schedulers"][k])
+        if self.ema and payload.get("ema"):
+            self.ema.load_state_dict(payload["ema"])
+        self.model.load_extra_state(payload.get("extra") or {})
+        ckpt.set_rng_state(payload["rng"])
+        self.pos = Position(payload["step"], payload["epoch"], payload["batch_in_epoch"])
+        truncate_stats(self.run_dir, self.pos.step)
+        console.info(f"resuming {self.run_dir} from {path.name} (step {self.pos.step}, epoch {self.pos.epoch})")
+
+    # -- samples -------------------------------------------------------------------------------------------------
+    def sample_generators(self) -> dict[str, torch.nn.Module]:
+        return self.ema.shadow if self.ema else self.model.generators()
+
+    def write_samples(self, tag: str) -> None:
+        """Grids of every sample kind, plus the first images of the main kind for the progression figure."""
+        images = self.model.sample(self.fixed, self.sample_generators())
+        folder = self.run_dir / "samples"
+        for name, imgs in images.items():
+            save_image(grid(imgs, nrow=getattr(self.model, "grid_columns", None) or 8), folder / f"{name}-{tag}.png")
+        first = next(iter(images.values()))[:PROGRESS_IMAGES]
+        (self.run_dir / "progress").mkdir(exist_ok=True)
+        np.save(
+            self.run_dir / "progress" / f"{tag}.npy", first.mul(127.5).add(127.5).clamp(0, 255).byte().cpu().numpy()
+        )
+
+    # -- the loop ------------------------------------------------------------------------------------------------
+    def run(self) -> Path:
+        t, pos = self.cfg.train, self.pos
+        stats = StatsLogger(self.run_dir, start_step=pos.step)
+        sums: dict[str, torch.Tensor] = {}
+        logged_at, window_start = pos.step, time.perf_counter()
+        deadline = time.monotonic() + t.max_minutes * 60 if t.max_minutes else None
+        bar = console.progress(self.total_steps, f"train {self.cfg.model.family}", unit="step", initial=pos.step)
+        stopped_by_budget = False
+        try:
+            while pos.step < self.total_steps and not stopped_by_budget:
+                self.model.on_epoch_start(pos.epoch)
+                for batch in self.stream.epoch(pos.epoch, pos.batch):
+                    batch = {k: to_float(v, self.device) for k, v in batch.items()}
+                    if self.cfg.data.hflip:
+                        batch = {k: random_hflip(v, t.seed, pos.step) for k, v in batch.items()}
+                    losses = self.model.train_step(batch, pos.step)
+                    pos.step += 1
+                    pos.batch += 1
+                    if self.ema:
+                        self.ema.update(self.model.generators())
+                    for k, v in losses.items():  # summed on the device: no host sync per step
+                        sums[k] = sums[k] + v if k in sums else v.clone()
+                    if pos.step % t.log_every == 0 or pos.step == self.total_steps:
+                        elapsed = time.perf_counter() - window_start
+                        n = pos.step - logged_at
+                        values = {k: float(v) / n for k, v in sums.items()}
+                        values.update(
+                            epoch=round(pos.epoch + pos.batch / self.stream.steps_per_epoch, 4),
+                            img_per_s=round(n * t.batch_size / max(elapsed, 1e-9), 2),
+                            time=time.time(),
+                        )
+                        stats.log(pos.step, values)
+                        bar.set_postfix(
+                            {k: f"{values[k]:.3f}" for k in list(sums)[:4]} | {"img/s": values["img_per_s"]}
+                        )
+                        sums, logged_at, window_start = {}, pos.step, time.perf_counter()
+                    bar.update(1)
+                    if pos.step % t.sample_every == 0:
+                        self.write_samples(f"step{pos.step:09d}")
+                    if pos.step % t.checkpoint_every == 0:
+                        self.save_checkpoint()
+                    if deadline and time.monotonic() > deadline:
+                        stopped_by_budget = True
+                    if pos.step >= self.total_steps or stopped_by_budget:
+                        break
+                if pos.batch >= self.stream.steps_per_epoch:  # a whole epoch is done
+                    pos.epoch, pos.batch = pos.epoch + 1, 0
+                    self.write_samples(f"epoch{pos.epoch:05d}")
+        except KeyboardInterrupt:
+            bar.close()
+            path = self.save_checkpoint()
+            stats.close()
+            raise TrainingInterrupted(
+                f"interrupted at step {pos.step}; checkpoint written to {path}. Resume with: "
+                f"avatargan train {self.cfg.model.family} --resume {self.run_dir}"
+            ) from None
+        bar.close()
+        stats.close()
+        if stopped_by_budget:
+            console.info(f"time budget of {t.max_minutes} min reached at step {pos.step}")
+        self.finish()
+        return self.run_dir
+
+    def finish(self) -> None:
+        """Final checkpoint, samples, exported generator weights and the HTML report."""
+        self.save_checkpoint()
+        self.write_samples(f"step{self.pos.step:09d}")
+        meta = {
+            "model": config_mod.to_dict(self.cfg.model),
+            "image_size": self.cfg.data.image_size,
+            "step": self.pos.step,
+            "ema": self.ema is not None,
+        }
+        save_generators(self.sample_generators(), meta, self.run_dir)
+        from avatargan.report.html import write_report
+
+        report = write_report(self.run_dir)
+        console.info(f"run finished: {self.run_dir} (report: {report})")
+
+
+def train(cfg: RunConfig, run_dir: Path | None = None, resume: bool = False) -> Path:
+    """Train `cfg` in a new run folder (or continue `run_dir` when `resume`); returns the run folder."""
+    return Trainer(cfg, run_dir, resume).run()

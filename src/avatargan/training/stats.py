@@ -1,0 +1,58 @@
+"""Per-step statistics: one JSON line per logged step in `stats.jsonl`, mirrored to TensorBoard events."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from avatargan.io_utils import atomic_write_text
+
+STATS_FILE = "stats.jsonl"
+
+
+def read_stats(run_dir: Path) -> list[dict[str, Any]]:
+    path = Path(run_dir) / STATS_FILE
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text().splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:  # a line cut short by a crash: the rest of the file is still good
+            continue
+    return rows
+
+
+def truncate_stats(run_dir: Path, step: int) -> None:
+    """Drop lines logged after `step` (the resumed checkpoint), so a resumed run appends without duplicates."""
+    rows = [r for r in read_stats(run_dir) if r.get("step", 0) <= step]
+    atomic_write_text(Path(run_dir) / STATS_FILE, "".join(json.dumps(r) + "\n" for r in rows))
+
+
+class StatsLogger:
+    """Appends to stats.jsonl (flushed per line, so a crash loses nothing logged) and TensorBoard."""
+
+    def __init__(self, run_dir: Path, start_step: int = 0, tensorboard: bool = True) -> None:
+        self.file = open(Path(run_dir) / STATS_FILE, "a", encoding="utf-8")  # noqa: SIM115 (closed in close())
+        self.tb = None
+        if tensorboard:
+            from torch.utils.tensorboard import SummaryWriter
+
+            # purge_step hides events logged after the checkpoint we resumed from
+            self.tb = SummaryWriter(str(Path(run_dir) / "tensorboard"), purge_step=start_step or None)
+
+    def log(self, step: int, values: dict[str, float]) -> None:
+        clean = {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v) for k, v in values.items()}
+        self.file.write(json.dumps({"step": step, **clean}) + "\n")
+        self.file.flush()
+        if self.tb is not None:
+            for key, value in values.items():
+                if isinstance(value, int | float) and key not in ("epoch", "time"):
+                    self.tb.add_scalar(key, value, step)
+
+    def close(self) -> None:
+        self.file.close()
+        if self.tb is not None:
+            self.tb.close()

@@ -1,0 +1,123 @@
+"""Released generator weights: `generator.safetensors` + `generator.json`, loadable without any training state.
+
+The JSON holds what rebuilds the networks (model family, model config, image size) and where the weights came
+from; the safetensors file holds each generator's tensors under `<name>.<parameter>`. `load_generators` accepts a
+run folder (its exported weights, or else its newest usable checkpoint), a checkpoint file, or the weights files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from avatargan.errors import CheckpointError
+from avatargan.io_utils import atomic_path, atomic_write_text
+
+WEIGHTS_FILE, META_FILE = "generator.safetensors", "generator.json"
+WEIGHTS_VERSION = 1
+
+
+def save_generators(generators: dict[str, nn.Module], meta: dict[str, Any], folder: Path) -> Path:
+    """Write the generators' tensors and a JSON description into `folder`; returns the safetensors path."""
+    tensors = {
+        f"{name}.{k}": v.detach().cpu().contiguous()
+        for name, g in generators.items()
+        for k, v in g.state_dict().items()
+    }
+    target = Path(folder) / WEIGHTS_FILE
+    with atomic_path(target) as tmp:
+        save_file(tensors, str(tmp), metadata={"format": "avatargan-generator", "version": str(WEIGHTS_VERSION)})
+    atomic_write_text(
+        Path(folder) / META_FILE,
+        json.dumps({"format_version": WEIGHTS_VERSION, "generators": sorted(generators), **meta}, indent=2),
+    )
+    return target
+
+
+def _build(meta: dict[str, Any]) -> tuple[dict[str, nn.Module], Any]:
+    from avatargan.config import build_dataclass
+    from avatargan.models import model_class
+
+    cls = model_class(meta["model"]["family"])
+    cfg = build_dataclass(cls.Config, meta["model"], "model")
+    return cls.build_generators(cfg, meta["image_size"]), cfg
+
+
+def _from_checkpoint(path: Path) -> tuple[dict[str, nn.Module], dict[str, Any]]:
+    from avatargan.training.checkpoint import load_checkpoint
+
+    payload = load_checkpoint(path)
+    meta = {
+        "model": payload["config"]["model"],
+        "image_size": payload["config"]["data"]["image_size"],
+        "source": f"checkpoint {path} (step {payload['step']})",
+    }
+    generators, _ = _build(meta)
+    use_ema = payload.get("ema") is not None
+    for name, g in generators.items():
+        if use_ema:
+            g.load_state_dict(payload["ema"][name])
+        else:
+            prefix = payload["generator_prefixes"][name]
+            g.load_state_dict({k[len(prefix) :]: v for k, v in payload["model"].items() if k.startswith(prefix)})
+    meta["ema"] = use_ema
+    return generators, meta
+
+
+def generator_prefixes(model: nn.Module, generators: dict[str, nn.Module]) -> dict[str, str]:
+    """Where each generator sits in the training model's state dict (e.g. "generator" → "G."), for checkpoints."""
+    names = {id(m): n for n, m in model.named_modules()}
+    return {name: names[id(g)] + "." for name, g in generators.items()}
+
+
+def load_generators(
+    path: str | Path, device: torch.device | str = "cpu"
+) -> tuple[dict[str, nn.Module], dict[str, Any]]:
+    """Generators (in eval mode on `device`) and their description, from a run folder, checkpoint or weights."""
+    from avatargan.training.checkpoint import latest_checkpoint
+
+    path = Path(path).expanduser()
+    if path.is_dir():
+        if (path / WEIGHTS_FILE).is_file():
+            path = path / WEIGHTS_FILE
+        elif (path / "checkpoints").is_dir():
+            ckpt, _ = latest_checkpoint(path / "checkpoints")
+            generators, meta = _from_checkpoint(ckpt)
+            return {k: g.to(device).eval() for k, g in generators.items()}, meta
+        else:
+            raise CheckpointError(
+                f"{path} holds neither {WEIGHTS_FILE} nor checkpoints/; pass a run folder, "
+                "a checkpoint (.pt) or exported weights (.safetensors)"
+            )
+    if path.suffix == ".pt":
+        generators, meta = _from_checkpoint(path)
+        return {k: g.to(device).eval() for k, g in generators.items()}, meta
+    if path.suffix == ".json":
+        path = path.with_suffix(".safetensors")
+    meta_path = path.with_suffix(".json")
+    if not path.is_file():
+        raise CheckpointError(f"weights file {path} does not exist")
+    if not meta_path.is_file():
+        raise CheckpointError(f"{path} has no {meta_path.name} beside it (it says which network the weights are for)")
+    meta = json.loads(meta_path.read_text())
+    try:
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError) as exc:
+        raise CheckpointError(f"weights file {path} is unreadable (truncated or corrupt: {exc})") from None
+    generators, _ = _build(meta)
+    for name, g in generators.items():
+        state = {k[len(name) + 1 :]: v for k, v in tensors.items() if k.startswith(name + ".")}
+        try:
+            g.load_state_dict(state)
+        except RuntimeError as exc:
+            raise CheckpointError(
+                f"weights in {path} do not match the network described in {meta_path.name}: {str(exc).splitlines()[0]}"
+            ) from None
+    meta["source"] = str(path)
+    return {k: g.to(device).eval() for k, g in generators.items()}, meta

@@ -1,0 +1,164 @@
+"""The command line: every subcommand writes its files, and user mistakes end in one clear error (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import tiny_config
+
+from avatargan.cli import main
+from avatargan.training.loop import train
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    return train(tiny_config(tmp_path))
+
+
+def test_generate_grid_and_each(run_dir: Path, tmp_path: Path) -> None:
+    assert (
+        main(
+            [
+                "generate",
+                str(run_dir),
+                "--n",
+                "6",
+                "--out",
+                str(tmp_path / "g.png"),
+                "--save-each",
+                str(tmp_path / "each"),
+                "--device",
+                "cpu",
+            ]
+        )
+        == 0
+    )
+    assert (tmp_path / "g.png").is_file() and len(list((tmp_path / "each").glob("*.png"))) == 6
+    weights = run_dir / "generator.safetensors"
+    assert main(["generate", str(weights), "--n", "2", "--out", str(tmp_path / "w.png")]) == 0
+
+
+def test_same_seed_same_avatars(run_dir: Path, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        main(["generate", str(run_dir), "--n", "4", "--seed", "5", "--out", str(tmp_path / f"{name}.png")])
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def test_interpolate_strip_and_gif(run_dir: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    assert (
+        main(
+            [
+                "interpolate",
+                str(run_dir),
+                "--rows",
+                "2",
+                "--steps",
+                "5",
+                "--out",
+                str(tmp_path / "s.png"),
+                "--gif",
+                str(tmp_path / "w.gif"),
+            ]
+        )
+        == 0
+    )
+    strip = Image.open(tmp_path / "s.png")
+    assert strip.size == (5 * 18 + 2, 2 * 18 + 2)  # 16-px images with 2-px padding
+    assert Image.open(tmp_path / "w.gif").n_frames > 1
+
+
+def test_report_command(run_dir: Path) -> None:
+    (run_dir / "report.html").unlink()
+    assert main(["report", str(run_dir)]) == 0
+    page = (run_dir / "report.html").read_text()
+    assert "Loss curves" in page and "data:image/png;base64" in page and "family: dcgan" in page
+
+
+def test_train_command_with_flags_and_resume(tmp_path: Path) -> None:
+    common = [
+        "--data",
+        "builtin:anime-faces",
+        "--image-size",
+        "16",
+        "--batch-size",
+        "8",
+        "--device",
+        "cpu",
+        "--set",
+        "data.builtin_count=32",
+        "--set",
+        "model.g_channels=4",
+        "--set",
+        "model.d_channels=4",
+        "--set",
+        "train.log_every=1",
+    ]
+    assert main(["train", "dcgan", "--steps", "2", "--out", str(tmp_path / "r"), *common]) == 0
+    run = tmp_path / "r" / "00000-dcgan-anime-faces"
+    assert "batch_size: 8" in (run / "config.yaml").read_text()
+    assert main(["train", "dcgan", "--resume", str(run), "--steps", "3"]) == 0
+    assert len((run / "stats.jsonl").read_text().splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "dcgan", "--data", "/no/such/folder"], "no such folder"),
+        (["train", "nope"], "unknown model"),
+        (["train", "dcgan", "--set", "train.batch_size=x"], "not a valid int"),
+        (["train", "dcgan", "--resume", "/no/run"], "not a run folder"),
+        (["generate", "/no/weights.safetensors"], "does not exist"),
+        (["report", "/no/run"], "not a run folder"),
+    ],
+)
+def test_user_mistakes_are_one_clear_error(argv: list[str], message: str, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_corrupt_weights_are_refused(run_dir: Path, tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes((run_dir / "generator.safetensors").read_bytes()[:100])
+    (tmp_path / "bad.json").write_text((run_dir / "generator.json").read_text())
+    assert main(["generate", str(bad)]) == 2
+    assert "unreadable" in capsys.readouterr().err
+
+
+def test_demo_with_a_tiny_budget(tmp_path: Path) -> None:
+    overrides = [
+        "data.builtin_count=32",
+        "data.image_size=16",
+        "train.batch_size=8",
+        "model.g_channels=4",
+        "model.d_channels=4",
+        "train.steps=3",
+    ]
+    argv = ["demo", "--minutes", "2", "--out", str(tmp_path / "runs"), "--device", "cpu"]
+    assert main(argv + [a for o in overrides for a in ("--set", o)]) == 0
+    run = next((tmp_path / "runs").iterdir())
+    for name in ("demo_grid.png", "demo_interpolation.png", "demo_walk.gif", "report.html"):
+        assert (run / name).is_file(), name
+
+
+def test_help_explains_every_option(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    for option in (
+        "--data",
+        "--steps",
+        "--epochs",
+        "--batch-size",
+        "--image-size",
+        "--seed",
+        "--device",
+        "--config",
+        "--set",
+        "--resume",
+        "--minutes",
+    ):
+        assert option in text

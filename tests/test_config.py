@@ -1,0 +1,53 @@
+"""Config: recipes, typed overrides and clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from avatargan import config as config_mod
+from avatargan.errors import ConfigError
+
+
+def test_paper_recipe_holds_the_reports_numbers() -> None:
+    cfg = config_mod.from_dict(config_mod.load_recipe("dcgan_paper"))
+    assert cfg.model.family == "dcgan"
+    assert (cfg.train.batch_size, cfg.train.epochs, cfg.model.lr) == (128, 100, 3e-4)
+    assert (cfg.model.beta1, cfg.model.beta2, cfg.model.latent_dim, cfg.data.image_size) == (0.5, 0.999, 100, 64)
+    assert cfg.model.loss == "bce" and cfg.model.extra_layers == 1
+
+
+def test_overrides_are_converted_to_field_types() -> None:
+    values = config_mod.apply_overrides(
+        config_mod.load_recipe("dcgan_paper"),
+        ["train.batch_size=64", "model.lr=2e-4", "data.hflip=false", "train.steps=none", "train.max_minutes=1.5"],
+    )
+    cfg = config_mod.from_dict(values)
+    assert cfg.train.batch_size == 64 and cfg.model.lr == pytest.approx(2e-4)
+    assert cfg.data.hflip is False and cfg.train.steps is None and cfg.train.max_minutes == 1.5
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("model.nope=1", "unknown field"),
+        ("train.batch_size=abc", "not a valid int"),
+        ("batch_size=3", "section.field=value"),
+        ("train.batch_size", "section.field=value"),
+    ],
+)
+def test_bad_overrides_name_the_problem(override: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        config_mod.from_dict(config_mod.apply_overrides(config_mod.load_recipe("dcgan_paper"), [override]))
+
+
+def test_unknown_recipe_and_family_are_clear_errors() -> None:
+    with pytest.raises(ConfigError, match="dcgan_paper"):
+        config_mod.load_recipe("nope")
+    with pytest.raises(ConfigError, match="unknown model"):
+        config_mod.from_dict({"model": {"family": "nope"}})
+
+
+def test_round_trip_through_yaml(tmp_path) -> None:
+    cfg = config_mod.from_dict(config_mod.load_recipe("dcgan_paper"))
+    config_mod.save_yaml(cfg, tmp_path / "c.yaml")
+    assert config_mod.from_dict(config_mod.load_yaml(tmp_path / "c.yaml")) == cfg
