@@ -67,7 +67,12 @@ def test_interpolate_strip_and_gif(run_dir: Path, tmp_path: Path) -> None:
     )
     strip = Image.open(tmp_path / "s.png")
     assert strip.size == (5 * 18 + 2, 2 * 18 + 2)  # 16-px images with 2-px padding
-    assert Image.open(tmp_path / "w.gif").n_frames > 1
+    gif = Image.open(tmp_path / "w.gif")
+    durations = []
+    for i in range(gif.n_frames):  # Pillow merges identical frames and adds up their durations
+        gif.seek(i)
+        durations.append(gif.info["duration"])
+    assert sum(durations) == 6 * 16 * 60  # a closed walk through 6 noises, 16 frames per leg, 60 ms per frame
 
 
 def test_report_command(run_dir: Path) -> None:
