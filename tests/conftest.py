@@ -6,10 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from avatargan import config as config_mod
 from avatargan import console
+
+# Tiny test shapes gain nothing from several threads, and on a shared 2-core machine extra threads thrash.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)

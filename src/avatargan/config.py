@@ -54,10 +54,16 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     threads: int | None = None  # CPU threads for torch; default: torch's own choice
+    precision: str = "fp32"  # fp32 | bf16 | fp16 (autocast; fp16 adds a gradient scaler). bf16 pays on GPUs only
+    channels_last: bool = True  # NHWC layout (same maths) for models where it pays: not with instance norm
+    compile: bool = False  # torch.compile the networks (a one-off compile cost of minutes; pays off on GPUs)
     ema_decay: float = 0.0  # exponential moving average of the generator weights (0 = off); samples use it
     log_every: int = 20  # steps between stats.jsonl lines
     sample_every: int = 500  # steps between sample grids (plus one at every epoch end)
     checkpoint_every: int = 1000  # steps between checkpoints (plus one at the end and on Ctrl-C)
+    eval_every: int = 0  # steps between evaluations appended to metric-<name>.jsonl (0 = off)
+    eval_metrics: str = "fid,kid"  # comma-separated names, see `avatargan evaluate --help`
+    eval_n: int = 5000  # generated (and real) images per evaluation
     keep_checkpoints: int = 3
     sample_count: int = 64  # images in each sample grid
     out_root: str = "runs"

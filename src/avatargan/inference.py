@@ -33,10 +33,14 @@ def noise(n: int, latent_dim: int, seed: int) -> torch.Tensor:
 
 
 @torch.inference_mode()
-def generate(g: nn.Module, z: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-    """Images (N×3×H×W in [-1, 1], on the CPU) for noise `z`, made in batches."""
+def generate(g: nn.Module, z: torch.Tensor, batch_size: int = 256, precision: str = "fp32") -> torch.Tensor:
+    """Images (N×3×H×W in [-1, 1], on the CPU) for noise `z`, made in batches; `precision` as `train --precision`
+    (bf16/fp16 autocast: use them on GPUs)."""
+    from avatargan.training.precision import Updates
+
     device = next(g.parameters()).device
-    return torch.cat([g(z[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(z), batch_size)])
+    with Updates(precision, device).autocast():
+        return torch.cat([g(z[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(z), batch_size)])
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:

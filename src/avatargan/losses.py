@@ -1,4 +1,4 @@
-"""Adversarial losses, one pair (discriminator, generator) per kind, shared by every model family.
+"""Adversarial losses, one pair (discriminator, generator) per kind, shared by every model family; feature losses.
 
 `bce` is the report's (DCGAN, CartoonGAN), `lsgan` is least squares (the report's CycleGAN GAN loss, "MSE"),
 `hinge` is a stronger modern option. Discriminator outputs are raw logits/scores of any shape (patch maps too).
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+
+from avatargan.nn.gram import gram_matrix
 
 ADVERSARIAL_LOSSES = ("bce", "lsgan", "hinge")
 
@@ -50,3 +52,19 @@ def _fake_term(kind: str, fake: torch.Tensor) -> torch.Tensor:
     if kind == "hinge":
         return F.relu(1.0 + fake).mean()
     raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Feature losses of CartoonGAN (cycle and identity losses are plain `F.l1_loss` calls in the CycleGAN family)
+
+
+def content_loss(features_fake: torch.Tensor, features_source: torch.Tensor) -> torch.Tensor:
+    """CartoonGAN's content loss: L1 between a frozen backbone's features of G(photo) and of the photo
+    (the photo's features are a target, so no gradient flows into them)."""
+    return F.l1_loss(features_fake, features_source.detach())
+
+
+def style_loss(features_fake: torch.Tensor, features_style: torch.Tensor) -> torch.Tensor:
+    """L1 between the Gram matrices (Gatys et al.) of generated and style (anime) features, each averaged over its
+    batch: the two batches are unpaired, so the loss compares the batches' texture statistics, not image pairs."""
+    return F.l1_loss(gram_matrix(features_fake).mean(0), gram_matrix(features_style).mean(0).detach())

@@ -42,3 +42,4 @@ class Registry(Generic[T]):
 
 MODELS: Registry = Registry("model")
 DATASETS: Registry = Registry("built-in dataset")
+METRICS: Registry = Registry("metric")

@@ -2,4 +2,17 @@
 so `--help` is fast) and `run(args)` does the work, importing the heavy parts only then."""
 
 #: in the order `avatargan --help` lists them
-COMMANDS = ("train", "generate", "interpolate", "report", "demo")
+COMMANDS = (
+    "prepare",
+    "train",
+    "generate",
+    "interpolate",
+    "transfer",
+    "compare",
+    "evaluate",
+    "benchmark",
+    "report",
+    "demo",
+    "export",
+    "serve",
+)

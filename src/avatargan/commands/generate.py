@@ -15,24 +15,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "weights",
         metavar="RUN_DIR_OR_WEIGHTS",
-        help="a run folder, a checkpoint (.pt) or exported weights (generator.safetensors)",
+        help="a run folder, a checkpoint (.pt), weights (generator.safetensors) or an ONNX/TorchScript export folder",
     )
     p.add_argument("--n", type=int, default=64, help="how many avatars (default 64)")
     p.add_argument("--seed", type=int, default=0, help="noise seed: the same seed gives the same avatars (default 0)")
     p.add_argument("--out", default="grid.png", help="grid image to write (default grid.png)")
     p.add_argument("--nrow", type=int, help="avatars per grid row (default: a square grid)")
     p.add_argument("--save-each", metavar="DIR", help="also write every avatar as its own PNG into DIR")
+    p.add_argument(
+        "--truncation",
+        type=float,
+        metavar="T",
+        help="redraw noise components beyond ±T: smaller T, more typical avatars (e.g. 1.5; default: no truncation)",
+    )
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
 
 
 def run(args: argparse.Namespace) -> Path:
     from avatargan import console, inference
+    from avatargan.api import load_noise_model
     from avatargan.errors import UserError
 
     if args.n < 1:
         raise UserError("--n must be at least 1")
-    g, meta = inference.load_noise_generator(args.weights, args.device)
-    images = inference.generate(g, inference.noise(args.n, meta["model"]["latent_dim"], args.seed))
+    model = load_noise_model(args.weights, args.device)
+    images = model.render(model.noise(args.n, args.seed, args.truncation))
     out = inference.write_grid(images, Path(args.out), args.nrow)
     console.info(f"wrote {args.n} avatars to {out}")
     if args.save_each:

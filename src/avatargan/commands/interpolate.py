@@ -29,13 +29,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> Path:
     from avatargan import console, inference
+    from avatargan.api import load_noise_model
 
-    g, meta = inference.load_noise_generator(args.weights, args.device)
-    latent = meta["model"]["latent_dim"]
+    model = load_noise_model(args.weights, args.device)
+    latent = model.latent_dim
     z = inference.interpolation_noise(args.rows, args.steps, latent, args.seed, args.mode)
-    out = inference.write_grid(inference.generate(g, z), Path(args.out), nrow=args.steps)
+    out = inference.write_grid(model.render(z), Path(args.out), nrow=args.steps)
     console.info(f"wrote {args.rows} walks of {args.steps} steps to {out}")
     if args.gif:
-        frames = inference.generate(g, inference.walk_noise(6, 16, latent, args.seed))
+        frames = model.render(inference.walk_noise(6, 16, latent, args.seed))
         console.info(f"wrote {inference.write_gif(frames, Path(args.gif))}")
     return out

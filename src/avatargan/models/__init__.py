@@ -7,7 +7,7 @@ import importlib
 from avatargan.registry import MODELS
 
 # Families are imported on first use so that `avatargan --help` stays fast.
-FAMILIES = ("dcgan",)
+FAMILIES = ("dcgan", "cyclegan", "cartoongan")
 
 
 def _import_families() -> None:

@@ -80,16 +80,12 @@ class DCGAN(GANModel):
         # Phase 1: D learns to call real images real and generated ones fake.
         d_real, d_fake = self.D(real), self.D(fake.detach())
         loss_d = losses.d_loss(kind, d_real, d_fake)
-        self.opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.opt_d.step()
+        self.optimize(loss_d, self.opt_d)
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.D.requires_grad_(False)
         loss_g = losses.g_loss(kind, self.D(fake))
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
+        self.optimize(loss_g, self.opt_g)
         self.D.requires_grad_(True)
 
         return {

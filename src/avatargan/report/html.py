@@ -106,6 +106,9 @@ def write_report(run_dir: str | Path) -> Path:
         parts.append("</div>")
     else:
         parts.append("<p>No statistics logged yet.</p>")
+    from avatargan.metrics.report import metrics_section  # metric-<name>.jsonl written by evaluations
+
+    parts += metrics_section(run_dir, figures, _embed)
     parts.append("<h2>Latest samples</h2>")
     for kind, path in samples.items():
         parts.append(

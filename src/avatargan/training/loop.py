@@ -24,14 +24,17 @@ from avatargan.data.spec import data_name
 from avatargan.errors import UserError
 from avatargan.models import model_class
 from avatargan.models.base import GANModel
-from avatargan.report.figures import grid, save_image
+from avatargan.report.figures import grid, labelled_columns, save_image
 from avatargan.runtime import resolve_device, seed_everything, set_threads
 from avatargan.training import checkpoint as ckpt
+from avatargan.training import distributed
 from avatargan.training.ema import EMA
+from avatargan.training.precision import Updates, channels_last_pays
 from avatargan.training.stats import StatsLogger, truncate_stats
 from avatargan.weights import generator_prefixes, save_generators
 
 PROGRESS_IMAGES = 8  # images of the fixed batch kept at each sample point for the progression figure
+SHEET_TILE = 128  # titled sample sheets enlarge small images (nearest neighbour) to at least this many pixels
 
 
 class TrainingInterrupted(UserError):
@@ -69,6 +72,16 @@ def random_hflip(images: torch.Tensor, seed: int, step: int) -> torch.Tensor:
     return torch.where(flip[:, None, None, None], images.flip(3), images)
 
 
+class _NoStats:
+    """Stands in for the stats logger on processes other than rank 0, which write nothing."""
+
+    def log(self, step: int, values: dict[str, float]) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 class Trainer:
     def __init__(self, cfg: RunConfig, run_dir: Path | None = None, resume: bool = False) -> None:
         self.cfg, self.resume = cfg, resume
@@ -76,27 +89,61 @@ class Trainer:
         set_threads(t.threads)
         seed_everything(t.seed)
         self.device = resolve_device(t.device)
+        self.dist = distributed.setup(self.device)  # one process, or this one's place in a torchrun launch
+        self.device = distributed.process_device(self.device, self.dist)
+        if not self.dist.is_main:
+            console.QUIET = True  # one progress bar and one set of messages per run: rank 0's
+        if self.device.type == "cuda":
+            torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick the fastest kernels once
         cls = model_class(cfg.model.family)
-        self.datasets = build_datasets(cfg.data, cls.domains)
+        # the model first: a mistake in its options (e.g. missing content-loss weights) stops the run before any
+        # minutes of data caching
+        self.model: GANModel = cls(cfg.model, cfg.data.image_size).to(self.device)
+        self.channels_last = t.channels_last and channels_last_pays(self.model)
+        if self.channels_last:  # in place: the optimizers keep their parameters
+            self.model.to(memory_format=torch.channels_last)
+        distributed.prepare_model(self.model, self.device, self.dist)
+        self.updates = Updates(t.precision, self.device, self.model.optimizers(), distributed.grad_averager(self.dist))
+        self.model.use_updates(self.updates)
+        with distributed.main_first(self.dist):  # rank 0 builds the data caches, the others then read them
+            self.datasets = build_datasets(cfg.data, cls.domains)
+            self.datasets.update(cls.derived_datasets(cfg.model, cfg.data, self.datasets))
         try:
             self.stream = BatchStream(
-                self.datasets, t.batch_size, t.seed, cfg.data.workers, pin_memory=self.device.type == "cuda"
+                self.datasets,
+                distributed.local_batch_size(t.batch_size, self.dist),
+                t.seed,
+                cfg.data.workers,
+                pin_memory=self.device.type == "cuda",
+                rank=self.dist.rank,
+                world_size=self.dist.world_size,
             )
         except ValueError as exc:
             raise UserError(str(exc)) from None
         self.total_steps = t.steps if t.steps is not None else t.epochs * self.stream.steps_per_epoch
-        self.model: GANModel = cls(cfg.model, cfg.data.image_size).to(self.device)
         self.ema = EMA(self.model.generators(), t.ema_decay) if t.ema_decay > 0 else None
-        self.run_dir = run_dir or new_run_dir(t.out_root, cfg.model.family, data_name(cfg.data, cls.domains))
+        self.run_dir = run_dir or distributed.from_main(
+            self.dist, lambda: new_run_dir(t.out_root, cfg.model.family, data_name(cfg.data, cls.domains))
+        )
         self.pos = Position()
         if resume:
             self._restore()
-        else:
+        elif self.dist.is_main:
             config_mod.save_yaml(cfg, self.run_dir / "config.yaml")
+        distributed.reseed(t.seed, self.pos.step, self.dist)
+        self.sync_buffers = distributed.needs_buffer_sync(self.model, self.device, self.dist)
+        if t.compile:  # in place (state dict keys unchanged); after the EMA copy, which must stay a plain module
+            for net in self.model.children():
+                net.compile()
         # fixed example images for the progress sheets: held-out test images where the data has them
         shown = {**self.datasets, **build_test_datasets(cfg.data, cls.domains)} if len(cls.domains) > 1 else {}
-        examples = {d: to_float(first_images(ds, t.sample_count), self.device) for d, ds in shown.items()}
+        examples = {d: self.to_device(first_images(ds, t.sample_count)) for d, ds in shown.items()}
         self.fixed = self.model.make_fixed(examples, t.sample_count, t.seed)
+
+    def to_device(self, images: torch.Tensor) -> torch.Tensor:
+        """uint8 batch → floats in [-1, 1] on the run's device, in the networks' memory layout."""
+        images = to_float(images, self.device)
+        return images.contiguous(memory_format=torch.channels_last) if self.channels_last else images
 
     # -- checkpoints ---------------------------------------------------------------------------------------------
     def _payload(self) -> dict[str, Any]:
@@ -112,9 +159,13 @@ class Trainer:
             "ema": self.ema.state_dict() if self.ema else None,
             "extra": self.model.extra_state(),
             "rng": ckpt.rng_state(),
+            "scalers": self.updates.state_dict(),
+            "world_size": self.dist.world_size,
         }
 
-    def save_checkpoint(self) -> Path:
+    def save_checkpoint(self) -> Path | None:
+        if not self.dist.is_main:
+            return None
         return ckpt.save_checkpoint(
             self.run_dir / "checkpoints", self.pos.step, self._payload(), self.cfg.train.keep_checkpoints
         )
@@ -138,9 +189,11 @@ class Trainer:
         if self.ema and payload.get("ema"):
             self.ema.load_state_dict(payload["ema"])
         self.model.load_extra_state(payload.get("extra") or {})
+        self.updates.load_state_dict(payload.get("scalers") or {})
         ckpt.set_rng_state(payload["rng"])
         self.pos = Position(payload["step"], payload["epoch"], payload["batch_in_epoch"])
-        truncate_stats(self.run_dir, self.pos.step)
+        if self.dist.is_main:
+            truncate_stats(self.run_dir, self.pos.step)
         console.info(f"resuming {self.run_dir} from {path.name} (step {self.pos.step}, epoch {self.pos.epoch})")
 
     # -- samples -------------------------------------------------------------------------------------------------
@@ -149,11 +202,19 @@ class Trainer:
 
     def write_samples(self, tag: str) -> None:
         """Grids of every sample kind, plus the first images of the main kind for the progression figure."""
-        images = self.model.sample(self.fixed, self.sample_generators())
+        if not self.dist.is_main:
+            return
+        with self.updates.autocast():
+            images = self.model.sample(self.fixed, self.sample_generators())
         folder = self.run_dir / "samples"
-        for name, imgs in images.items():
-            save_image(grid(imgs, nrow=getattr(self.model, "grid_columns", None) or 8), folder / f"{name}-{tag}.png")
-        first = next(iter(images.values()))[:PROGRESS_IMAGES]
+        for name, sheet in images.items():
+            if isinstance(sheet, dict):  # titled columns, one row per fixed input (e.g. A → G(A) → F(G(A)))
+                scale = max(1, SHEET_TILE // next(iter(sheet.values())).shape[-1])
+                image = labelled_columns(list(sheet.items()), scale=scale)
+            else:
+                image = grid(sheet, nrow=getattr(self.model, "grid_columns", None) or 8)
+            save_image(image, folder / f"{name}-{tag}.png")
+        first = self.model.progress_images(images)[:PROGRESS_IMAGES]
         (self.run_dir / "progress").mkdir(exist_ok=True)
         np.save(
             self.run_dir / "progress" / f"{tag}.npy", first.mul(127.5).add(127.5).clamp(0, 255).byte().cpu().numpy()
@@ -162,7 +223,7 @@ class Trainer:
     # -- the loop ------------------------------------------------------------------------------------------------
     def run(self) -> Path:
         t, pos = self.cfg.train, self.pos
-        stats = StatsLogger(self.run_dir, start_step=pos.step)
+        stats = StatsLogger(self.run_dir, start_step=pos.step) if self.dist.is_main else _NoStats()
         sums: dict[str, torch.Tensor] = {}
         logged_at, window_start = pos.step, time.perf_counter()
         deadline = time.monotonic() + t.max_minutes * 60 if t.max_minutes else None
@@ -172,10 +233,14 @@ class Trainer:
             while pos.step < self.total_steps and not stopped_by_budget:
                 self.model.on_epoch_start(pos.epoch)
                 for batch in self.stream.epoch(pos.epoch, pos.batch):
-                    batch = {k: to_float(v, self.device) for k, v in batch.items()}
-                    if self.cfg.data.hflip:
-                        batch = {k: random_hflip(v, t.seed, pos.step) for k, v in batch.items()}
-                    losses = self.model.train_step(batch, pos.step)
+                    batch = {k: self.to_device(v) for k, v in batch.items()}
+                    if self.cfg.data.hflip:  # each process flips its own slice with its own coins
+                        flip_seed = t.seed + 7_919 * self.dist.rank
+                        batch = {k: random_hflip(v, flip_seed, pos.step) for k, v in batch.items()}
+                    with self.updates.autocast():
+                        losses = self.model.train_step(batch, pos.step)
+                    if self.sync_buffers:
+                        distributed.sync_buffers(self.model, self.dist)
                     pos.step += 1
                     pos.batch += 1
                     if self.ema:
@@ -201,6 +266,8 @@ class Trainer:
                         self.write_samples(f"step{pos.step:09d}")
                     if pos.step % t.checkpoint_every == 0:
                         self.save_checkpoint()
+                    if t.eval_every and pos.step % t.eval_every == 0:
+                        self.evaluate()
                     if deadline and time.monotonic() > deadline:
                         stopped_by_budget = True
                     if pos.step >= self.total_steps or stopped_by_budget:
@@ -223,10 +290,21 @@ class Trainer:
         self.finish()
         return self.run_dir
 
+    def evaluate(self) -> None:
+        """The configured metrics of the sampling generators, appended to the run's metric-<name>.jsonl."""
+        if self.dist.is_main:
+            from avatargan.metrics.evaluate import evaluate_in_training
+
+            evaluate_in_training(self.sample_generators(), self.cfg, self.run_dir, self.pos.step)
+
     def finish(self) -> None:
         """Final checkpoint, samples, exported generator weights and the HTML report."""
+        if not self.dist.is_main:
+            return
         self.save_checkpoint()
         self.write_samples(f"step{self.pos.step:09d}")
+        if self.cfg.train.eval_every and self.pos.step % self.cfg.train.eval_every:  # the final value, too
+            self.evaluate()
         meta = {
             "model": config_mod.to_dict(self.cfg.model),
             "image_size": self.cfg.data.image_size,
@@ -242,4 +320,8 @@ class Trainer:
 
 def train(cfg: RunConfig, run_dir: Path | None = None, resume: bool = False) -> Path:
     """Train `cfg` in a new run folder (or continue `run_dir` when `resume`); returns the run folder."""
-    return Trainer(cfg, run_dir, resume).run()
+    trainer = Trainer(cfg, run_dir, resume)
+    try:
+        return trainer.run()
+    finally:
+        distributed.teardown(trainer.dist)

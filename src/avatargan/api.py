@@ -1,0 +1,271 @@
+"""The Python API: `avatargan.load(path)` returns a model that makes avatars, whatever the path holds.
+
+    import avatargan
+    model = avatargan.load("runs/00000-dcgan-anime-faces")        # or a .pt checkpoint, weights or an export folder
+    avatars = model.generate(16, seed=0, truncation=1.5)          # list of PIL images
+    anime = avatargan.load("runs/00001-cyclegan-selfie2anime").transfer(["me.jpg"], direction="a2b")
+
+A noise → image family (DCGAN) loads as a `NoiseModel` (`generate`, `interpolate`); a photo → anime family loads as
+a `TransferModel` (`transfer`). Run folders, checkpoints and safetensors weights run in PyTorch; ONNX exports run in
+onnxruntime and TorchScript exports in `torch.jit`, behind the same methods. The CLI (`generate`, `interpolate`)
+and the web demo call these same methods, so the three faces of avatargan give the same images for the same seed.
+
+Truncation (the "truncation trick", Brock et al. 2019, BigGAN): every noise component whose magnitude exceeds `t`
+is redrawn until none does. Smaller `t` trades variety for typical, cleaner avatars; `None` draws plain Gaussian
+noise (exactly what `avatargan generate` has always drawn for a seed).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image
+
+from avatargan import inference
+from avatargan.errors import UserError
+from avatargan.report.figures import to_uint8
+from avatargan.runtime import resolve_device
+
+PRECISIONS = ("fp32", "bf16", "fp16")
+_ALIASES = {"float32": "fp32", "float16": "fp16", "half": "fp16", "bfloat16": "bf16"}
+
+#: a batch of inputs (on the CPU, float32) → a batch of images (N×3×H×W in [-1, 1], CPU, float32)
+Runner = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _to_pil(images: torch.Tensor) -> list[Image.Image]:
+    return [Image.fromarray(a) for a in to_uint8(images)]
+
+
+def _torch_runner(g: torch.nn.Module, precision: str, batch_size: int, noise_driven: bool) -> Runner:
+    """The batched, inference-mode forward the CLI uses: `inference.generate` for noise → image generators (with
+    its autocast for bf16/fp16), `transfer.convert` for image → image ones (under the same autocast)."""
+    if noise_driven:
+        return lambda x: inference.generate(g, x, batch_size, precision=precision)
+    from avatargan import transfer as transfer_lib
+    from avatargan.training.precision import Updates
+
+    def run(x: torch.Tensor) -> torch.Tensor:
+        with Updates(precision, next(g.parameters()).device).autocast():
+            return transfer_lib.convert(g, x, batch_size)
+
+    return run
+
+
+def _onnx_runner(file: Path, device: torch.device, batch_size: int) -> Runner:
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise UserError("running an ONNX export needs onnxruntime: pip install 'avatargan[export]'") from None
+    providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if device.type == "cuda" else ["CPUExecutionProvider"]
+    session = ort.InferenceSession(str(file), providers=providers)
+    name = session.get_inputs()[0].name
+
+    def run(x: torch.Tensor) -> torch.Tensor:
+        chunks = [x[i : i + batch_size].float().numpy() for i in range(0, len(x), batch_size)]
+        return torch.cat([torch.from_numpy(session.run(None, {name: c})[0]) for c in chunks])
+
+    return run
+
+
+class Model:
+    """What every loaded model has: its description, device, precision and backend (torch, onnx or torchscript)."""
+
+    def __init__(
+        self, runners: dict[str, Runner], meta: dict[str, Any], device: torch.device, precision: str, backend: str
+    ) -> None:
+        self._runners, self.meta, self.device, self.precision, self.backend = runners, meta, device, precision, backend
+
+    @property
+    def family(self) -> str:
+        return self.meta["model"]["family"]
+
+    @property
+    def image_size(self) -> int:
+        return int(self.meta["image_size"])
+
+    @property
+    def generators(self) -> list[str]:
+        return sorted(self._runners)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(family={self.family!r}, image_size={self.image_size}, backend={self.backend!r}, "
+            f"device={str(self.device)!r}, precision={self.precision!r}, source={self.meta.get('source')!r})"
+        )
+
+
+class NoiseModel(Model):
+    """A noise → image generator (DCGAN): avatars from seeds, and walks between them."""
+
+    @property
+    def latent_dim(self) -> int:
+        return int(self.meta["model"]["latent_dim"])
+
+    def noise(self, n: int, seed: int = 0, truncation: float | None = None) -> torch.Tensor:
+        """n noise vectors for `seed`; with `truncation`, components beyond ±truncation are redrawn."""
+        return truncated_noise(n, self.latent_dim, seed, truncation)
+
+    def render(self, z: torch.Tensor) -> torch.Tensor:
+        """Images (N×3×H×W in [-1, 1], CPU float32) for noise `z`, in batches, under inference mode."""
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise UserError(f"noise must be N×{self.latent_dim}, got {tuple(z.shape)}")
+        with torch.inference_mode():
+            return self._runners["generator"](z).float()
+
+    def generate(self, n: int = 1, seed: int = 0, truncation: float | None = None) -> list[Image.Image]:
+        """n avatars for `seed`: the same seed gives the same avatars on any device and backend."""
+        if n < 1:
+            raise UserError("n must be at least 1")
+        return _to_pil(self.render(self.noise(n, seed, truncation)))
+
+    def interpolate(
+        self,
+        seed_a: int = 0,
+        seed_b: int = 1,
+        steps: int = 8,
+        mode: str = "slerp",
+        truncation: float | None = None,
+    ) -> list[Image.Image]:
+        """`steps` avatars walking from seed_a's avatar to seed_b's (end points included)."""
+        if steps < 2:
+            raise UserError("steps must be at least 2 (the two end points)")
+        return _to_pil(self.render(self.walk(seed_a, seed_b, torch.linspace(0, 1, steps), mode, truncation)))
+
+    def walk(
+        self, seed_a: int, seed_b: int, t: torch.Tensor, mode: str = "slerp", truncation: float | None = None
+    ) -> torch.Tensor:
+        """Noises at fractions `t` (0 = seed_a's noise, 1 = seed_b's) of the way between two seeds' noises."""
+        if mode not in inference.INTERPOLATIONS:
+            raise UserError(f"unknown interpolation {mode!r}; use one of {', '.join(inference.INTERPOLATIONS)}")
+        a, b = self.noise(1, seed_a, truncation), self.noise(1, seed_b, truncation)
+        t = torch.as_tensor(t, dtype=torch.float32).reshape(-1, 1)
+        return inference.slerp(a, b, t) if mode == "slerp" else a + (b - a) * t
+
+
+class TransferModel(Model):
+    """An image → image generator pair or single (CycleGAN: a2b and b2a; CartoonGAN: a2b): photos into anime."""
+
+    @property
+    def directions(self) -> list[str]:
+        return self.generators
+
+    def run(self, x: torch.Tensor, direction: str = "a2b") -> torch.Tensor:
+        """Converted images for a batch `x` (N×3×S×S in [-1, 1]), in batches, under inference mode."""
+        if direction not in self._runners:
+            raise UserError(f"{self.family} has no direction {direction!r}; it has {', '.join(self.directions)}")
+        with torch.inference_mode():
+            return self._runners[direction](x).float()
+
+    def transfer(
+        self, images: Sequence[Image.Image | str | Path] | Image.Image | str | Path, direction: str = "a2b"
+    ) -> list[Image.Image]:
+        """Convert PIL images or image files with the `direction` generator ("a2b": photo → anime, "b2a": back);
+        one PIL image per input. Each input is resized on its shorter side and centre-cropped to the model's
+        size, as `avatargan transfer` does (`transfer.load_images`)."""
+        if isinstance(images, Image.Image | str | Path):
+            images = [images]
+        if not images:
+            return []
+        return _to_pil(self.run(self.prepare(images), direction))
+
+    def prepare(self, images: Sequence[Image.Image | str | Path]) -> torch.Tensor:
+        """N×3×S×S floats in [-1, 1] (S: the model's image size) from PIL images or files."""
+        from avatargan.data.sources import IMAGE_ERRORS, fit_square
+
+        arrays = []
+        for item in images:
+            if isinstance(item, Image.Image):
+                arrays.append(np.asarray(fit_square(item, self.image_size), dtype=np.uint8))
+                continue
+            try:
+                with Image.open(Path(item).expanduser()) as img:
+                    arrays.append(np.asarray(fit_square(img, self.image_size), dtype=np.uint8))
+            except IMAGE_ERRORS as exc:
+                raise UserError(f"{item} is not a readable image ({type(exc).__name__}: {exc})") from None
+        return torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+
+
+def truncated_noise(n: int, latent_dim: int, seed: int, truncation: float | None = None) -> torch.Tensor:
+    """Seeded standard normal noise; with `truncation` t > 0, every component with |z| > t is redrawn (from the
+    same seeded generator, so the result is reproducible) until all lie within ±t. None is `inference.noise`."""
+    if truncation is None:
+        return inference.noise(n, latent_dim, seed)
+    if not truncation > 0:
+        raise UserError(f"truncation must be a positive number (e.g. 1.0 to 2.0), got {truncation}")
+    gen = torch.Generator().manual_seed(seed)
+    z = torch.randn(n, latent_dim, generator=gen)
+    outside = z.abs() > truncation
+    while outside.any():
+        z[outside] = torch.randn(int(outside.sum()), generator=gen)
+        outside = z.abs() > truncation
+    return z
+
+
+def _precision(precision: str, backend: str) -> str:
+    name = _ALIASES.get(precision, precision)
+    if name not in PRECISIONS:
+        raise UserError(f"unknown precision {precision!r}; use one of {', '.join(PRECISIONS)}")
+    if backend == "onnx" and name != "fp32":
+        raise UserError("ONNX exports run in fp32 (the precision they were exported in); use precision='fp32'")
+    return name
+
+
+def _noise_driven(meta: dict[str, Any]) -> bool:
+    return "latent_dim" in meta["model"]
+
+
+def _jit_load(file: Path, device: torch.device) -> torch.nn.Module:
+    with warnings.catch_warnings():  # torch >= 2.10 marks torch.jit deprecated; the format is still what many deploy
+        warnings.simplefilter("ignore", FutureWarning)
+        return torch.jit.load(str(file), map_location=device).eval()
+
+
+def load(
+    path: str | Path, device: str | torch.device = "auto", precision: str = "fp32", batch_size: int = 64
+) -> NoiseModel | TransferModel:
+    """A model from a run folder, a checkpoint (.pt), safetensors weights, or an ONNX/TorchScript export folder.
+
+    device: "auto" (CUDA when present), "cpu", "cuda" or "cuda:N". precision: "fp32", "bf16" or "fp16": autocast,
+    as `train --precision` (PyTorch and TorchScript backends; ONNX runs in fp32). batch_size: how many images go
+    through the network at once.
+    """
+    from avatargan.export import read_export
+    from avatargan.weights import load_generators
+
+    dev = resolve_device(device) if isinstance(device, str) else torch.device(device)
+    exported = read_export(path)
+    if exported is None:
+        prec = _precision(precision, "torch")
+        generators, meta = load_generators(path, dev)
+        runners = {k: _torch_runner(g, prec, batch_size, _noise_driven(meta)) for k, g in generators.items()}
+        backend = "torch"
+    else:
+        meta, files = exported
+        backend = meta["format"]
+        prec = _precision(precision, backend)
+        if backend == "onnx":
+            runners = {k: _onnx_runner(f, dev, batch_size) for k, f in files.items()}
+        else:
+            runners = {
+                k: _torch_runner(_jit_load(f, dev), prec, batch_size, _noise_driven(meta)) for k, f in files.items()
+            }
+        meta = {**meta, "source": str(path)}
+    cls = NoiseModel if _noise_driven(meta) else TransferModel
+    return cls(runners, meta, dev, prec, backend)
+
+
+def load_noise_model(path: str | Path, device: str | torch.device = "auto") -> NoiseModel:
+    """`load` for the commands that draw from noise: a transfer model is refused with a hint."""
+    model = load(path, device=device)
+    if not isinstance(model, NoiseModel):
+        raise UserError(
+            f"{path} holds a {model.family} model, which converts images rather than drawing "
+            "from noise; use `avatargan transfer` with it"
+        )
+    return model

@@ -1,0 +1,87 @@
+"""The report's face losses (section 3.4) as plain functions the transfer families call.
+
+* `landmark_weight_map` + `weighted_l1`: the face landmark loss. Reconstruction errors (cycle, identity,
+  content) are weighted by 1 + gain · (Gaussian bumps of `radius` around the source's key points), so the eyes,
+  nose, mouth and chin count `1 + gain` times as much as the background. Bumps are cut to zero beyond 3 radii, so
+  the term changes the gradient only inside those regions; with gain 0 it is exactly the unweighted L1.
+* `grayscale_style_loss`: AnimeGAN's grayscale (Gram) loss — texture of grayscale anime vs grayscale G(photo).
+* `color_loss`: AnimeGAN's colour loss — G(photo) keeps the photo's colours in YUV (L1 on Y, Huber on U and V).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+
+from avatargan.nn.gram import gram_matrix
+
+CUTOFF = 3.0  # bumps are zero beyond this many radii
+
+
+def landmark_weight_map(
+    keypoints: torch.Tensor, size: int, radius: float, gain: float, valid: torch.Tensor | None = None
+) -> torch.Tensor:
+    """B×1×size×size weights: 1 + gain · max over key points of exp(-d² / 2r²) (zero beyond CUTOFF·r), with
+    `radius` r a fraction of the image side; largest (1 + gain) at the key points themselves."""
+    b, k, _ = keypoints.shape
+    r = max(radius * size, 1e-3)
+    c = torch.arange(size, device=keypoints.device, dtype=torch.float32) + 0.5
+    dx2 = (c[None, None, None, :] - keypoints[..., 0, None, None].float()) ** 2  # B×K×1×W
+    dy2 = (c[None, None, :, None] - keypoints[..., 1, None, None].float()) ** 2  # B×K×H×1
+    d2 = dx2 + dy2
+    bumps = torch.exp(-d2 / (2 * r * r)) * (d2 <= (CUTOFF * r) ** 2)
+    if valid is not None:
+        bumps = bumps * valid[..., None, None]
+    return 1.0 + gain * bumps.amax(dim=1, keepdim=True)
+
+
+def weighted_l1(x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
+    """mean(weight · |x - y|); `weight` broadcasts over channels; None (or all ones) is `F.l1_loss`."""
+    if weight is None:
+        return F.l1_loss(x, y)
+    return (weight * (x - y).abs()).mean()
+
+
+def _gray3(x: torch.Tensor) -> torch.Tensor:
+    g = 0.299 * x[:, 0:1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:3]
+    return g.expand(-1, 3, -1, -1)
+
+
+def grayscale_style_loss(
+    fake: torch.Tensor, anime: torch.Tensor, features: Callable[[torch.Tensor], torch.Tensor]
+) -> torch.Tensor:
+    """L1 between batch-mean Gram matrices of `features` of grayscale G(photo) and grayscale anime images:
+    anime line and shading texture without taking the anime images' colours."""
+    g_fake = gram_matrix(features(_gray3(fake))).mean(0)
+    g_anime = gram_matrix(features(_gray3(anime))).mean(0)
+    return F.l1_loss(g_fake, g_anime.detach())
+
+
+def rgb_to_yuv(x: torch.Tensor) -> torch.Tensor:
+    """Images in [-1, 1] → YUV (BT.601), Y in [0, 1]."""
+    x = (x + 1.0) * 0.5
+    m = x.new_tensor(
+        [[0.299, 0.587, 0.114], [-0.14714119, -0.28886916, 0.43601035], [0.61497538, -0.51496512, -0.10001026]]
+    )
+    return torch.einsum("ij,bjhw->bihw", m, x)
+
+
+def color_loss(fake: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
+    """AnimeGAN's colour reconstruction: L1 on Y, Huber on U and V, between G(photo) and the photo."""
+    a, b = rgb_to_yuv(fake), rgb_to_yuv(photo.detach())
+    return F.l1_loss(a[:, 0], b[:, 0]) + F.huber_loss(a[:, 1], b[:, 1]) + F.huber_loss(a[:, 2], b[:, 2])
+
+
+def weighted_feature_l1(features_fake: torch.Tensor, features_source: torch.Tensor, weight: torch.Tensor | None):
+    """CartoonGAN's content loss with the landmark weights: the map is averaged down to the features' grid (each
+    feature cell weighs what its image region weighs); None is the plain content loss."""
+    if weight is None:
+        return F.l1_loss(features_fake, features_source.detach())
+    w = (
+        F.adaptive_avg_pool2d(weight, features_fake.shape[-2:])
+        if weight.shape[-2:] != features_fake.shape[-2:]
+        else weight
+    )
+    return (w * (features_fake - features_source.detach()).abs()).mean()

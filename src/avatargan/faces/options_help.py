@@ -1,0 +1,9 @@
+"""One line per face-loss option, for `avatargan train --help` (no imports: help must stay fast)."""
+
+HELP = """face losses (CycleGAN, CartoonGAN; all off by default; need key points: built-in data or `avatargan prepare`):
+  --set model.landmark_gain=G        face landmark loss: reconstruction errors weigh 1+G at eyes, nose, mouth, chin
+  --set model.landmark_radius=R      size of those regions, a fraction of the image side (default 0.06)
+  --set model.lambda_landmark_reg=L  Wu et al. 2019: the shipped anime key point regressor on G(photo) vs the photo
+  --set model.lambda_gray=L          AnimeGAN grayscale loss: Gram texture of grayscale anime vs grayscale G(photo)
+  --set model.lambda_color=L         AnimeGAN colour loss: G(photo) keeps the photo's colours (YUV)
+"""

@@ -1,0 +1,176 @@
+"""CycleGAN: unpaired photo ↔ anime translation, as the report's sections 3.3 and 4.2 describe.
+
+Two generators, G = `a2b` (A → B, photos → anime) and F = `b2a` (B → A), ResNet generators with two down- and
+up-sampling stages and 4 residual blocks, narrower than DCGAN; two patch discriminators D_A and D_B in DCGAN's
+style. The generator step adds three kinds of loss, each for both directions, weighted identity : GAN : cycle =
+5 : 1 : 10 (the report's):
+
+* identity: G(B) ≈ B and F(A) ≈ A (L1),
+* GAN: D_B(G(A)) and D_A(F(B)) scored real (least squares, the report's "MSE"),
+* cycle: F(G(A)) ≈ A and G(F(B)) ≈ B (L1).
+
+The discriminator step scores real images real and fakes drawn through a 50-image pool (Shrivastava et al.) fake;
+its loss is halved, as in the original CycleGAN, to slow D relative to G. The logged curves are the report's eight:
+loss_identity_{a2b,b2a}, loss_gan_{a2b,b2a}, loss_cycle_{aba,bab}, loss_d_{a,b} (plus the total loss_g).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from avatargan import losses
+from avatargan.config import ModelConfig
+from avatargan.faces.landmark_loss import weighted_l1
+from avatargan.faces.model_terms import FaceLossOptions, FaceTerms, face_keypoint_datasets
+from avatargan.models.base import GANModel, SampleSheet, check_choice, check_image_size, eval_mode
+from avatargan.nn.layers import init_dcgan_weights
+from avatargan.nn.patch_discriminator import PatchDiscriminator
+from avatargan.nn.resnet_generator import ResnetGenerator
+from avatargan.registry import MODELS
+from avatargan.training import schedule
+from avatargan.training.image_pool import ImagePool
+
+
+@dataclass
+class CycleGANConfig(ModelConfig, FaceLossOptions):  # FaceLossOptions: the report's face losses, off by default
+    family: str = "cyclegan"
+    g_channels: int = 32  # channels of the 7×7 stem; doubled at each down-sampling stage
+    g_down: int = 2  # down- and up-sampling stages (the report found 2 better than 1)
+    g_blocks: int = 4  # residual blocks
+    d_channels: int = 32
+    d_down: int = 3  # stride-2 convolutions in each discriminator (3: the 70×70 PatchGAN)
+    norm: str = "instance"  # instance | batch | none (D may also use spectral)
+    d_norm: str = "instance"
+    loss: str = "lsgan"  # the report's "MSE"; bce | hinge also work
+    lambda_identity: float = 5.0
+    lambda_gan: float = 1.0
+    lambda_cycle: float = 10.0
+    pool_size: int = 50  # fake-image pool per discriminator; 0 turns it off
+    lr: float = 3e-4
+    lr_d: float | None = None  # D's learning rate when it should differ from G's
+    beta1: float = 0.5
+    beta2: float = 0.999
+    lr_schedule: str = "step"  # step | linear | constant (see training/schedule.py)
+    lr_milestones: tuple[int, ...] = (120,)  # step: epochs at which the rate is multiplied by lr_gamma
+    lr_gamma: float = 0.1
+    lr_decay_start: int = 100  # linear: constant until this epoch ...
+    lr_decay_end: int = 200  # ... then linearly down to 0 at this one
+
+
+@MODELS.register("cyclegan")
+class CycleGAN(GANModel):
+    Config = CycleGANConfig
+    domains = ("a", "b")
+
+    def __init__(self, cfg: CycleGANConfig, image_size: int) -> None:
+        super().__init__(cfg, image_size)
+        check_choice("loss", cfg.loss, losses.ADVERSARIAL_LOSSES)
+        check_choice("lr_schedule", cfg.lr_schedule, schedule.SCHEDULES)
+        check_image_size(image_size, cfg.g_down, "g_down")
+        check_image_size(image_size, cfg.d_down, "d_down", smallest=3)  # D's two stride-1 4×4 layers take 2 px
+        gens = self.build_generators(cfg, image_size)
+        self.G_a2b, self.G_b2a = gens["a2b"], gens["b2a"]
+        self.D_a = PatchDiscriminator(cfg.d_channels, cfg.d_down, cfg.d_norm, style="dcgan")
+        self.D_b = PatchDiscriminator(cfg.d_channels, cfg.d_down, cfg.d_norm, style="dcgan")
+        init_dcgan_weights(self.D_a)
+        init_dcgan_weights(self.D_b)
+        self.pool_a, self.pool_b = ImagePool(cfg.pool_size, seed=1), ImagePool(cfg.pool_size, seed=2)
+        self.face = FaceTerms(cfg)
+        betas = (cfg.beta1, cfg.beta2)
+        self.opt_g = torch.optim.Adam(
+            itertools.chain(self.G_a2b.parameters(), self.G_b2a.parameters()), lr=cfg.lr, betas=betas
+        )
+        self.opt_d = torch.optim.Adam(
+            itertools.chain(self.D_a.parameters(), self.D_b.parameters()), lr=cfg.lr_d or cfg.lr, betas=betas
+        )
+
+    @classmethod
+    def build_generators(cls, cfg: CycleGANConfig, image_size: int) -> dict[str, nn.Module]:
+        gens = {}
+        for name in ("a2b", "b2a"):
+            g = ResnetGenerator(cfg.g_channels, cfg.g_down, cfg.g_blocks, style="cyclegan", norm=cfg.norm)
+            init_dcgan_weights(g)  # N(0, 0.02), as the original CycleGAN initialises
+            gens[name] = g
+        return gens
+
+    @classmethod
+    def derived_datasets(cls, cfg: CycleGANConfig, data, datasets: dict) -> dict:
+        return face_keypoint_datasets(cfg, data, datasets, cls.domains)  # key point maps when a landmark loss is on
+
+    def generators(self) -> dict[str, nn.Module]:
+        return {"a2b": self.G_a2b, "b2a": self.G_b2a}
+
+    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        return {"g": self.opt_g, "d": self.opt_d}
+
+    def on_epoch_start(self, epoch: int) -> None:
+        factor = schedule.scheduled_factor(self.cfg, epoch)
+        schedule.set_lr(self.opt_g, self.cfg.lr * factor)
+        schedule.set_lr(self.opt_d, (self.cfg.lr_d or self.cfg.lr) * factor)
+
+    def extra_state(self) -> dict[str, dict[str, torch.Tensor]]:
+        return {"pool_a": self.pool_a.state_dict(), "pool_b": self.pool_b.state_dict()}
+
+    def load_extra_state(self, state: dict[str, dict[str, torch.Tensor]]) -> None:
+        device = next(self.parameters()).device
+        self.pool_a.load_state_dict(state["pool_a"], device)
+        self.pool_b.load_state_dict(state["pool_b"], device)
+
+    def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
+        cfg, kind = self.cfg, self.cfg.loss
+        real_a, real_b = batch["a"], batch["b"]
+        w_a, w_b = self.face.weight_map(batch, "a"), self.face.weight_map(batch, "b")  # None: plain L1
+
+        # Generators: both directions in one joint update, D frozen.
+        fake_b, fake_a = self.G_a2b(real_a), self.G_b2a(real_b)
+        rec_a, rec_b = self.G_b2a(fake_b), self.G_a2b(fake_a)
+        out: dict[str, torch.Tensor] = {}
+        if cfg.lambda_identity > 0:
+            out["loss_identity_a2b"] = weighted_l1(self.G_a2b(real_b), real_b, w_b)  # G(B) ≈ B
+            out["loss_identity_b2a"] = weighted_l1(self.G_b2a(real_a), real_a, w_a)  # F(A) ≈ A
+        else:
+            out["loss_identity_a2b"] = out["loss_identity_b2a"] = torch.zeros((), device=real_a.device)
+        self.D_a.requires_grad_(False)
+        self.D_b.requires_grad_(False)
+        out["loss_gan_a2b"] = losses.g_loss(kind, self.D_b(fake_b))  # D_B(G(A)) → real
+        out["loss_gan_b2a"] = losses.g_loss(kind, self.D_a(fake_a))  # D_A(F(B)) → real
+        out["loss_cycle_aba"] = weighted_l1(rec_a, real_a, w_a)  # F(G(A)) ≈ A
+        out["loss_cycle_bab"] = weighted_l1(rec_b, real_b, w_b)  # G(F(B)) ≈ B
+        loss_g = (
+            cfg.lambda_identity * (out["loss_identity_a2b"] + out["loss_identity_b2a"])
+            + cfg.lambda_gan * (out["loss_gan_a2b"] + out["loss_gan_b2a"])
+            + cfg.lambda_cycle * (out["loss_cycle_aba"] + out["loss_cycle_bab"])
+        )
+        extra = self.face.extra_losses(batch, fake_b, real_a, real_b)  # regressed key points, grayscale, colour
+        out.update(extra)
+        loss_g = loss_g + self.face.weighted_sum(extra)
+        self.optimize(loss_g, self.opt_g)
+        self.D_a.requires_grad_(True)
+        self.D_b.requires_grad_(True)
+
+        # Discriminators: real images real, pooled fakes fake.
+        pooled_a, pooled_b = self.pool_a.query(fake_a), self.pool_b.query(fake_b)
+        loss_d_a = 0.5 * losses.d_loss(kind, self.D_a(real_a), self.D_a(pooled_a))
+        loss_d_b = 0.5 * losses.d_loss(kind, self.D_b(real_b), self.D_b(pooled_b))
+        self.optimize(loss_d_a + loss_d_b, self.opt_d)
+
+        out.update(loss_g=loss_g, loss_d_a=loss_d_a, loss_d_b=loss_d_b)
+        return {k: v.detach() for k, v in out.items()}
+
+    def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
+        return {d: examples[d][:count] for d in self.domains}
+
+    @torch.no_grad()
+    def sample(self, fixed: dict[str, torch.Tensor], generators: dict[str, nn.Module]) -> dict[str, SampleSheet]:
+        g, f = generators["a2b"], generators["b2a"]
+        with eval_mode(g, f):
+            a, b = fixed["a"], fixed["b"]
+            g_a, f_b = g(a), f(b)
+            return {
+                "a2b": {"A": a, "G(A)": g_a, "F(G(A))": f(g_a)},
+                "b2a": {"B": b, "F(B)": f_b, "G(F(B))": g(f_b)},
+            }

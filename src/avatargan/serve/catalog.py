@@ -1,0 +1,49 @@
+"""The models one `avatargan serve` page offers: each loaded once through the API and named for the menus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from avatargan.api import NoiseModel, TransferModel, load
+
+#: how the menus describe a transfer generator's direction (A: photos, B: anime, as the two-domain layouts store them)
+DIRECTION_LABELS = {"a2b": "photo → anime", "b2a": "anime → photo"}
+
+
+@dataclass
+class Catalog:
+    noise: dict[str, NoiseModel] = field(default_factory=dict)
+    transfer: dict[str, TransferModel] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One Markdown line per model, for the page's header."""
+        lines = [f"- **{n}**: {m.family}, {m.image_size}×{m.image_size}, {m.backend}" for n, m in self.noise.items()]
+        for n, m in self.transfer.items():
+            ways = ", ".join(DIRECTION_LABELS.get(d, d) for d in m.directions)
+            lines.append(f"- **{n}**: {m.family} ({ways}), {m.image_size}×{m.image_size}, {m.backend}")
+        return "\n".join(lines)
+
+
+def display_name(path: str | Path) -> str:
+    """A short, readable name: the run or export folder's name (plus the file for checkpoints)."""
+    path = Path(path).expanduser().resolve()
+    if path.is_dir():
+        return path.name
+    if path.parent.name == "checkpoints":
+        return f"{path.parent.parent.name}/{path.stem}"
+    return path.parent.name if path.stem.startswith("generator") else path.stem
+
+
+def load_catalog(paths: list[str | Path], device: str = "auto") -> Catalog:
+    """Load every path with `avatargan.load`; names are made unique with a counter."""
+    catalog = Catalog()
+    taken: set[str] = set()
+    for path in paths:
+        model = load(path, device=device)
+        name, i = display_name(path), 2
+        while name in taken:
+            name, i = f"{display_name(path)} ({i})", i + 1
+        taken.add(name)
+        (catalog.noise if isinstance(model, NoiseModel) else catalog.transfer)[name] = model
+    return catalog

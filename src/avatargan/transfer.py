@@ -1,0 +1,195 @@
+"""Using a trained image → image generator: convert photos (or anime, with `b2a`) and draw comparison sheets.
+
+Inputs are files, folders (searched recursively) or glob patterns; each image is resized on its shorter side and
+centre-cropped to a square (aspect is kept, nothing is stretched), converted in batches without autograd, and
+written as one PNG per input. `compare` puts the inputs beside the outputs of several models (the report's
+origin / CycleGAN / CartoonGAN figure), one row per input and one titled column per model.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+from avatargan import console
+from avatargan.data.sources import IMAGE_ERRORS, IMAGE_EXTENSIONS, fit_square
+from avatargan.errors import UserError
+from avatargan.report.figures import labelled_columns, save_image, to_uint8
+from avatargan.runtime import resolve_device
+from avatargan.weights import load_generators
+
+DIRECTIONS = ("a2b", "b2a")
+SHEET_TILE = 128  # sheets enlarge small images (nearest neighbour) to at least this many pixels
+
+
+def load_transfer_generator(path: str | Path, direction: str = "a2b", device: str = "auto") -> tuple[nn.Module, dict]:
+    """The generator of one direction of a run, checkpoint or weights file, with its description."""
+    if direction not in DIRECTIONS:
+        raise UserError(f"--direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
+    generators, meta = load_generators(path, resolve_device(device))
+    family = meta["model"]["family"]
+    if not set(generators) & set(DIRECTIONS):
+        raise UserError(
+            f"{path} holds a {family} model, which draws from noise rather than converting images; "
+            "use `avatargan generate` with it"
+        )
+    if direction not in generators:
+        raise UserError(
+            f"{path} holds a {family} model, which only converts {', '.join(sorted(generators))}; "
+            f"--direction {direction} needs a model trained both ways (cyclegan)"
+        )
+    return generators[direction], meta
+
+
+def expand_inputs(inputs: Sequence[str]) -> list[Path]:
+    """Image files named by files, folders (recursive, sorted) or glob patterns, in the order given."""
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item).expanduser()
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
+            if not files:
+                raise UserError(f"no images in folder {path} (looked for {', '.join(IMAGE_EXTENSIONS)})")
+            found += files
+        elif path.is_file():
+            found.append(path)
+        elif glob.has_magic(item):
+            matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
+            if not matches:
+                raise UserError(f"the pattern {item!r} matches no files")
+            found += matches
+        else:
+            raise UserError(f"input {item} does not exist; pass image files, folders or glob patterns")
+    unique = list(dict.fromkeys(found))  # a file named twice is converted once
+    if not unique:
+        raise UserError("no input images given")
+    return unique
+
+
+def load_images(paths: Sequence[Path], size: int) -> tuple[list[Path], torch.Tensor]:
+    """The readable images as N×3×size×size floats in [-1, 1]; unreadable files are reported by name and skipped."""
+    kept, arrays, bad = [], [], []
+    for path in paths:
+        try:
+            with Image.open(path) as img:
+                arrays.append(np.asarray(fit_square(img, size), dtype=np.uint8))
+            kept.append(path)
+        except IMAGE_ERRORS as exc:
+            bad.append(f"  {path} ({type(exc).__name__}: {exc})")
+    if bad:
+        console.warn(f"skipped {len(bad)} unreadable image file(s):\n" + "\n".join(bad))
+    if not kept:
+        raise UserError("none of the inputs could be read as an image; pass JPEG/PNG/WebP/BMP files")
+    images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+    return kept, images
+
+
+@torch.inference_mode()
+def convert(generator: nn.Module, images: torch.Tensor, batch_size: int = 16) -> torch.Tensor:
+    """`generator` applied to `images` (on the CPU, in [-1, 1]) in batches; the results come back to the CPU."""
+    device = next(generator.parameters()).device
+    return torch.cat(
+        [generator(images[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(images), batch_size)]
+    )
+
+
+def check_size(size: int, meta: dict) -> int:
+    """The generator keeps the input size only for sides that are multiples of 2**(down-sampling stages)."""
+    step = 2 ** int(meta["model"].get("g_down", 0))
+    if size < step or size % step:
+        raise UserError(f"--size {size}: this {meta['model']['family']} model needs a multiple of {step}")
+    return size
+
+
+def output_names(paths: Sequence[Path]) -> list[str]:
+    """One PNG name per input, from its file name; inputs with the same name get -2, -3… (never overwritten)."""
+    names, seen = [], {}
+    for path in paths:
+        stem = path.stem
+        seen[stem] = seen.get(stem, 0) + 1
+        names.append(f"{stem}.png" if seen[stem] == 1 else f"{stem}-{seen[stem]}.png")
+    return names
+
+
+def sheet_scale(size: int) -> int:
+    return max(1, SHEET_TILE // size)
+
+
+def transfer(
+    weights: str | Path,
+    inputs: Sequence[str],
+    out_dir: str | Path,
+    direction: str = "a2b",
+    size: int | None = None,
+    sheet: str | Path | None = None,
+    batch_size: int = 16,
+    device: str = "auto",
+) -> list[Path]:
+    """Convert every input image with one direction of a trained model; returns the written files."""
+    generator, meta = load_transfer_generator(weights, direction, device)
+    size = check_size(size or int(meta["image_size"]), meta)
+    paths, images = load_images(expand_inputs(inputs), size)
+    outputs = convert(generator, images, batch_size)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [
+        save_image(Image.fromarray(arr), out_dir / name)
+        for arr, name in zip(to_uint8(outputs), output_names(paths), strict=True)
+    ]
+    if sheet:
+        title = f"{display_name(meta['model']['family'])} {direction}"
+        written.append(save_image(labelled_columns([("input", images), (title, outputs)], sheet_scale(size)), sheet))
+    return written
+
+
+def run_label(path: str | Path) -> str:
+    """A short name for where a model came from: the run number of a run folder (00003), else the folder name."""
+    p = Path(path).expanduser()
+    folder = p if p.is_dir() else p.parent.parent if p.parent.name == "checkpoints" else p.parent
+    number = folder.name.split("-")[0]
+    return number if number.isdigit() else folder.name
+
+
+def display_name(family: str) -> str:
+    """How a family is written in titles: its class name (CycleGAN, CartoonGAN)."""
+    from avatargan.models import model_class
+
+    return model_class(family).__name__
+
+
+def model_titles(models: Sequence[str], families: Sequence[str]) -> list[str]:
+    """Column titles: the family's name, plus the run where two columns share a family."""
+    titles = []
+    for path, family in zip(models, families, strict=True):
+        name = display_name(family)
+        titles.append(f"{name} {run_label(path)}" if families.count(family) > 1 else name)
+    return titles
+
+
+def compare(
+    inputs: Sequence[str],
+    models: Sequence[str],
+    out: str | Path,
+    direction: str = "a2b",
+    size: int | None = None,
+    limit: int | None = None,
+    device: str = "auto",
+) -> Path:
+    """The comparison sheet: inputs, then one titled column per model (row i: input i and its conversions)."""
+    if not models:
+        raise UserError("--models needs at least one run folder or weights file")
+    loaded = [load_transfer_generator(m, direction, device) for m in models]
+    size = size or int(loaded[0][1]["image_size"])
+    for _, meta in loaded:
+        check_size(size, meta)
+    paths = expand_inputs(inputs)[:limit] if limit else expand_inputs(inputs)
+    _, images = load_images(paths, size)
+    titles = model_titles(models, [meta["model"]["family"] for _, meta in loaded])
+    columns = [("origin", images)] + [(t, convert(g, images)) for t, (g, _) in zip(titles, loaded, strict=True)]
+    return save_image(labelled_columns(columns, sheet_scale(size)), Path(out))

@@ -1,0 +1,73 @@
+"""`avatargan prepare`: crops with key points in crop pixels, skipped images reported by name, resumable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from avatargan.cli import main
+from avatargan.data.builtin.faces import face_record, render_face
+from avatargan.faces import landmarks_file, prepare
+
+
+def _anime_folder(root: Path) -> Path:
+    src = root / "src"
+    (src / "sub").mkdir(parents=True)
+    render_face(1, 0, "anime", 200).rotate(12, fillcolor=(255, 255, 255)).save(src / "tilted.png")
+    render_face(2, 0, "anime", 256).save(src / "sub" / "straight.jpg", quality=95)
+    Image.new("RGB", (80, 80), "white").save(src / "blank.png")
+    (src / "broken.png").write_bytes(b"not a png")
+    return src
+
+
+def test_prepare_anime_crops_aligns_and_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("animeface", reason="face extra not installed: pip install 'avatargan[faces]'")
+    src, out = _anime_folder(tmp_path), tmp_path / "out"
+    opts = prepare.PrepareOptions("anime", size=96, workers=1)
+    first = prepare.prepare_folder(src, out, opts)
+    assert first.faces == 2 and first.done == 4
+    assert first.skipped["no face"] == ["blank.png"] and first.skipped["unreadable"] == ["broken.png"]
+    records = {r["file"]: r for r in landmarks_file.read_records(out / "landmarks.jsonl")}
+    assert set(records) == {"tilted.png", "sub/straight.png"}
+    for name, rec in records.items():
+        assert Image.open(out / name).size == (96, 96)
+        kp = landmarks_file.keypoints_array(rec)
+        assert abs(kp[0, 1] - kp[1, 1]) < 0.5  # eyes level after alignment
+        assert (kp > 0).all() and (kp < 96).all()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a resumed run must not process done images again")
+
+    monkeypatch.setattr(prepare, "process_one", fail)
+    again = prepare.prepare_folder(src, out, opts)
+    assert again.done == 0 and again.resumed == 4
+    assert len(list(landmarks_file.read_records(out / "landmarks.jsonl"))) == 2
+
+
+def test_prepare_builtin_writes_exact_keypoints(tmp_path: Path) -> None:
+    assert (
+        main(["prepare", "photos", "builtin:photo-faces", "--out", str(tmp_path), "--size", "32", "--count", "3"]) == 0
+    )
+    lines = [json.loads(x) for x in (tmp_path / "landmarks.jsonl").read_text().splitlines()]
+    assert [x["file"] for x in lines] == ["photo_000000.png", "photo_000001.png", "photo_000002.png"]
+    truth = np.array(list(face_record(1, 0, "photo", 32)["keypoints"].values()))
+    assert np.allclose(landmarks_file.keypoints_array(lines[1]), truth, atol=1e-3)
+    assert (
+        main(["prepare", "photos", "builtin:photo-faces", "--out", str(tmp_path), "--size", "32", "--count", "3"]) == 0
+    )
+    assert len((tmp_path / "landmarks.jsonl").read_text().splitlines()) == 3  # resumed, nothing added
+
+
+def test_prepare_without_the_extra_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from avatargan.faces import extra
+
+    real = extra.importlib.util.find_spec
+    monkeypatch.setattr(extra.importlib.util, "find_spec", lambda name, *a: None if name == "dlib" else real(name, *a))
+    (tmp_path / "src").mkdir()
+    render_face(0, 0, "photo", 64).save(tmp_path / "src" / "a.png")
+    assert main(["prepare", "photos", str(tmp_path / "src"), "--out", str(tmp_path / "o"), "--workers", "1"]) == 2
+    assert "pip install 'avatargan[faces]'" in capsys.readouterr().err

@@ -1,0 +1,54 @@
+"""The face landmark loss: the weight map peaks at the key points, and turning the loss on changes the gradient
+only inside the weighted regions; the grayscale and colour losses behave as described."""
+
+from __future__ import annotations
+
+import torch
+
+from avatargan.faces.landmark_loss import CUTOFF, color_loss, grayscale_style_loss, landmark_weight_map, weighted_l1
+
+KP = torch.tensor([[[10.5, 12.5], [22.5, 12.5], [16.5, 18.5], [12.5, 24.5], [20.5, 24.5], [16.5, 29.5]]])
+
+
+def test_weight_map_is_largest_at_the_landmarks() -> None:
+    w = landmark_weight_map(KP, 32, radius=0.06, gain=4.0)[0, 0]
+    assert w.shape == (32, 32)
+    assert torch.isclose(w.max(), torch.tensor(5.0))
+    for x, y in KP[0]:
+        assert torch.isclose(w[int(y), int(x)], torch.tensor(5.0))  # 1 + gain exactly at each key point
+    assert w[0, 0] == 1.0 and w.min() == 1.0  # background keeps weight 1
+
+
+def test_gain_zero_is_plain_l1() -> None:
+    x, y = torch.randn(2, 3, 32, 32), torch.randn(2, 3, 32, 32)
+    w = landmark_weight_map(KP.expand(2, -1, -1), 32, radius=0.06, gain=0.0)
+    assert torch.isclose(weighted_l1(x, y, w), torch.nn.functional.l1_loss(x, y))
+
+
+def test_landmark_loss_changes_gradient_only_in_weighted_regions() -> None:
+    target = torch.randn(1, 3, 32, 32)
+    x = torch.randn(1, 3, 32, 32, requires_grad=True)
+    weighted_l1(x, target, None).backward()
+    plain = x.grad.clone()
+    x.grad = None
+    radius = 0.06
+    weighted_l1(x, target, landmark_weight_map(KP, 32, radius, gain=3.0)).backward()
+    changed = (x.grad - plain).abs().amax(1)[0] > 0  # H×W: where the gradient moved
+    c = torch.arange(32) + 0.5
+    d2 = (c[None, None, :] - KP[0, :, 0, None, None]) ** 2 + (c[None, :, None] - KP[0, :, 1, None, None]) ** 2
+    inside = (d2 <= (CUTOFF * radius * 32) ** 2).any(0)
+    assert changed.any()
+    assert not (changed & ~inside).any()  # nothing outside the bumps changed
+
+
+def test_color_and_grayscale_losses() -> None:
+    photo = torch.rand(2, 3, 16, 16) * 2 - 1
+    assert color_loss(photo, photo) == 0
+    assert color_loss(photo.flip(1), photo) > 0  # swapped colour channels are a colour change
+    feats = torch.nn.Conv2d(3, 4, 3)
+    anime = torch.rand(2, 3, 16, 16) * 2 - 1
+    assert grayscale_style_loss(anime, anime, feats) == 0
+    tinted = anime.clone()
+    tinted[:, 0] = tinted[:, 0] * 0.5  # a colour-only change still changes grayscale slightly, so compare with gray
+    gray = (0.299 * anime[:, :1] + 0.587 * anime[:, 1:2] + 0.114 * anime[:, 2:]).expand(-1, 3, -1, -1)
+    assert torch.isclose(grayscale_style_loss(gray, anime, feats), torch.tensor(0.0), atol=1e-6)

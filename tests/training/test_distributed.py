@@ -1,0 +1,64 @@
+"""Two processes on the CPU (gloo) train one model: identical weights on both ranks, one run folder, resumable."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+import torch
+import torch.multiprocessing as mp
+from conftest import tiny_config
+
+from avatargan import console
+from avatargan.training import distributed
+from avatargan.training.checkpoint import latest_checkpoint
+from avatargan.training.loop import Trainer, train
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _worker(rank: int, world: int, port: int, tmp: str) -> None:
+    os.environ.update(
+        RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world), MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port)
+    )
+    os.environ["AVATARGAN_CACHE"] = str(Path(tmp) / "cache")
+    console.QUIET = True
+    torch.set_num_threads(1)  # two processes share the test machine's cores
+    trainer = Trainer(tiny_config(Path(tmp), train={"steps": 4, "checkpoint_every": 2, "sample_every": 100}))
+    try:
+        trainer.run()
+        torch.save({"model": trainer.model.state_dict(), "run_dir": str(trainer.run_dir)}, Path(tmp) / f"rank{rank}.pt")
+    finally:
+        distributed.teardown(trainer.dist)
+
+
+def test_two_processes_end_identical_and_write_one_run_folder(tmp_path: Path) -> None:
+    mp.spawn(_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, join=True)
+    r0, r1 = (torch.load(tmp_path / f"rank{r}.pt", weights_only=True) for r in (0, 1))
+    assert r0["run_dir"] == r1["run_dir"]
+    for k, v in r0["model"].items():
+        assert torch.equal(v, r1["model"][k]), k
+    runs = list((tmp_path / "runs").iterdir())
+    assert [p.name for p in runs] == ["00000-dcgan-anime-faces"]
+    ckpt_path, payload = latest_checkpoint(runs[0] / "checkpoints")
+    assert payload["step"] == 4 and payload["world_size"] == 2
+    for k, v in r0["model"].items():  # rank 0's checkpoint is the weights both ranks hold
+        assert torch.equal(v, payload["model"][k]), k
+
+    # the run continues in one process: the position counts global batches, so no batch is skipped or repeated
+    resumed = train(tiny_config(tmp_path, train={"steps": 6, "checkpoint_every": 2}), run_dir=runs[0], resume=True)
+    _, payload = latest_checkpoint(resumed / "checkpoints")
+    assert payload["step"] == 6 and payload["world_size"] == 1 and payload["batch_in_epoch"] == 6
+
+
+def test_the_global_batch_must_split_evenly() -> None:
+    d = distributed.Dist(rank=0, world_size=3)
+    assert distributed.local_batch_size(12, d) == 4
+    with pytest.raises(ValueError, match="multiple of 3"):
+        distributed.local_batch_size(8, d)
