@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from avatargan.commands.options import add_set_option
 from avatargan.metrics.catalog import JUDGE_METRICS, help_text
 
 DEFAULT_BUDGET_MINUTES = 12.0  # three models, plus data rendering and measuring, stay within an hour on 2 CPU cores
@@ -45,13 +46,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="leave out the two yardstick rows (true anime faces; photos unchanged) computed on the same pairs",
     )
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
+    add_set_option(
+        p,
+        "override one model's field, e.g. --set cartoongan:model.content_backbone=efficientnet-lite0",
         metavar="MODEL:KEY=VALUE",
-        help="override one model's field, e.g. --set cartoongan:model.content_backbone=efficientnet-lite0",
     )
 
 

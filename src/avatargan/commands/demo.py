@@ -6,6 +6,8 @@ import argparse
 import time
 from pathlib import Path
 
+from avatargan.commands.options import add_set_option
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -17,14 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--minutes", type=float, default=9.0, help="total time budget in minutes (default 9)")
     p.add_argument("--out", default="runs", help="folder for the run folder (default runs)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a field of the demo recipe (configs/dcgan_demo.yaml)",
-    )
+    add_set_option(p, "override a field of the demo recipe (configs/dcgan_demo.yaml)")
 
 
 def run(args: argparse.Namespace) -> dict[str, Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from avatargan.commands.options import add_set_option
 from avatargan.faces.options_help import HELP as FACE_LOSS_HELP
 
 EPILOG = f"""examples:
@@ -90,14 +91,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--recipe", metavar="NAME", help="packaged recipe to start from (default: <model>_paper)")
     p.add_argument("--config", metavar="FILE", help="a YAML file whose fields override the recipe's")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override one field, e.g. --set model.lr=2e-4 (repeatable)",
-    )
+    add_set_option(p, "override one field, e.g. --set model.lr=2e-4 (repeatable)")
     p.add_argument(
         "--resume",
         metavar="RUN_DIR",

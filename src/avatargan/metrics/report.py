@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from avatargan.io_utils import atomic_path
 from avatargan.metrics.catalog import METRIC_MEANINGS
+from avatargan.report.figures import save_step_plot, step_plot
 
 
 def read_metric_files(run_dir: Path) -> dict[str, list[dict[str, Any]]]:
@@ -38,26 +38,14 @@ def headline(rows: list[dict[str, Any]]) -> str | None:
 
 
 def metric_curve(rows: list[dict[str, Any]], key: str, path: Path, title: str) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     pts = [r for r in rows if isinstance(r.get("step"), int) and isinstance(r.get(key), int | float)]
     pts = [r for r in pts if math.isfinite(r[key])]
-    fig, ax = plt.subplots(figsize=(5, 3.2), dpi=100)
+    fig, ax = step_plot()
     if pts:
         steps, values = [r["step"] for r in pts], [r[key] for r in pts]
         errors = [r.get(f"{key}_std", 0.0) for r in pts]
         ax.errorbar(steps, values, yerr=errors if any(errors) else None, marker="o", color="tab:green", capsize=3)
-    ax.set_title(title)
-    ax.set_xlabel("step")
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
-    return path
+    return save_step_plot(fig, ax, title, path)
 
 
 def metrics_section(run_dir: Path, figures: Path, embed: Callable[[Path], str]) -> list[str]:

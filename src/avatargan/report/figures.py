@@ -94,21 +94,21 @@ def smooth(values: Sequence[float], weight: float = 0.9) -> list[float]:
     return out
 
 
-def loss_curve(rows: list[dict[str, Any]], key: str, path: Path, title: str | None = None) -> Path:
-    """One loss over steps: raw (faint) and smoothed, the way the report plots each of its losses."""
+def step_plot() -> tuple[Any, Any]:
+    """A new (figure, axes) for a value over training steps, drawn off-screen."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    pts = [(r["step"], r[key]) for r in rows if isinstance(r.get(key), int | float) and math.isfinite(r[key])]
-    fig, ax = plt.subplots(figsize=(5, 3.2), dpi=100)
-    if pts:
-        steps, values = zip(*pts, strict=True)
-        ax.plot(steps, values, color="tab:blue", alpha=0.3, linewidth=1, label="raw")
-        ax.plot(steps, smooth(values), color="tab:blue", linewidth=2, label="smoothed")
-        ax.legend(loc="best", fontsize=8)
-    ax.set_title(title or key)
+    return plt.subplots(figsize=(5, 3.2), dpi=100)
+
+
+def save_step_plot(fig: Any, ax: Any, title: str, path: Path) -> Path:
+    """Title, step axis and grid, then write the PNG atomically and free the figure."""
+    import matplotlib.pyplot as plt
+
+    ax.set_title(title)
     ax.set_xlabel("step")
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -116,3 +116,15 @@ def loss_curve(rows: list[dict[str, Any]], key: str, path: Path, title: str | No
         fig.savefig(tmp, format="png")
     plt.close(fig)
     return Path(path)
+
+
+def loss_curve(rows: list[dict[str, Any]], key: str, path: Path, title: str | None = None) -> Path:
+    """One loss over steps: raw (faint) and smoothed, the way the report plots each of its losses."""
+    pts = [(r["step"], r[key]) for r in rows if isinstance(r.get(key), int | float) and math.isfinite(r[key])]
+    fig, ax = step_plot()
+    if pts:
+        steps, values = zip(*pts, strict=True)
+        ax.plot(steps, values, color="tab:blue", alpha=0.3, linewidth=1, label="raw")
+        ax.plot(steps, smooth(values), color="tab:blue", linewidth=2, label="smoothed")
+        ax.legend(loc="best", fontsize=8)
+    return save_step_plot(fig, ax, title or key, path)
