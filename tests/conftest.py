@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from torch.utils.data import Dataset
 
 from avatargan import config as config_mod
 from avatargan import console
@@ -52,3 +53,16 @@ def write_images(folder: Path, count: int, size: tuple[int, int] = (20, 24), see
         Image.fromarray(rng.integers(0, 255, (*size, 3), dtype=np.uint8)).save(path)
         paths.append(path)
     return paths
+
+
+class Numbers(Dataset):
+    """A dataset whose image i is filled with the value i, so batches reveal which indices they hold."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def batch(self, indices: np.ndarray) -> torch.Tensor:
+        return torch.tensor(indices, dtype=torch.uint8)[:, None, None, None].expand(-1, 3, 2, 2).clone()

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-import torch
-from torch.utils.data import Dataset
+from conftest import Numbers
 
 from avatargan.data.batches import BatchStream
-
-
-class Numbers(Dataset):
-    """Image i is filled with the value i, so batches reveal which indices they hold."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def __len__(self) -> int:
-        return self.n
-
-    def batch(self, indices: np.ndarray) -> torch.Tensor:
-        return torch.tensor(indices, dtype=torch.uint8)[:, None, None, None].expand(-1, 3, 2, 2).clone()
 
 
 def _ids(batches) -> list[list[int]]:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from conftest import Numbers
 
 from avatargan.data.batches import BatchStream
 from avatargan.data.sources import BuiltinFaces
 from avatargan.faces.keypoint_data import KeypointMaps, canonical_order, decode_keypoints, source_keypoints
-
-
-class Numbers(torch.utils.data.Dataset):
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def __len__(self) -> int:
-        return self.n
-
-    def batch(self, indices: np.ndarray) -> torch.Tensor:
-        return torch.tensor(indices, dtype=torch.uint8)[:, None, None, None].expand(-1, 3, 2, 2).clone()
 
 
 def test_maps_decode_back_to_the_keypoints() -> None:
