@@ -20,15 +20,6 @@ from avatargan.models.cartoongan import CartoonGAN, CartoonGANConfig
 TINY = {"g_channels": 4, "g_blocks": 1, "d_channels": 4, "content_backbone": "efficientnet-lite0", "init_epochs": 1}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One torch thread: on a small shared CPU, threads waiting for each other make these steps ~100× slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def model() -> CartoonGAN:
     torch.manual_seed(0)

@@ -22,15 +22,6 @@ CURVES = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One torch thread: on a small shared CPU, threads waiting for each other make these steps ~100× slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _batch(n: int = 4, size: int = 16) -> dict[str, torch.Tensor]:
     return {d: torch.rand(n, 3, size, size) * 2 - 1 for d in "ab"}
 
