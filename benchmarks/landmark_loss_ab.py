@@ -18,7 +18,17 @@ from pathlib import Path
 
 
 def train(out: Path, name: str, args: argparse.Namespace, extra: list[str]) -> Path:
-    cmd = [sys.executable, "-m", "avatargan", "train", "cyclegan", "--recipe", "cyclegan_quick", "--seed", "0"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "avatargan",
+        "train",
+        "cyclegan",
+        "--recipe",
+        "cyclegan_quick",
+        "--seed",
+        str(args.seed),
+    ]
     cmd += ["--out", str(out / name), "--image-size", str(args.image_size), "--minutes", str(args.minutes)]
     cmd += ["--steps", str(args.steps), "--set", "train.threads=1", "--set", "train.sample_every=100000"]
     cmd += ["--set", "train.checkpoint_every=100000", "--set", f"data.builtin_count={args.count}", *extra]
@@ -43,22 +53,27 @@ def main() -> None:
     ap.add_argument("--image-size", type=int, default=64)
     ap.add_argument("--count", type=int, default=2000)
     ap.add_argument("--n", type=int, default=100, help="held-out photos evaluated")
-    ap.add_argument("--only", choices=("with", "without"), help="run one arm (to run the two in parallel)")
+    ap.add_argument("--seed", type=int, default=0, help="the same for every arm")
+    ap.add_argument("--reg", type=float, default=1.0, help="model.lambda_landmark_reg of the `regressor` arm")
+    ap.add_argument(
+        "--only",
+        choices=("with", "without", "regressor"),
+        help="run one arm (to run arms in parallel); default: `without` and `with` (the weight map) one after another",
+    )
     args = ap.parse_args()
     out = Path(args.out)
     arms = {
         "without": [],
         "with": ["--set", f"model.landmark_gain={args.gain}", "--set", f"model.landmark_radius={args.radius}"],
+        "regressor": ["--set", f"model.lambda_landmark_reg={args.reg}"],  # Wu et al.'s regressed key points
     }
     results = {}
-    for name, extra in arms.items():
-        if args.only and name != args.only:
-            continue
-        run = train(out, name, args, extra)
+    for name in [args.only] if args.only else ["without", "with"]:
+        run = train(out, name, args, arms[name])
         steps = [json.loads(x)["step"] for x in (run / "stats.jsonl").read_text().splitlines() if x.strip()]
         results[name] = {"run": str(run), "steps": max(steps) if steps else None, **evaluate(run, args.n)}
     print(json.dumps(results, indent=2))
-    (out / f"results-{args.only or 'both'}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (out / f"results-{args.only or 'both'}-seed{args.seed}.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 CycleGAN follows junyanz/pytorch-CycleGAN-and-pix2pix (`cycle_gan_model.py`: forward both cycles, G step with D
 frozen, then D_A and D_B each with its own backward through a 50-image pool); CartoonGAN follows the common PyTorch
 re-implementations (D on anime / G(photo) / edge-smoothed anime, then G with adversarial + ω · content L1 on frozen
-backbone features). Both take their networks from a fresh avatargan model of the same config (same networks by
-construction, in PyTorch's default memory layout) and its content backbone, and `.item()` every loss every step.
+backbone features, + the report's Gram style loss against the anime batch when the recipe weights it). Both take
+their networks from a fresh avatargan model of the same config (same networks by construction, in PyTorch's default
+memory layout) and its content backbone, and `.item()` every loss every step.
 """
 
 from __future__ import annotations
@@ -92,6 +93,12 @@ class ReferenceCycleGAN:
         return {k: v.item() for k, v in named.items()}
 
 
+def _gram(features: torch.Tensor) -> torch.Tensor:
+    n, c, h, w = features.shape
+    f = features.reshape(n, c, h * w)
+    return f @ f.transpose(1, 2) / (c * h * w)
+
+
 class ReferenceCartoonGAN:
     def __init__(self, model: nn.Module) -> None:
         cfg = model.cfg
@@ -117,8 +124,12 @@ class ReferenceCartoonGAN:
         self.opt_g.zero_grad()
         d_fake = self.D(fake)
         loss_gan = self.bce(d_fake, torch.ones_like(d_fake))
-        loss_content = F.l1_loss(self.features(fake), self.features(photo).detach())
+        fake_features = self.features(fake)
+        loss_content = F.l1_loss(fake_features, self.features(photo).detach())
         loss_g = loss_gan + self.cfg.content_weight * loss_content
+        if self.cfg.style_weight > 0:  # Gatys Gram matrices, each batch averaged (the batches are unpaired)
+            loss_style = F.l1_loss(_gram(fake_features).mean(0), _gram(self.features(anime)).mean(0).detach())
+            loss_g = loss_g + self.cfg.style_weight * loss_style
         loss_g.backward()
         self.opt_g.step()
         return {"loss_d": loss_d.item(), "loss_gan": loss_gan.item(), "loss_content": loss_content.item()}

@@ -8,11 +8,14 @@ repeats alternate between the two sides (the machine is shared and noisy); the r
 of (ours img/s) / (reference img/s). Also: generation images/s, and achieved FLOP/s against the device's peak.
 
     python benchmarks/train_speed.py [--models dcgan] [--repeats 5] [--steps 2] [--json out.json]
+    python benchmarks/train_speed.py --compile              # avatargan's networks compiled (the reference stays eager)
+    python benchmarks/train_speed.py --precision bf16       # both sides under bf16 autocast (equal precision)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -33,6 +36,11 @@ from reference_data import Batches, image_folder_loader, write_faces  # noqa: E4
 from avatargan import config as config_mod  # noqa: E402
 from avatargan import console  # noqa: E402
 from avatargan.training.loop import Trainer  # noqa: E402
+
+#: train.* settings of avatargan's side from the command line (--compile, --precision)
+OURS_TRAIN: dict = {}
+#: the reference's autocast dtype (None: fp32), equal to avatargan's --precision
+REFERENCE_AUTOCAST: dict = {"dtype": None}
 
 
 @dataclass
@@ -68,6 +76,7 @@ def make_trainer_from(values: dict, data: dict, work: Path, train: dict | None =
                 "sample_count": 8,
                 "out_root": str(work / "runs"),
                 "device": "cpu",
+                **OURS_TRAIN,
                 **(train or {}),
             },
         },
@@ -87,9 +96,12 @@ def run_ours(trainer: Trainer, steps: int) -> float:
 
 
 def run_reference(step: Callable[[], object], steps: int) -> float:
+    dtype = REFERENCE_AUTOCAST["dtype"]
+    autocast = torch.autocast("cpu", dtype=dtype) if dtype else contextlib.nullcontext()
     t = time.perf_counter()
-    for _ in range(steps):
-        step()
+    with autocast:
+        for _ in range(steps):
+            step()
     return time.perf_counter() - t
 
 
@@ -235,8 +247,9 @@ CASES: dict[str, Callable[[Path, Path], Case]] = {
 # ----------------------------------------------------------------------------------------------------------------
 
 
-def measure(case: Case, repeats: int, steps: int) -> dict:
-    run_ours(case.ours, 1)  # warm-up: first-touch allocations, oneDNN primitive caches, loader start
+def measure(case: Case, repeats: int, steps: int, warmup: int = 1) -> dict:
+    # warm-up: first-touch allocations, oneDNN primitive caches, loader start (and compilation with --compile)
+    warmup_s = run_ours(case.ours, warmup)
     run_reference(case.reference_step, 1)
     ours, ref = [], []
     for r in range(repeats):  # alternate who goes first, so slow drifts of the shared machine hit both sides
@@ -255,6 +268,7 @@ def measure(case: Case, repeats: int, steps: int) -> dict:
         "reference_img_s": statistics.median(ref),
         "ratio_median": statistics.median(ratios),
         "ratios": [round(x, 3) for x in ratios],
+        "ours_warmup_s": warmup_s,
     }
     out["flops_per_step_ours"] = count_flops(case.flops_ours)
     out["flops_per_step_reference"] = count_flops(case.flops_reference)
@@ -287,31 +301,49 @@ def main(argv: list[str] | None = None) -> dict:
         help="torch threads for both sides (process-wide; default torch's choice). On a shared, oversubscribed "
         "machine 1 thread avoids OpenMP barrier stalls that slow every operator several-fold",
     )
+    p.add_argument(
+        "--compile",
+        action="store_true",
+        help="avatargan's side with train.compile (torch.compile; the reference stays eager, as its repositories "
+        "train); 3 warm-up steps absorb the compilation, whose time is reported",
+    )
+    p.add_argument(
+        "--precision",
+        choices=("fp32", "bf16"),
+        default="fp32",
+        help="both sides: avatargan's --precision and the same autocast around the reference step (bf16 pays only "
+        "on CPUs with AVX512-BF16/AMX)",
+    )
     args = p.parse_args(argv)
+    OURS_TRAIN.clear()
+    OURS_TRAIN.update(compile=args.compile, precision=args.precision)
+    REFERENCE_AUTOCAST["dtype"] = torch.bfloat16 if args.precision == "bf16" else None
     if args.threads:
         torch.set_num_threads(args.threads)
 
     work = Path(args.work or tempfile.mkdtemp(prefix="avatargan-bench-"))
     os.environ["AVATARGAN_CACHE"] = str(work / "cache")
     console.QUIET = True
-    peak = peak_flops("cpu")
+    peak = peak_flops("cpu", dtype=REFERENCE_AUTOCAST["dtype"] or torch.float32)  # the peak at the run's precision
     results: dict = {
         "device": "cpu",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "compile": args.compile,
+        "precision": args.precision,
         "load_average": os.getloadavg(),
-        "peak_fp32_flops": peak,
+        "peak_flops": peak,
         "models": {},
     }
     print(
-        f"CPU fp32 peak (4096² matmul): {peak / 1e9:.1f} GFLOP/s, torch {torch.__version__}, "
+        f"CPU {args.precision} peak (4096² matmul): {peak / 1e9:.1f} GFLOP/s, torch {torch.__version__}, "
         f"{torch.get_num_threads()} threads",
         flush=True,
     )
     for name in args.models.split(","):
         files = write_faces(work / "files" / "anime", args.images)  # → files/anime/anime/*.jpg
         case = CASES[name](work, files)
-        r = measure(case, args.repeats, args.steps)
+        r = measure(case, args.repeats, args.steps, warmup=3 if args.compile else 1)
         for side in ("ours", "reference"):
             r[f"achieved_flops_{side}"] = r[f"flops_per_step_{side}"] * r[f"{side}_img_s"] / case.batch_size
         results["models"][name] = r
@@ -319,7 +351,7 @@ def main(argv: list[str] | None = None) -> dict:
             f"{name}: train ours {r['ours_img_s']:.2f} img/s vs reference {r['reference_img_s']:.2f} img/s "
             f"→ ratio {r['ratio_median']:.2f}× (median of {r['ratios']}); "
             f"achieved {r['achieved_flops_ours'] / 1e9:.1f} GFLOP/s = {r['achieved_flops_ours'] / peak:.0%} of peak "
-            f"(reference {r['achieved_flops_reference'] / peak:.0%})",
+            f"(reference {r['achieved_flops_reference'] / peak:.0%}); avatargan's warm-up {r['ours_warmup_s']:.0f} s",
             flush=True,
         )
         if "generate_ours_img_s" in r:

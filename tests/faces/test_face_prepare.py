@@ -71,3 +71,28 @@ def test_prepare_without_the_extra_says_how_to_install(tmp_path: Path, monkeypat
     render_face(0, 0, "photo", 64).save(tmp_path / "src" / "a.png")
     assert main(["prepare", "photos", str(tmp_path / "src"), "--out", str(tmp_path / "o"), "--workers", "1"]) == 2
     assert "pip install 'avatargan[faces]'" in capsys.readouterr().err
+
+
+def test_min_score_drops_the_astronauts_badge_but_keeps_her_face(tmp_path: Path) -> None:
+    pytest.importorskip("dlib", reason="face extra not installed: pip install 'avatargan[faces]'")
+    data = pytest.importorskip("skimage.data", reason="scikit-image (the dev extra) ships the astronaut photo")
+    Image.fromarray(data.astronaut()).save(tmp_path / "astronaut.png")
+    every = prepare.prepare_folder(
+        tmp_path / "astronaut.png", tmp_path / "all", prepare.PrepareOptions("photos", 64, all_faces=True, workers=1)
+    )
+    scores = sorted(r["score"] for r in landmarks_file.read_records(tmp_path / "all" / "landmarks.jsonl"))
+    assert every.faces == 2 and scores[0] < 0.3 < scores[1]  # dlib also scores the mission patch, weakly
+    kept = prepare.prepare_folder(
+        tmp_path / "astronaut.png",
+        tmp_path / "kept",
+        prepare.PrepareOptions("photos", 64, all_faces=True, workers=1, min_score=0.3),
+    )
+    assert kept.faces == 1
+    [rec] = landmarks_file.read_records(tmp_path / "kept" / "landmarks.jsonl")
+    assert rec["score"] == scores[1]
+    none = prepare.prepare_folder(
+        tmp_path / "astronaut.png", tmp_path / "none", prepare.PrepareOptions("photos", 64, workers=1, min_score=5)
+    )
+    assert none.faces == 0 and none.skipped["no face"] == ["astronaut.png"]
+    [skip] = landmarks_file.read_records(tmp_path / "none" / "skipped.jsonl")
+    assert "2 detection(s) scored below --min-score 5" in skip["reason"]

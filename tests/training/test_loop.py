@@ -9,6 +9,7 @@ import pytest
 import torch
 from conftest import tiny_config
 
+from avatargan import console
 from avatargan.training.checkpoint import latest_checkpoint
 from avatargan.training.loop import Trainer, TrainingInterrupted, train
 from avatargan.weights import load_generators
@@ -73,7 +74,40 @@ def test_ctrl_c_writes_a_checkpoint_and_says_how_to_resume(tmp_path: Path, monke
     assert payload["step"] == 4
 
 
-def test_time_budget_stops_cleanly(tmp_path: Path) -> None:
-    run_dir = train(tiny_config(tmp_path, train={"steps": 10_000, "max_minutes": 0.0001}))
+def test_time_budget_stops_cleanly_and_the_bar_ends_at_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = []
+    real_progress = console.progress
+
+    def keep(*args, **kwargs):
+        bars.append(real_progress(*args, **kwargs))
+        return bars[-1]
+
+    monkeypatch.setattr(console, "progress", keep)
+    run_dir = train(tiny_config(tmp_path, train={"steps": 10_000, "max_minutes": 0.001, "log_every": 1}))
     assert (run_dir / "report.html").is_file()
-    assert latest_checkpoint(run_dir / "checkpoints")[1]["step"] < 10_000
+    stopped = latest_checkpoint(run_dir / "checkpoints")[1]["step"]
+    assert stopped < 10_000
+    # the bar's end is the step the time budget reaches (estimated from the speed), not the 10,000 steps
+    assert bars[0].total < 10_000
+
+
+def test_a_loss_that_starts_mid_window_is_averaged_over_its_own_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CartoonGAN adds its adversarial losses when the content-only phase ends, in the middle of a log window
+    from avatargan.models.dcgan import DCGAN
+
+    plain = DCGAN.train_step
+
+    def late_key(self, batch, step):
+        out = plain(self, batch, step)
+        if step >= 1:
+            out["loss_late"] = torch.tensor(2.0)
+        return out
+
+    monkeypatch.setattr(DCGAN, "train_step", late_key)
+    run_dir = train(tiny_config(tmp_path, train={"steps": 4, "log_every": 4}))
+    row = json.loads((run_dir / "stats.jsonl").read_text().splitlines()[0])
+    assert row["step"] == 4 and row["loss_late"] == pytest.approx(2.0)  # not 2.0 × 3/4

@@ -30,6 +30,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--margin", type=float, default=0.3, help="space around the face, as a fraction of it (0.3)")
     p.add_argument("--all-faces", action="store_true", help="keep every face of an image (default: skip such images)")
     p.add_argument("--workers", type=int, default=0, help="processes (default: one per CPU, at most 4)")
+    p.add_argument(
+        "--min-score",
+        type=float,
+        default=0.0,
+        help="drop detections the detector scores below this (default 0: keep all it reports). Photos: dlib's HOG "
+        "score, real faces mostly score above 0.5 and false hits (a badge, a pattern) near 0; anime: AnimeFace's "
+        "likelihood, which must reach 0.5 anyway. Each crop's score is in landmarks.jsonl",
+    )
     p.add_argument("--count", type=int, default=1000, help="builtin:NAME only: how many faces (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="builtin:NAME only: population seed (default 0)")
 
@@ -46,7 +54,7 @@ def run(args: argparse.Namespace):
     if args.src.startswith("builtin:"):
         summary = prepare.prepare_builtin(args.src, args.out, args.size, args.count, args.seed)
     else:
-        opts = prepare.PrepareOptions(args.kind, args.size, args.margin, args.all_faces, args.workers)
+        opts = prepare.PrepareOptions(args.kind, args.size, args.margin, args.all_faces, args.workers, args.min_score)
         summary = prepare.prepare_folder(args.src, args.out, opts)
     skipped = sum(len(v) for v in summary.skipped.values())
     console.info(

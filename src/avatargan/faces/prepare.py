@@ -35,6 +35,7 @@ class PrepareOptions:
     margin: float = 0.3
     all_faces: bool = False
     workers: int = 0  # 0: one per CPU, at most 4
+    min_score: float = 0.0  # drop detections scored below this (dlib's HOG score; AnimeFace's likelihood)
 
 
 @dataclass
@@ -80,9 +81,15 @@ def process_one(src: str, rel: str, out_dir: str, opts: PrepareOptions) -> tuple
         return rel, [], f"unreadable ({type(exc).__name__}: {exc})"
     s = min(1.0, DETECT_MAX_SIDE / max(img.size))
     small = img if s == 1.0 else img.resize((round(img.width * s), round(img.height * s)), Image.Resampling.LANCZOS)
-    faces = [_scaled(f, s) for f in _detector.detect(small)]
+    found = [_scaled(f, s) for f in _detector.detect(small)]
+    faces = [f for f in found if f.score >= opts.min_score]
     if not faces:
-        return rel, [], "no face"
+        below = len(found) - len(faces)
+        return (
+            rel,
+            [],
+            f"no face ({below} detection(s) scored below --min-score {opts.min_score})" if below else "no face",
+        )
     if len(faces) > 1 and not opts.all_faces:
         return rel, [], f"several faces ({len(faces)}; --all-faces keeps each)"
     records = []

@@ -225,6 +225,7 @@ class Trainer:
         t, pos = self.cfg.train, self.pos
         stats = StatsLogger(self.run_dir, start_step=pos.step) if self.dist.is_main else _NoStats()
         sums: dict[str, torch.Tensor] = {}
+        counts: dict[str, int] = {}  # steps that reported each loss (a phase switch, e.g. CartoonGAN's init, adds keys)
         logged_at, window_start = pos.step, time.perf_counter()
         deadline = time.monotonic() + t.max_minutes * 60 if t.max_minutes else None
         bar = console.progress(self.total_steps, f"train {self.cfg.model.family}", unit="step", initial=pos.step)
@@ -247,20 +248,24 @@ class Trainer:
                         self.ema.update(self.model.generators())
                     for k, v in losses.items():  # summed on the device: no host sync per step
                         sums[k] = sums[k] + v if k in sums else v.clone()
+                        counts[k] = counts.get(k, 0) + 1
                     if pos.step % t.log_every == 0 or pos.step == self.total_steps:
                         elapsed = time.perf_counter() - window_start
                         n = pos.step - logged_at
-                        values = {k: float(v) / n for k, v in sums.items()}
+                        values = {k: float(v) / counts[k] for k, v in sums.items()}
                         values.update(
                             epoch=round(pos.epoch + pos.batch / self.stream.steps_per_epoch, 4),
                             img_per_s=round(n * t.batch_size / max(elapsed, 1e-9), 2),
                             time=time.time(),
                         )
                         stats.log(pos.step, values)
+                        if deadline:  # under --minutes the bar ends where the time budget will, not the epochs
+                            reachable = pos.step + int(max(deadline - time.monotonic(), 0.0) * n / max(elapsed, 1e-9))
+                            bar.total = min(self.total_steps, reachable)
                         bar.set_postfix(
                             {k: f"{values[k]:.3f}" for k in list(sums)[:4]} | {"img/s": values["img_per_s"]}
                         )
-                        sums, logged_at, window_start = {}, pos.step, time.perf_counter()
+                        sums, counts, logged_at, window_start = {}, {}, pos.step, time.perf_counter()
                     bar.update(1)
                     if pos.step % t.sample_every == 0:
                         self.write_samples(f"step{pos.step:09d}")
