@@ -28,6 +28,7 @@ from PIL import Image
 
 from avatargan import inference
 from avatargan.errors import UserError
+from avatargan.pixels import from_uint8
 from avatargan.report.figures import to_uint8
 from avatargan.runtime import resolve_device
 
@@ -188,7 +189,7 @@ class TransferModel(Model):
                     arrays.append(np.asarray(fit_square(img, self.image_size), dtype=np.uint8))
             except IMAGE_ERRORS as exc:
                 raise UserError(f"{item} is not a readable image ({type(exc).__name__}: {exc})") from None
-        return torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+        return from_uint8(torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2))
 
 
 def truncated_noise(n: int, latent_dim: int, seed: int, truncation: float | None = None) -> torch.Tensor:

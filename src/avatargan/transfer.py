@@ -20,6 +20,7 @@ from torch import nn
 from avatargan import console
 from avatargan.data.sources import IMAGE_ERRORS, IMAGE_EXTENSIONS, fit_square
 from avatargan.errors import UserError
+from avatargan.pixels import from_uint8
 from avatargan.report.figures import labelled_columns, save_image, to_uint8
 from avatargan.runtime import resolve_device
 from avatargan.weights import load_generators
@@ -86,7 +87,7 @@ def load_images(paths: Sequence[Path], size: int) -> tuple[list[Path], torch.Ten
         console.warn(f"skipped {len(bad)} unreadable image file(s):\n" + "\n".join(bad))
     if not kept:
         raise UserError("none of the inputs could be read as an image; pass JPEG/PNG/WebP/BMP files")
-    images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+    images = from_uint8(torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2))
     return kept, images
 
 

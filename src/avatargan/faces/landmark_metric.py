@@ -16,6 +16,7 @@ from PIL import Image
 from torch import nn
 
 from avatargan.errors import UserError
+from avatargan.pixels import from_uint8
 
 COMPARED = [0, 1, 2, 3, 4]  # eyes, nose tip, mouth corners (the chin is too uncertain on anime detections)
 DETECT_SIZE = 256  # AnimeFace's smallest window is ~43 px: small outputs are enlarged before detection
@@ -63,7 +64,7 @@ def regressor_scores(outputs: torch.Tensor, photo_kp: np.ndarray, truth_kp: np.n
 
     net, meta = load_regressor()
     size = outputs.shape[-1]
-    pred = torch.cat([net(outputs[i : i + 64].float() / 127.5 - 1) for i in range(0, len(outputs), 64)]).numpy() * size
+    pred = torch.cat([net(from_uint8(outputs[i : i + 64])) for i in range(0, len(outputs), 64)]).numpy() * size
     mapped = photo_to_anime(torch.from_numpy(photo_kp).float() / size, torch.tensor(meta["photo_to_anime"]))
     mapped = mapped.numpy() * size
     res = {"reg_nme_photo": float(np.mean([_nme(pred[i], mapped[i]) for i in range(len(pred))]))}

@@ -22,6 +22,7 @@ from avatargan.data.builtin.faces import render_face
 from avatargan.data.builtin.keypoints import keypoint_array
 from avatargan.faces.keypoint_data import canonical_order
 from avatargan.faces.regressor import INPUT_SIZE, WEIGHTS, AnimeLandmarkNet
+from avatargan.pixels import from_uint8
 
 SEED = 1000
 
@@ -29,7 +30,7 @@ SEED = 1000
 def render_set(count: int, offset: int, style: str = "anime") -> tuple[torch.Tensor, torch.Tensor]:
     imgs = np.stack([np.asarray(render_face(offset + i, SEED, style, INPUT_SIZE)) for i in range(count)])
     kp = np.stack([keypoint_array(sample_face_params(offset + i, SEED), style, INPUT_SIZE) for i in range(count)])
-    x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float().div(127.5).sub(1)
+    x = from_uint8(torch.from_numpy(imgs).permute(0, 3, 1, 2))
     return x, torch.from_numpy(kp).float() / INPUT_SIZE
 
 

@@ -22,6 +22,7 @@ from avatargan import config as config_mod
 from avatargan import console
 from avatargan.errors import UserError
 from avatargan.metrics.catalog import JUDGE_METRICS, METRIC_MEANINGS
+from avatargan.pixels import from_uint8
 
 DEFAULT_MODELS = ("dcgan", "cyclegan", "cartoongan")
 # The smallest packaged recipe of each family first: the budget is minutes, and a paper-size network on a CPU
@@ -165,7 +166,7 @@ def comparison_sheet(entries: list[Entry], out: Path, seed: int) -> Path | None:
             columns.append((f"{e.model} (noise)", generate(generators["generator"], z)))
         else:
             with torch.inference_mode():
-                columns.append((e.model, generators["a2b"](photos.float().div(127.5).sub(1))))
+                columns.append((e.model, generators["a2b"](from_uint8(photos))))
     return save_image(labelled_columns(columns, scale=max(1, 96 // size)), out / "comparison.png")
 
 

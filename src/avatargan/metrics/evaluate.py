@@ -26,7 +26,7 @@ from avatargan.data.sources import BuiltinFaces, ImageSource
 from avatargan.data.spec import BUILTIN_PREFIX, open_source, open_test_domains
 from avatargan.errors import UserError
 from avatargan.metrics.base import EvalInputs, Metric, all_metrics
-from avatargan.metrics.inception import to_uint8
+from avatargan.pixels import from_uint8, to_uint8
 
 TRANSFER_GENERATOR = "a2b"  # photo → anime in every transfer family
 
@@ -92,7 +92,7 @@ def transfer_images(g: nn.Module, images: torch.Tensor, batch_size: int) -> torc
     device = next(g.parameters()).device
     out = []
     for i in range(0, len(images), batch_size):
-        x = images[i : i + batch_size].to(device).float().div(127.5).sub(1)
+        x = from_uint8(images[i : i + batch_size].to(device))
         out.append(to_uint8(g(x).float().cpu()))
     return torch.cat(out)
 

@@ -136,16 +136,13 @@ def nv_resize(x: torch.Tensor, size: int = INCEPTION_SIZE) -> torch.Tensor:
 def preprocess(images: torch.Tensor) -> torch.Tensor:
     """uint8 N×3×H×W → the network's input: 299×299, values (x − 128) / 128 (TF range [-1, 0.9921875])."""
     if images.dtype != torch.uint8:
-        raise TypeError("Inception features take uint8 images; quantise generated images first (to_uint8)")
+        raise TypeError(
+            "Inception features take uint8 images; quantise generated images first (avatargan.pixels.to_uint8)"
+        )
     x = images.float()
     if x.shape[-2:] != (INCEPTION_SIZE, INCEPTION_SIZE):
         x = nv_resize(x)
     return (x / 255.0 * (0.9921875 + 1.0) - 1.0).clamp(-1.0, 0.9921875)
-
-
-def to_uint8(images: torch.Tensor) -> torch.Tensor:
-    """Generator output in [-1, 1] → uint8, rounded as a saved PNG would be (so generated and real sets match)."""
-    return images.float().add(1).mul(127.5).round().clamp(0, 255).to(torch.uint8)
 
 
 @torch.inference_mode()

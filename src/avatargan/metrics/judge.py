@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from avatargan.errors import CheckpointError
+from avatargan.pixels import from_uint8
 
 JUDGE_SIZE = 64  # the judge reads 64×64 images; others are resized (area / bilinear) first
 FEATURE_DIM = 128
@@ -83,7 +84,7 @@ class Judge(nn.Module):
 
 def to_judge_input(images: torch.Tensor) -> torch.Tensor:
     """uint8 (0..255) or float ([-1, 1]) N×3×H×W images → float [-1, 1] at the judge's 64×64."""
-    x = images.float().div(127.5).sub(1.0) if images.dtype == torch.uint8 else images.float().clamp(-1, 1)
+    x = from_uint8(images) if images.dtype == torch.uint8 else images.float().clamp(-1, 1)
     if x.shape[-1] != JUDGE_SIZE or x.shape[-2] != JUDGE_SIZE:
         mode = "area" if x.shape[-1] > JUDGE_SIZE else "bilinear"
         x = F.interpolate(

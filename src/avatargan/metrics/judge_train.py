@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from avatargan.metrics.judge import ATTRIBUTE_HEADS, JUDGE_SIZE, STYLES, Judge, judge_images, save_judge
+from avatargan.pixels import from_uint8
 
 TRAIN_SEED, HELDOUT_SEED = 4242, 4243
 
@@ -100,7 +101,7 @@ def evaluate(judge: Judge, data: dict[str, torch.Tensor]) -> dict[str, float]:
         out[f"{style}/valid_acc_faces"] = float((pred.valid_prob[mask] > 0.5).float().mean())
     out["style_acc"] = float((pred.style == data["style"]).float().mean())
     gen = torch.Generator().manual_seed(1)
-    neg = make_negatives(data["images"].float().div(127.5).sub(1), gen)
+    neg = make_negatives(from_uint8(data["images"]), gen)
     out["valid_acc_nonfaces"] = float((judge_images(judge, neg).valid_prob < 0.5).float().mean())
     names = list(ATTRIBUTE_HEADS)
     out["mean_attribute_acc"] = float(np.mean([out[f"{s}/{n}_acc"] for s in STYLES for n in names]))
@@ -129,7 +130,7 @@ def train(per_style: int, minutes: float, out: Path, heldout: int = 1000, batch:
             lr = 2e-3 * min(1.0, frac / 0.05) * 0.5 * (1 + np.cos(np.pi * frac))
             for group in opt.param_groups:
                 group["lr"] = lr
-            x = data["images"][idx].float().div(127.5).sub(1)
+            x = from_uint8(data["images"][idx])
             # photometric jitter (brightness/contrast) so GAN colour drift does not fool the attribute heads
             contrast = 1 + 0.15 * (torch.rand(len(idx), 1, 1, 1, generator=gen) - 0.5)
             x = (x * contrast + 0.1 * (torch.rand(len(idx), 1, 1, 1, generator=gen) - 0.5)).clamp(-1, 1)

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
+from avatargan import pixels
 from avatargan.io_utils import atomic_path
 
 PAD = 2
@@ -22,7 +23,7 @@ def to_uint8(images: torch.Tensor | np.ndarray) -> np.ndarray:
     if isinstance(images, torch.Tensor):
         images = images.detach().cpu()
         if images.dtype != torch.uint8:
-            images = ((images.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+            images = pixels.to_uint8(images)
         images = images.numpy()
     if images.ndim == 4 and images.shape[1] == 3 and images.shape[-1] != 3:
         images = images.transpose(0, 2, 3, 1)

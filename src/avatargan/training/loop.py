@@ -24,6 +24,7 @@ from avatargan.data.spec import data_name
 from avatargan.errors import UserError
 from avatargan.models import model_class
 from avatargan.models.base import GANModel
+from avatargan.pixels import from_uint8, to_uint8
 from avatargan.report.figures import grid, labelled_columns, save_image
 from avatargan.runtime import resolve_device, seed_everything, set_threads
 from avatargan.training import checkpoint as ckpt
@@ -61,8 +62,7 @@ def new_run_dir(out_root: str | Path, family: str, data: str) -> Path:
 
 def to_float(images: torch.Tensor, device: torch.device) -> torch.Tensor:
     """uint8 batch → floats in [-1, 1] on `device` (the conversion happens on the device, after the copy)."""
-    images = images.to(device, non_blocking=True)
-    return images.float().div_(127.5).sub_(1.0)
+    return from_uint8(images.to(device, non_blocking=True))
 
 
 def random_hflip(images: torch.Tensor, seed: int, step: int) -> torch.Tensor:
@@ -216,9 +216,7 @@ class Trainer:
             save_image(image, folder / f"{name}-{tag}.png")
         first = self.model.progress_images(images)[:PROGRESS_IMAGES]
         (self.run_dir / "progress").mkdir(exist_ok=True)
-        np.save(
-            self.run_dir / "progress" / f"{tag}.npy", first.mul(127.5).add(127.5).clamp(0, 255).byte().cpu().numpy()
-        )
+        np.save(self.run_dir / "progress" / f"{tag}.npy", to_uint8(first).cpu().numpy())
 
     # -- the loop ------------------------------------------------------------------------------------------------
     def run(self) -> Path:
