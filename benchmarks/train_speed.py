@@ -37,10 +37,14 @@ from avatargan import config as config_mod  # noqa: E402
 from avatargan import console  # noqa: E402
 from avatargan.training.loop import Trainer  # noqa: E402
 
-#: train.* settings of avatargan's side from the command line (--compile, --precision)
+#: train.* settings of avatargan's side from the command line (--compile, --precision; the reference gets the same
+#: precision through `autocast_dtype`)
 OURS_TRAIN: dict = {}
-#: the reference's autocast dtype (None: fp32), equal to avatargan's --precision
-REFERENCE_AUTOCAST: dict = {"dtype": None}
+
+
+def autocast_dtype() -> torch.dtype | None:
+    """The run's --precision as an autocast dtype (None: fp32)."""
+    return torch.bfloat16 if OURS_TRAIN.get("precision") == "bf16" else None
 
 
 @dataclass
@@ -96,7 +100,7 @@ def run_ours(trainer: Trainer, steps: int) -> float:
 
 
 def run_reference(step: Callable[[], object], steps: int) -> float:
-    dtype = REFERENCE_AUTOCAST["dtype"]
+    dtype = autocast_dtype()
     autocast = torch.autocast("cpu", dtype=dtype) if dtype else contextlib.nullcontext()
     t = time.perf_counter()
     with autocast:
@@ -317,14 +321,13 @@ def main(argv: list[str] | None = None) -> dict:
     args = p.parse_args(argv)
     OURS_TRAIN.clear()
     OURS_TRAIN.update(compile=args.compile, precision=args.precision)
-    REFERENCE_AUTOCAST["dtype"] = torch.bfloat16 if args.precision == "bf16" else None
     if args.threads:
         torch.set_num_threads(args.threads)
 
     work = Path(args.work or tempfile.mkdtemp(prefix="avatargan-bench-"))
     os.environ["AVATARGAN_CACHE"] = str(work / "cache")
     console.QUIET = True
-    peak = peak_flops("cpu", dtype=REFERENCE_AUTOCAST["dtype"] or torch.float32)  # the peak at the run's precision
+    peak = peak_flops("cpu", dtype=autocast_dtype() or torch.float32)  # the peak at the run's precision
     results: dict = {
         "device": "cpu",
         "torch": torch.__version__,
