@@ -17,6 +17,7 @@ from torch.utils.data import Dataset
 
 from avatargan.config import DataConfig, ModelConfig
 from avatargan.errors import ConfigError
+from avatargan.training.precision import Updates
 
 #: what `sample` returns per sheet: an image batch (drawn as a grid), or titled columns of equal-length batches
 #: (drawn as a sheet whose row i shows image i of every column, e.g. A → G(A) → F(G(A)) triplets)
@@ -57,15 +58,10 @@ class GANModel(nn.Module):
     def optimize(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer, retain_graph: bool = False) -> None:
         """zero_grad (to None) → backward → step of `optimizer` on `loss`, the way the trainer's precision and
         process count require (see `avatargan.training.precision.Updates`); plain fp32 when used outside it."""
-        updates = self.__dict__.get("_updates")
-        if updates is not None:
-            updates.optimize(loss, optimizer, retain_graph)
-            return
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward(retain_graph=retain_graph)
-        optimizer.step()
+        updates = self.__dict__.get("_updates") or Updates()  # outside a trainer: plain fp32, one process
+        updates.optimize(loss, optimizer, retain_graph)
 
-    def use_updates(self, updates: Any) -> None:
+    def use_updates(self, updates: Updates) -> None:
         """Called by the trainer: route `optimize` through `updates` (an `avatargan.training.precision.Updates`)."""
         self.__dict__["_updates"] = updates
 
