@@ -77,11 +77,6 @@ def color_loss(fake: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
 def weighted_feature_l1(features_fake: torch.Tensor, features_source: torch.Tensor, weight: torch.Tensor | None):
     """CartoonGAN's content loss with the landmark weights: the map is averaged down to the features' grid (each
     feature cell weighs what its image region weighs); None is the plain content loss."""
-    if weight is None:
-        return F.l1_loss(features_fake, features_source.detach())
-    w = (
-        F.adaptive_avg_pool2d(weight, features_fake.shape[-2:])
-        if weight.shape[-2:] != features_fake.shape[-2:]
-        else weight
-    )
-    return (w * (features_fake - features_source.detach()).abs()).mean()
+    if weight is not None and weight.shape[-2:] != features_fake.shape[-2:]:
+        weight = F.adaptive_avg_pool2d(weight, features_fake.shape[-2:])
+    return weighted_l1(features_fake, features_source.detach(), weight)
