@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import cv2
 import numpy as np
 from tqdm import tqdm
+
+from avatargan.io_utils import atomic_path, atomic_write_text
 
 # Defaults of the CartoonGAN reference re-implementations (the authors released no training code):
 # znxlwm/pytorch-CartoonGAN edge_promoting.py and taki0112/CartoonGAN-Tensorflow edge_smooth.py both use
@@ -68,17 +69,6 @@ def _cache_is_valid(cache_path: Path, meta: dict) -> bool:
     return arr.dtype == np.uint8 and arr.shape == (meta["count"], meta["size"], meta["size"], 3)
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def edge_promote_dataset(
     images: Callable[[int], np.ndarray] | Iterable[np.ndarray],
     count: int,
@@ -113,9 +103,7 @@ def edge_promote_dataset(
     # Drop the old sidecar first: if we are interrupted after replacing the .npy, no sidecar can vouch for it.
     _sidecar(cache_path).unlink(missing_ok=True)
     source = (images(i) for i in range(count)) if callable(images) else iter(images)
-    fd, tmp = tempfile.mkstemp(dir=cache_path.parent, prefix=f".{cache_path.name}.", suffix=".tmp.npy")
-    os.close(fd)
-    try:
+    with atomic_path(cache_path) as tmp:  # a crash or a bad image leaves no half-written cache behind
         # Written through a memory map so that a large dataset never has to fit in RAM at once.
         out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(count, size, size, 3))
         done = 0
@@ -132,9 +120,5 @@ def edge_promote_dataset(
             raise ValueError(f"got {done} images, expected count={count}")
         out.flush()
         del out
-        os.replace(tmp, cache_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _atomic_write_text(_sidecar(cache_path), json.dumps(meta, indent=1))
+    atomic_write_text(_sidecar(cache_path), json.dumps(meta, indent=1))
     return np.load(cache_path, mmap_mode="r")
