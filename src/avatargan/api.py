@@ -45,17 +45,12 @@ def _to_pil(images: torch.Tensor) -> list[Image.Image]:
 
 def _torch_runner(g: torch.nn.Module, precision: str, batch_size: int, noise_driven: bool) -> Runner:
     """The batched, inference-mode forward the CLI uses: `inference.generate` for noise → image generators (with
-    its autocast for bf16/fp16), `transfer.convert` for image → image ones (under the same autocast)."""
+    its autocast for bf16/fp16), `transfer.convert` for image → image ones (the same batched forward)."""
     if noise_driven:
         return lambda x: inference.generate(g, x, batch_size, precision=precision)
     from avatargan import transfer as transfer_lib
-    from avatargan.training.precision import Updates
 
-    def run(x: torch.Tensor) -> torch.Tensor:
-        with Updates(precision, next(g.parameters()).device).autocast():
-            return transfer_lib.convert(g, x, batch_size)
-
-    return run
+    return lambda x: transfer_lib.convert(g, x, batch_size, precision=precision)
 
 
 def _onnx_runner(file: Path, device: torch.device, batch_size: int) -> Runner:

@@ -33,14 +33,21 @@ def noise(n: int, latent_dim: int, seed: int) -> torch.Tensor:
 
 
 @torch.inference_mode()
-def generate(g: nn.Module, z: torch.Tensor, batch_size: int = 256, precision: str = "fp32") -> torch.Tensor:
-    """Images (N×3×H×W in [-1, 1], on the CPU) for noise `z`, made in batches; `precision` as `train --precision`
-    (bf16/fp16 autocast: use them on GPUs)."""
+def run_batched(g: nn.Module, inputs: torch.Tensor, batch_size: int, precision: str = "fp32") -> torch.Tensor:
+    """`g` applied to `inputs` (noise or images, on the CPU) in batches on g's device, under inference mode and
+    `precision`'s autocast (as `train --precision`); the outputs come back to the CPU."""
     from avatargan.training.precision import Updates
 
     device = next(g.parameters()).device
     with Updates(precision, device).autocast():
-        return torch.cat([g(z[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(z), batch_size)])
+        return torch.cat(
+            [g(inputs[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(inputs), batch_size)]
+        )
+
+
+def generate(g: nn.Module, z: torch.Tensor, batch_size: int = 256, precision: str = "fp32") -> torch.Tensor:
+    """Images (N×3×H×W in [-1, 1], on the CPU) for noise `z`, made in batches (see `run_batched`)."""
+    return run_batched(g, z, batch_size, precision)
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:

@@ -20,6 +20,7 @@ from torch import nn
 from avatargan import console
 from avatargan.data.sources import IMAGE_ERRORS, IMAGE_EXTENSIONS, fit_square
 from avatargan.errors import UserError
+from avatargan.inference import run_batched
 from avatargan.pixels import from_uint8
 from avatargan.report.figures import labelled_columns, save_image, to_uint8
 from avatargan.runtime import resolve_device
@@ -91,13 +92,9 @@ def load_images(paths: Sequence[Path], size: int) -> tuple[list[Path], torch.Ten
     return kept, images
 
 
-@torch.inference_mode()
-def convert(generator: nn.Module, images: torch.Tensor, batch_size: int = 16) -> torch.Tensor:
+def convert(generator: nn.Module, images: torch.Tensor, batch_size: int = 16, precision: str = "fp32") -> torch.Tensor:
     """`generator` applied to `images` (on the CPU, in [-1, 1]) in batches; the results come back to the CPU."""
-    device = next(generator.parameters()).device
-    return torch.cat(
-        [generator(images[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(images), batch_size)]
-    )
+    return run_batched(generator, images, batch_size, precision)
 
 
 def check_size(size: int, meta: dict) -> int:
