@@ -28,11 +28,11 @@ from PIL import Image
 
 from avatargan import inference
 from avatargan.errors import UserError
+from avatargan.hardware import resolve_precision
 from avatargan.pixels import from_uint8
 from avatargan.report.figures import to_uint8
 from avatargan.runtime import resolve_device
 
-PRECISIONS = ("fp32", "bf16", "fp16")
 _ALIASES = {"float32": "fp32", "float16": "fp16", "half": "fp16", "bfloat16": "bf16"}
 
 #: a batch of inputs (on the CPU, float32) → a batch of images (N×3×H×W in [-1, 1], CPU, float32)
@@ -203,13 +203,14 @@ def truncated_noise(n: int, latent_dim: int, seed: int, truncation: float | None
     return z
 
 
-def _precision(precision: str, backend: str) -> str:
+def _precision(precision: str, backend: str, device: torch.device) -> str:
+    """The precision a loaded model runs in: `auto` resolves for the device (ONNX exports always run in fp32)."""
     name = _ALIASES.get(precision, precision)
-    if name not in PRECISIONS:
-        raise UserError(f"unknown precision {precision!r}; use one of {', '.join(PRECISIONS)}")
-    if backend == "onnx" and name != "fp32":
-        raise UserError("ONNX exports run in fp32 (the precision they were exported in); use precision='fp32'")
-    return name
+    if backend == "onnx":
+        if name not in ("auto", "fp32"):
+            raise UserError("ONNX exports run in fp32 (the precision they were exported in); use precision='fp32'")
+        return "fp32"
+    return resolve_precision(name, device).precision
 
 
 def _noise_driven(meta: dict[str, Any]) -> bool:
@@ -223,12 +224,13 @@ def _jit_load(file: Path, device: torch.device) -> torch.nn.Module:
 
 
 def load(
-    path: str | Path, device: str | torch.device = "auto", precision: str = "fp32", batch_size: int = 64
+    path: str | Path, device: str | torch.device = "auto", precision: str = "auto", batch_size: int = 64
 ) -> NoiseModel | TransferModel:
     """A model from a run folder, a checkpoint (.pt), safetensors weights, or an ONNX/TorchScript export folder.
 
-    device: "auto" (CUDA when present), "cpu", "cuda" or "cuda:N". precision: "fp32", "bf16" or "fp16": autocast,
-    as `train --precision` (PyTorch and TorchScript backends; ONNX runs in fp32). batch_size: how many images go
+    device: "auto" (CUDA when present), "cpu", "cuda" or "cuda:N". precision: "auto" (bf16 where the GPU or CPU
+    computes it natively, else fp32; `model.precision` says which), "fp32", "bf16" or "fp16": autocast, as
+    `train --precision` (PyTorch and TorchScript backends; ONNX runs in fp32). batch_size: how many images go
     through the network at once.
     """
     from avatargan.export import read_export
@@ -237,14 +239,14 @@ def load(
     dev = resolve_device(device) if isinstance(device, str) else torch.device(device)
     exported = read_export(path)
     if exported is None:
-        prec = _precision(precision, "torch")
+        prec = _precision(precision, "torch", dev)
         generators, meta = load_generators(path, dev)
         runners = {k: _torch_runner(g, prec, batch_size, _noise_driven(meta)) for k, g in generators.items()}
         backend = "torch"
     else:
         meta, files = exported
         backend = meta["format"]
-        prec = _precision(precision, backend)
+        prec = _precision(precision, backend, dev)
         if backend == "onnx":
             runners = {k: _onnx_runner(f, dev, batch_size) for k, f in files.items()}
         else:
@@ -256,9 +258,11 @@ def load(
     return cls(runners, meta, dev, prec, backend)
 
 
-def load_noise_model(path: str | Path, device: str | torch.device = "auto") -> NoiseModel:
+def load_noise_model(
+    path: str | Path, device: str | torch.device = "auto", precision: str = "auto"
+) -> NoiseModel:
     """`load` for the commands that draw from noise: a transfer model is refused with a hint."""
-    model = load(path, device=device)
+    model = load(path, device=device, precision=precision)
     if not isinstance(model, NoiseModel):
         raise UserError(
             f"{path} holds a {model.family} model, which converts images rather than drawing "

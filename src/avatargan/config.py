@@ -54,7 +54,9 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     threads: int | None = None  # CPU threads for torch; default: torch's own choice
-    precision: str = "fp32"  # fp32 | bf16 | fp16 (autocast; fp16 adds a gradient scaler). bf16 pays on GPUs only
+    # auto | fp32 | bf16 | fp16 (autocast; fp16 adds a gradient scaler, CUDA only). auto: bf16 where the GPU or CPU
+    # computes it natively (AMX-BF16, AVX512-BF16), else fp32; config.yaml then holds the choice (avatargan.hardware)
+    precision: str = "auto"
     channels_last: bool = True  # NHWC layout (same maths) for models where it pays: not with instance norm
     compile: bool = False  # torch.compile the networks (a one-off compile cost of minutes; pays off on GPUs)
     ema_decay: float = 0.0  # exponential moving average of the generator weights (0 = off); samples use it
@@ -226,7 +228,18 @@ def apply_overrides(values: dict[str, Any], overrides: list[str]) -> dict[str, A
     return out
 
 
-def save_yaml(cfg: RunConfig, path: Path) -> None:
+def save_yaml(cfg: RunConfig, path: Path, notes: dict[str, str] | None = None) -> None:
+    """Write the config; `notes` ({"train.precision": "auto: ..."}) become comments after those fields' values."""
     from avatargan.io_utils import atomic_write_text
 
-    atomic_write_text(path, yaml.safe_dump(to_dict(cfg), sort_keys=False))
+    lines = yaml.safe_dump(to_dict(cfg), sort_keys=False).splitlines()
+    for key, note in (notes or {}).items():
+        section, name = key.split(".")
+        start = lines.index(f"{section}:")
+        for i in range(start + 1, len(lines)):
+            if not lines[i].startswith(" "):
+                break  # the next section: the field is not in this one
+            if lines[i].startswith(f"  {name}:"):
+                lines[i] += f"  # {note}"
+                break
+    atomic_write_text(path, "\n".join(lines) + "\n")

@@ -35,11 +35,13 @@ def noise(n: int, latent_dim: int, seed: int) -> torch.Tensor:
 @torch.inference_mode()
 def run_batched(g: nn.Module, inputs: torch.Tensor, batch_size: int, precision: str = "fp32") -> torch.Tensor:
     """`g` applied to `inputs` (noise or images, on the CPU) in batches on g's device, under inference mode and
-    `precision`'s autocast (as `train --precision`); the outputs come back to the CPU."""
+    `precision`'s autocast (as `train --precision`; `auto` as `avatargan.hardware` decides); the outputs come back
+    to the CPU."""
+    from avatargan.hardware import resolve_precision
     from avatargan.training.precision import Updates
 
     device = next(g.parameters()).device
-    with Updates(precision, device).autocast():
+    with Updates(resolve_precision(precision, device).precision, device).autocast():
         return torch.cat(
             [g(inputs[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(inputs), batch_size)]
         )

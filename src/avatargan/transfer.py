@@ -128,12 +128,13 @@ def transfer(
     sheet: str | Path | None = None,
     batch_size: int = 16,
     device: str = "auto",
+    precision: str = "auto",
 ) -> list[Path]:
     """Convert every input image with one direction of a trained model; returns the written files."""
     generator, meta = load_transfer_generator(weights, direction, device)
     size = check_size(size or int(meta["image_size"]), meta)
     paths, images = load_images(expand_inputs(inputs), size)
-    outputs = convert(generator, images, batch_size)
+    outputs = convert(generator, images, batch_size, precision)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [

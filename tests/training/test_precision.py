@@ -1,21 +1,27 @@
-"""Precision options: bf16/fp16 autocast steps train, fp16 scaler state is checkpointed, fp32 is plain."""
+"""Precision options: bf16/fp16 autocast steps train, fp16 scaler state is checkpointed, fp32 is plain, and the
+precision `auto` chose is written where users look (config.yaml, environment.json, the report)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import torch
+import yaml
 from conftest import tiny_config
 
+from avatargan import hardware
 from avatargan.training.checkpoint import latest_checkpoint
-from avatargan.training.loop import Trainer
+from avatargan.training.loop import Trainer, train
 from avatargan.training.precision import Updates
 
 
-@pytest.mark.parametrize("precision", ["bf16", "fp16"])
+@pytest.mark.parametrize("precision", ["bf16", pytest.param("fp16", marks=pytest.mark.cuda)])
 def test_mixed_precision_runs_train_and_checkpoint(tmp_path: Path, precision: str) -> None:
-    trainer = Trainer(tiny_config(tmp_path, train={"steps": 2, "precision": precision, "checkpoint_every": 2}))
+    device = "cuda" if precision == "fp16" else "cpu"
+    train_cfg = {"steps": 2, "precision": precision, "checkpoint_every": 2, "device": device}
+    trainer = Trainer(tiny_config(tmp_path, train=train_cfg))
     before = {k: v.clone() for k, v in trainer.model.state_dict().items()}
     run_dir = trainer.run()
     after = trainer.model.state_dict()
@@ -41,3 +47,43 @@ def test_optimize_matches_plain_backward_and_step_in_fp32() -> None:
 def test_unknown_precision_is_refused() -> None:
     with pytest.raises(ValueError, match="fp32, bf16, fp16"):
         Updates("fp8")
+
+
+def test_fp16_scaler_state_is_kept_per_optimizer_and_restored() -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Linear(4, 1)
+    opts = {"g": torch.optim.SGD(net.parameters(), lr=0.1)}
+    updates = Updates("fp16", "cpu", opts)  # the scaler maths runs on the CPU; training in fp16 needs CUDA
+    updates.optimize(net(torch.randn(8, 4)).square().mean(), opts["g"])
+    state = updates.state_dict()
+    assert list(state) == ["g"] and state["g"]["scale"] == 65536.0
+    restored = Updates("fp16", "cpu", opts)
+    restored.load_state_dict(state)
+    assert restored.state_dict()["g"]["scale"] == state["g"]["scale"]
+
+
+def test_auto_writes_its_choice_and_reason_where_users_look(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(hardware, "cpu_flags", lambda: {"avx2", "amx_bf16"})
+    hardware.cpu_native_bf16.cache_clear()
+    try:
+        run_dir = train(tiny_config(tmp_path, train={"steps": 2, "precision": "auto"}))
+    finally:
+        hardware.cpu_native_bf16.cache_clear()
+    text = (run_dir / "config.yaml").read_text()
+    assert "  precision: bf16  # auto: CPU has AMX-BF16" in text
+    assert yaml.safe_load(text)["train"]["precision"] == "bf16"  # a resume keeps training in bf16
+    env = json.loads((run_dir / "environment.json").read_text())
+    assert env["precision"].startswith("bf16 (auto") and env["device"] == "cpu" and env["cpu"]
+    assert "bf16 (auto: CPU has AMX-BF16)" in (run_dir / "report.html").read_text()
+
+
+def test_resume_in_bf16_matches_an_uninterrupted_run_bit_for_bit(tmp_path: Path) -> None:
+    sections = {"train": {"steps": 7, "checkpoint_every": 4, "precision": "bf16"}}
+    straight = train(tiny_config(tmp_path / "a", **sections))
+    first = tiny_config(tmp_path / "b", **sections)
+    first.train.steps = 4
+    run_dir = train(first)
+    resumed = train(tiny_config(tmp_path / "b", **sections), run_dir=run_dir, resume=True)
+    a = latest_checkpoint(straight / "checkpoints")[1]["model"]
+    b = latest_checkpoint(resumed / "checkpoints")[1]["model"]
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from avatargan.commands.options import add_precision_option
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -29,6 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="redraw noise components beyond ±T: smaller T, more typical avatars (e.g. 1.5; default: no truncation)",
     )
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add_precision_option(p)
 
 
 def run(args: argparse.Namespace) -> Path:
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> Path:
 
     if args.n < 1:
         raise UserError("--n must be at least 1")
-    model = load_noise_model(args.weights, args.device)
+    model = load_noise_model(args.weights, args.device, args.precision)
     images = model.render(model.noise(args.n, args.seed, args.truncation))
     out = inference.write_grid(images, Path(args.out), args.nrow)
     console.info(f"wrote {args.n} avatars to {out}")

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 import argparse
 
+PRECISION_HELP = (
+    "arithmetic of the networks (autocast). auto (default): bf16 where the hardware computes it natively (CUDA GPUs "
+    "with bf16; CPUs with AMX-BF16 or AVX512-BF16, read from /proc/cpuinfo; Arm BF16), else fp32; it says what it "
+    "chose and why. fp32 | bf16 | fp16 force a choice: bf16 on a CPU without native support warns (slow), fp16 "
+    "needs a CUDA GPU (it adds a gradient scaler)"
+)
+
+
+def add_precision_option(p: argparse.ArgumentParser, extra: str = "", default: str | None = "auto") -> None:
+    """The `--precision auto|fp32|bf16|fp16` option (see `avatargan.hardware.resolve_precision`)."""
+    p.add_argument(
+        "--precision", choices=("auto", "fp32", "bf16", "fp16"), default=default, help=PRECISION_HELP + extra
+    )
+
 
 def add_set_option(p: argparse.ArgumentParser, help: str, metavar: str = "KEY=VALUE") -> None:
     """The repeatable `--set section.field=value` config override (collected in `args.overrides`)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from avatargan.commands.options import add_precision_option
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -24,6 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind; 0.0.0.0 exposes the demo to your network")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add_precision_option(p)
     p.add_argument("--max-upload-mb", type=float, default=8.0, help="largest accepted upload in MB (default 8)")
     p.add_argument("--concurrency", type=int, default=2, help="requests processed at once; others queue (default 2)")
 
@@ -36,6 +39,7 @@ def run(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         device=args.device,
+        precision=args.precision,
         max_upload_mb=args.max_upload_mb,
         concurrency=args.concurrency,
     )

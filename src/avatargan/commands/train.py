@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from avatargan.commands.options import add_set_option
+from avatargan.commands.options import add_precision_option, add_set_option
 from avatargan.faces.options_help import HELP as FACE_LOSS_HELP
 
 EPILOG = f"""examples:
@@ -13,7 +13,7 @@ EPILOG = f"""examples:
   avatargan train dcgan --data ~/anime --epochs 20        # your folder (or .zip) of images
   avatargan train dcgan --steps 2000 --set model.loss=hinge --set train.ema_decay=0.999
   avatargan train dcgan --resume runs/00003-dcgan-anime-faces   # continue an interrupted run
-  avatargan train dcgan --precision bf16 --compile        # on a GPU: mixed precision and compiled networks
+  avatargan train dcgan --precision fp32 --compile        # force fp32 (auto: bf16 where native); compiled networks
   torchrun --nproc_per_node 4 -m avatargan train dcgan    # 4 processes (GPUs); --batch-size is the global batch
   avatargan train cyclegan --data ~/selfie2anime                # trainA/ trainB/ (testA/ testB/) inside
   avatargan train cyclegan --recipe cyclegan_quick              # a small CPU recipe on the built-in faces
@@ -58,12 +58,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--image-size", type=int, metavar="N", help="image side in pixels, a power of two (default 64)")
     p.add_argument("--seed", type=int, metavar="N", help="seed for weights, noise, data order and flips (default 0)")
     p.add_argument("--device", metavar="DEV", help="auto (default: CUDA if present), cpu, cuda or cuda:N")
-    p.add_argument(
-        "--precision",
-        choices=("fp32", "bf16", "fp16"),
-        help="arithmetic of the forward passes (autocast; fp16 adds a gradient scaler). Default fp32. bf16 on GPUs, "
-        "and on CPUs with AVX512-BF16 or AMX (measured 1.5-1.9x faster training on one); on CPUs without them bf16 "
-        "is hundreds of times slower (`grep -oE 'avx512_bf16|amx' /proc/cpuinfo` tells)",
+    add_precision_option(
+        p,
+        " (the recipe's train.precision, auto unless it says otherwise; a resumed run keeps the precision it chose). "
+        "Measured: bf16 trains 1.5-2x faster on CPUs with native bf16 (benchmarks/RESULTS.md)",
+        default=None,
     )
     p.add_argument(
         "--compile",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from avatargan.commands.options import add_precision_option
+
 EPILOG = """examples:
   avatargan transfer runs/00004-cyclegan-photo-faces2anime-faces me.jpg --out anime/
   avatargan transfer runs/00005-cartoongan-selfie2anime ~/photos 'shots/*.png' --out anime/ --sheet sheet.png
@@ -39,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", metavar="FILE", help="also write a side-by-side sheet: inputs and outputs")
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help="images per batch (default 16)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add_precision_option(p)
 
 
 def run(args: argparse.Namespace) -> list[Path]:
@@ -49,7 +52,15 @@ def run(args: argparse.Namespace) -> list[Path]:
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     written = transfer(
-        args.weights, args.inputs, args.out, args.direction, args.size, args.sheet, args.batch_size, args.device
+        args.weights,
+        args.inputs,
+        args.out,
+        args.direction,
+        args.size,
+        args.sheet,
+        args.batch_size,
+        args.device,
+        args.precision,
     )
     images = [p for p in written if not args.sheet or p != Path(args.sheet)]
     console.info(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 import statistics
 from pathlib import Path
@@ -66,6 +67,19 @@ def progression_figure(run_dir: Path, out: Path) -> Path | None:
     return save_image(labelled_columns(columns), out)
 
 
+def _environment(run_dir: Path) -> list[tuple[str, str]]:
+    """The precision the run chose and why, and the machine it trained on (environment.json, by the trainer)."""
+    path = run_dir / "environment.json"
+    if not path.is_file():
+        return []
+    env = json.loads(path.read_text())
+    processor = env.get("gpu") or env.get("cpu", "?")
+    flags = ", ".join(env.get("cpu_bf16_flags") or []) or "no native bf16"
+    machine = f"{processor} ({env.get('device')}; CPU bf16: {flags}; {env.get('threads')} threads)"
+    machine += f", torch {env.get('torch')}"
+    return [("precision", str(env.get("precision"))), ("machine", machine)]
+
+
 def _summary(cfg: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     items = [("model", str(cfg.get("model", {}).get("family"))), ("data", str(cfg.get("data", {}).get("source")))]
     if rows:
@@ -97,7 +111,8 @@ def write_report(run_dir: str | Path) -> Path:
 
     family = cfg.get("model", {}).get("family", "run")
     parts = [f"<h1>{html.escape(run_dir.name)}</h1>", "<h2>Summary</h2><table>"]
-    parts += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in _summary(cfg, rows)]
+    summary = _summary(cfg, rows) + _environment(run_dir)
+    parts += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary]
     parts.append("</table>")
     parts.append("<h2>Loss curves</h2>")
     if curves:

@@ -168,10 +168,11 @@ def launch(
     device: str = "auto",
     max_upload_mb: float = 8.0,
     concurrency: int = 2,
+    precision: str = "auto",
 ) -> None:
     """Load the models, build the page and serve it until interrupted."""
     _require_gradio()
-    catalog = load_catalog(paths, device)
+    catalog = load_catalog(paths, device, precision)
     demo = build_app(catalog, max_upload_mb)
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.warn(f"serving on {host}: anyone who can reach this machine on port {port} can use the demo")

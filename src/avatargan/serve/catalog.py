@@ -35,12 +35,12 @@ def display_name(path: str | Path) -> str:
     return path.parent.name if path.stem.startswith("generator") else path.stem
 
 
-def load_catalog(paths: list[str | Path], device: str = "auto") -> Catalog:
+def load_catalog(paths: list[str | Path], device: str = "auto", precision: str = "auto") -> Catalog:
     """Load every path with `avatargan.load`; names are made unique with a counter."""
     catalog = Catalog()
     taken: set[str] = set()
     for path in paths:
-        model = load(path, device=device)
+        model = load(path, device=device, precision=precision)
         name, i = display_name(path), 2
         while name in taken:
             name, i = f"{display_name(path)} ({i})", i + 1

@@ -7,6 +7,7 @@ holds, so the resumed run continues exactly as an uninterrupted one would (on th
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from avatargan.config import RunConfig
 from avatargan.data.batches import BatchStream, build_datasets, build_test_datasets, first_images
 from avatargan.data.spec import data_name
 from avatargan.errors import UserError
+from avatargan.hardware import machine_facts, resolve_precision
 from avatargan.models import model_class
 from avatargan.models.base import GANModel
 from avatargan.pixels import from_uint8, to_uint8
@@ -95,6 +97,11 @@ class Trainer:
             console.QUIET = True  # one progress bar and one set of messages per run: rank 0's
         if self.device.type == "cuda":
             torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick the fastest kernels once
+        else:  # denormal floats take a slow path on x86; flushing them to zero changes no result a GAN can see
+            torch.set_flush_denormal(True)
+        # auto → bf16 where the hardware computes it natively; the config (and config.yaml) then holds the choice
+        self.precision = resolve_precision(t.precision, self.device)
+        t.precision = self.precision.precision
         cls = model_class(cfg.model.family)
         # the model first: a mistake in its options (e.g. missing content-loss weights) stops the run before any
         # minutes of data caching
@@ -129,7 +136,11 @@ class Trainer:
         if resume:
             self._restore()
         elif self.dist.is_main:
-            config_mod.save_yaml(cfg, self.run_dir / "config.yaml")
+            config_mod.save_yaml(cfg, self.run_dir / "config.yaml", {"train.precision": self.precision.why()})
+        if self.dist.is_main:  # what this (part of the) run trains on, for the report and honest speed figures
+            facts = {**machine_facts(self.device), "precision": self.precision.describe()}
+            (self.run_dir / "environment.json").write_text(json.dumps(facts, indent=1) + "\n")
+        console.info(f"{self.device.type}, precision {self.precision.describe()}")
         distributed.reseed(t.seed, self.pos.step, self.dist)
         self.sync_buffers = distributed.needs_buffer_sync(self.model, self.device, self.dist)
         if t.compile:  # in place (state dict keys unchanged); after the EMA copy, which must stay a plain module
@@ -226,7 +237,8 @@ class Trainer:
         counts: dict[str, int] = {}  # steps that reported each loss (a phase switch, e.g. CartoonGAN's init, adds keys)
         logged_at, window_start = pos.step, time.perf_counter()
         deadline = time.monotonic() + t.max_minutes * 60 if t.max_minutes else None
-        bar = console.progress(self.total_steps, f"train {self.cfg.model.family}", unit="step", initial=pos.step)
+        desc = f"train {self.cfg.model.family} {t.precision}"
+        bar = console.progress(self.total_steps, desc, unit="step", initial=pos.step)
         stopped_by_budget = False
         try:
             while pos.step < self.total_steps and not stopped_by_budget:
