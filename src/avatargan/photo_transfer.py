@@ -10,6 +10,7 @@ its own size (`any_size`) unless the caller skips it. The CLI (`transfer --faces
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import torch
@@ -39,9 +40,10 @@ class PhotoResult:
     mask: np.ndarray | None = None  # H×W in [0, 1]: how much of each pixel came from a converted face
 
 
+@cache
 def detector_for(direction: str) -> Detector:
     """Photos are domain A and anime domain B in every two-domain layout: a2b looks for photo faces (dlib), b2a
-    for anime faces (AnimeFace)."""
+    for anime faces (AnimeFace). Made once per process (loading dlib's predictor takes a moment)."""
     return make_detector("photos" if direction == "a2b" else "anime")
 
 
