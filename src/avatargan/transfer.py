@@ -28,7 +28,7 @@ from avatargan.errors import UserError
 from avatargan.inference import run_batched
 from avatargan.io_utils import atomic_write_text
 from avatargan.photo_options import FACE_MODES, MIN_SCORE, TILE
-from avatargan.photo_transfer import PhotoResult, convert_photo, detector_for
+from avatargan.photo_transfer import PhotoResult, convert_photo, detector_for, outline_faces
 from avatargan.pixels import from_uint8
 from avatargan.report.figures import labelled_columns, save_image, to_uint8
 from avatargan.runtime import resolve_device
@@ -36,6 +36,7 @@ from avatargan.weights import load_generators
 
 DIRECTIONS = ("a2b", "b2a")
 SHEET_TILE = 128  # sheets enlarge small images (nearest neighbour) to at least this many pixels
+PHOTO_TILE = 256  # whole photos on sheets are fitted into squares of this side
 NATIVE = "native"  # `--size native`: every image at its own size
 CROPS_INDEX = "faces.jsonl"  # `--faces crops`: which photo and which face each crop came from
 
@@ -177,7 +178,7 @@ def transfer(
     converter = _photo_converter(run, direction, faces, crop_size, down_step(meta), tile, min_score)
     written, pairs = _transfer_photos(converter, paths, Path(out_dir), faces)
     if sheet and pairs:
-        written.append(save_image(labelled_columns(_sheet_columns(pairs, title)), sheet))
+        written.append(save_image(labelled_columns(_sheet_columns(pairs, title, faces)), sheet))
     return written
 
 
@@ -214,9 +215,9 @@ def _or_unchanged(converted: Image.Image | None, frame: Image.Image) -> Image.Im
     return frame if converted is None else converted
 
 
-def _thumb(img: Image.Image) -> np.ndarray:
-    """`img` fitted into a SHEET_TILE square (letterboxed on white, nothing cut) for sheets."""
-    return np.asarray(ImageOps.pad(img.convert("RGB"), (SHEET_TILE, SHEET_TILE), color=(255, 255, 255)))
+def _thumb(img: Image.Image, side: int = PHOTO_TILE) -> np.ndarray:
+    """`img` fitted into a side×side square (letterboxed on white, nothing cut) for sheets."""
+    return np.asarray(ImageOps.pad(img.convert("RGB"), (side, side), color=(255, 255, 255)))
 
 
 NO_FACE = {"paste": "converted whole", "crops": "no crops written", "only": "skipped (--faces only)"}
@@ -247,10 +248,11 @@ def _transfer_photos(
                 written.append(save_image(c.avatar, out_dir / file))
                 box, score = [round(v, 1) for v in c.face.box], round(c.face.score, 4)
                 index.append({"file": file, "source": str(path), "face": k, "score": score, "box": box})
-                pairs.append((_thumb(c.crop), _thumb(c.avatar)))
+                pairs.append((_thumb(c.crop, SHEET_TILE), _thumb(c.avatar, SHEET_TILE)))
         elif result.image is not None:
             written.append(save_image(result.image, out_dir / name))
-            pairs.append((_thumb(img), _thumb(result.image)))
+            shown = outline_faces(img, [c.face for c in result.faces])  # the sheet shows what was found
+            pairs.append((_thumb(shown), _thumb(result.image)))
     bar.close()
     if bad:
         console.warn(f"skipped {len(bad)} unreadable image file(s):\n" + "\n".join(bad))
@@ -265,8 +267,9 @@ def _transfer_photos(
     return written, pairs
 
 
-def _sheet_columns(pairs: list[tuple[np.ndarray, np.ndarray]], title: str) -> list[tuple[str, np.ndarray]]:
-    return [("input", np.stack([a for a, _ in pairs])), (title, np.stack([b for _, b in pairs]))]
+def _sheet_columns(pairs: list[tuple[np.ndarray, np.ndarray]], title: str, faces: str) -> list[tuple[str, np.ndarray]]:
+    first = {"off": "input", "crops": "aligned face"}.get(faces, "input, faces found")
+    return [(first, np.stack([a for a, _ in pairs])), (title, np.stack([b for _, b in pairs]))]
 
 
 def run_label(path: str | Path) -> str:
