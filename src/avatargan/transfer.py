@@ -176,7 +176,7 @@ def transfer(
     if faces == "off" and not native:
         return _transfer_squares(run, paths, out_dir, crop_size, sheet, title)
     converter = _photo_converter(run, direction, faces, crop_size, down_step(meta), tile, min_score)
-    written, pairs = _transfer_photos(converter, paths, Path(out_dir), faces)
+    written, pairs = _transfer_photos(converter, paths, Path(out_dir), faces, bool(sheet))
     if sheet and pairs:
         written.append(save_image(labelled_columns(_sheet_columns(pairs, title, faces)), sheet))
     return written
@@ -224,20 +224,20 @@ NO_FACE = {"paste": "converted whole", "crops": "no crops written", "only": "ski
 
 
 def _transfer_photos(
-    converter: Callable[[Image.Image], PhotoResult], paths: list[Path], out_dir: Path, faces: str
+    converter: Callable[[Image.Image], PhotoResult], paths: list[Path], out_dir: Path, faces: str, sheet: bool
 ) -> tuple[list[Path], list[tuple[np.ndarray, np.ndarray]]]:
     """Each photo through `converter`, written as <name>.png (or its face crops and `faces.jsonl` with "crops");
-    returns the files and (input, output) thumbnails for a sheet. Photos without a face are named."""
+    returns the files and, with `sheet`, (input, output) thumbnails for it. Photos without a face are named."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written, pairs, index, no_face, bad = [], [], [], [], []
     bar = console.progress(len(paths), "transfer", unit="img")
     for path, name in zip(paths, output_names(paths), strict=True):
-        bar.update(1)
         try:
             with Image.open(path) as im:
                 img = ImageOps.exif_transpose(im).convert("RGB")
         except IMAGE_ERRORS as exc:
             bad.append(f"  {path} ({type(exc).__name__}: {exc})")
+            bar.update(1)
             continue
         result = converter(img)
         if faces != "off" and not result.faces:
@@ -248,11 +248,13 @@ def _transfer_photos(
                 written.append(save_image(c.avatar, out_dir / file))
                 box, score = [round(v, 1) for v in c.face.box], round(c.face.score, 4)
                 index.append({"file": file, "source": str(path), "face": k, "score": score, "box": box})
-                pairs.append((_thumb(c.crop, SHEET_TILE), _thumb(c.avatar, SHEET_TILE)))
+                if sheet:
+                    pairs.append((_thumb(c.crop, SHEET_TILE), _thumb(c.avatar, SHEET_TILE)))
         elif result.image is not None:
             written.append(save_image(result.image, out_dir / name))
-            shown = outline_faces(img, [c.face for c in result.faces])  # the sheet shows what was found
-            pairs.append((_thumb(shown), _thumb(result.image)))
+            if sheet:  # the sheet shows the faces that were found
+                pairs.append((_thumb(outline_faces(img, [c.face for c in result.faces])), _thumb(result.image)))
+        bar.update(1)
     bar.close()
     if bad:
         console.warn(f"skipped {len(bad)} unreadable image file(s):\n" + "\n".join(bad))
