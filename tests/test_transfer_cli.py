@@ -3,6 +3,7 @@ flags; mistakes end in one clear error (exit 2)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import torch
 from PIL import Image
 
 from avatargan.cli import main
+from avatargan.errors import UserError
 from avatargan.models import model_class
 from avatargan.weights import save_generators
 
@@ -135,3 +137,89 @@ def test_train_flags_reach_the_config(tmp_path: Path) -> None:
     assert (cfg.data.source, cfg.data.source_a, cfg.data.source_b) == (str(tmp_path), None, None)
     cfg = config("cyclegan", "--data", str(tmp_path), "--data-b", "builtin:anime-faces")
     assert (cfg.data.source_a, cfg.data.source_b) == (None, "builtin:anime-faces")
+
+
+def _face_photos(folder: Path) -> dict[str, Path]:
+    """A one-face photo (the astronaut, public domain), a two-face group photo and a photo without a face."""
+    from photos import astronaut, blank_photo, group_photo
+
+    folder.mkdir(parents=True, exist_ok=True)
+    images = {"astronaut": astronaut(), "pair": group_photo(2), "blank": blank_photo((90, 70))}
+    paths = {}
+    for name, img in images.items():
+        paths[name] = folder / f"{name}.png"
+        img.save(paths[name])
+    return paths
+
+
+def test_transfer_faces_pastes_back_at_the_photo_size_and_names_photos_without_a_face(tmp_path: Path, capsys):
+    pytest.importorskip("dlib", reason="face extra not installed: pip install 'avatargan[faces]'")
+    model = _weights(tmp_path / "cyclegan", "cyclegan")
+    photos = _face_photos(tmp_path / "in")
+    args = ["transfer", str(model), *map(str, photos.values()), "--faces", "--device", "cpu"]
+    assert main([*args, "--out", str(tmp_path / "out"), "--sheet", str(tmp_path / "sheet.png")]) == 0
+    warning = capsys.readouterr().err
+    assert "no face found in 1 photo(s), converted whole" in warning and str(photos["blank"]) in warning
+    for name, path in photos.items():
+        with Image.open(path) as src, Image.open(tmp_path / "out" / f"{name}.png") as out:
+            assert out.size == src.size
+            changed = (np.asarray(out) != np.asarray(src)).any(-1)
+            assert changed.any()
+            if name != "blank":  # faces only: the photo's corners are untouched
+                assert not changed[:10, :10].any() and not changed[-10:, -10:].any()
+    assert (tmp_path / "sheet.png").is_file()
+    assert main([*args[:-3], "--faces", "only", "--out", str(tmp_path / "only")]) == 0
+    assert sorted(p.name for p in (tmp_path / "only").iterdir()) == ["astronaut.png", "pair.png"]
+    assert "skipped (--faces only)" in capsys.readouterr().err
+
+
+def test_transfer_face_crops_come_with_an_index(tmp_path: Path) -> None:
+    pytest.importorskip("dlib", reason="face extra not installed: pip install 'avatargan[faces]'")
+    model = _weights(tmp_path / "cyclegan", "cyclegan")
+    photos = _face_photos(tmp_path / "in")
+    out = tmp_path / "crops"
+    argv = ["transfer", str(model), str(photos["pair"]), str(photos["astronaut"]), "--faces", "crops"]
+    assert main([*argv, "--size", "24", "--out", str(out)]) == 0
+    index = [json.loads(line) for line in (out / "faces.jsonl").read_text().splitlines()]
+    # two pasted heads, and the astronaut's face (her badge scores under --min-score and is not a face)
+    assert [(r["file"], r["face"]) for r in index] == [
+        ("pair_face0.png", 0),
+        ("pair_face1.png", 1),
+        ("astronaut_face0.png", 0),
+    ]
+    assert [Path(r["source"]).name for r in index] == ["pair.png", "pair.png", "astronaut.png"]
+    for r in index:
+        with Image.open(out / r["file"]) as crop:
+            assert crop.size == (24, 24)
+        x0, y0, x1, y1 = r["box"]
+        assert x1 - x0 > 50 and y1 - y0 > 50
+
+
+def test_transfer_native_size_keeps_every_input_size(tmp_path: Path) -> None:
+    model = _weights(tmp_path / "cyclegan", "cyclegan")
+    photos = _photos(tmp_path / "in", 2, size=(53, 37))
+    out = tmp_path / "out"
+    argv = ["transfer", str(model), str(tmp_path / "in"), "--size", "native", "--tile", "64", "--out", str(out)]
+    assert main(argv) == 0
+    for p in photos:
+        with Image.open(out / p.name) as img:
+            assert img.size == (53, 37)
+
+
+def test_api_faces_match_the_cli(tmp_path: Path) -> None:
+    pytest.importorskip("dlib", reason="face extra not installed: pip install 'avatargan[faces]'")
+    import avatargan
+
+    model = _weights(tmp_path / "cyclegan", "cyclegan")
+    photos = _face_photos(tmp_path / "in")
+    assert main(["transfer", str(model), str(photos["pair"]), "--faces", "--out", str(tmp_path / "out")]) == 0
+    api = avatargan.load(model, device="cpu")
+    (pasted,) = api.transfer(photos["pair"], faces=True)
+    with Image.open(tmp_path / "out" / "pair.png") as cli:
+        assert np.array_equal(np.asarray(pasted), np.asarray(cli))
+    result = api.convert_photo(Image.open(photos["pair"]), size=32, paste=False)
+    assert result.image is None and len(result.faces) == 2 and result.faces[0].avatar.size == (32, 32)
+    (native,) = api.transfer(photos["blank"], size="native")
+    assert native.size == (90, 70)
+    with pytest.raises(UserError, match="multiple of 4"):
+        api.transfer(photos["pair"], size=18)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -29,9 +29,13 @@ from PIL import Image
 from avatargan import inference
 from avatargan.errors import UserError
 from avatargan.hardware import resolve_precision
+from avatargan.photo_options import MIN_SCORE
 from avatargan.pixels import from_uint8
 from avatargan.report.figures import to_uint8
 from avatargan.runtime import resolve_device
+
+if TYPE_CHECKING:
+    from avatargan.photo_transfer import PhotoResult
 
 _ALIASES = {"float32": "fp32", "float16": "fp16", "half": "fp16", "bfloat16": "bf16"}
 
@@ -153,38 +157,102 @@ class TransferModel(Model):
 
     def run(self, x: torch.Tensor, direction: str = "a2b") -> torch.Tensor:
         """Converted images for a batch `x` (N×3×S×S in [-1, 1]), in batches, under inference mode."""
-        if direction not in self._runners:
-            raise UserError(f"{self.family} has no direction {direction!r}; it has {', '.join(self.directions)}")
+        self._check_direction(direction)
         with torch.inference_mode():
             return self._runners[direction](x).float()
 
     def transfer(
-        self, images: Sequence[Image.Image | str | Path] | Image.Image | str | Path, direction: str = "a2b"
+        self,
+        images: Sequence[Image.Image | str | Path] | Image.Image | str | Path,
+        direction: str = "a2b",
+        faces: bool = False,
+        size: int | str | None = None,
     ) -> list[Image.Image]:
         """Convert PIL images or image files with the `direction` generator ("a2b": photo → anime, "b2a": back);
-        one PIL image per input. Each input is resized on its shorter side and centre-cropped to the model's
-        size, as `avatargan transfer` does (`transfer.load_images`)."""
+        one PIL image per input.
+
+        By default each input is resized on its shorter side and centre-cropped to `size` (default: the model's
+        size), as `avatargan transfer` does (`transfer.load_images`). faces=True, as `transfer --faces`: every face
+        (photo faces for a2b, anime faces for b2a; needs avatargan[faces]) is aligned, converted at `size` and
+        pasted back, so the photo keeps its size; a photo without a face is converted whole at its own size.
+        size="native" (without faces): each image converted whole at its own size."""
         if isinstance(images, Image.Image | str | Path):
             images = [images]
         if not images:
             return []
-        return _to_pil(self.run(self.prepare(images), direction))
+        if faces:
+            return [self.convert_photo(img, direction, size=size).image for img in images]
+        if size == "native":
+            from avatargan.any_size import convert_image
+            from avatargan.transfer import down_step
 
-    def prepare(self, images: Sequence[Image.Image | str | Path]) -> torch.Tensor:
-        """N×3×S×S floats in [-1, 1] (S: the model's image size) from PIL images or files."""
-        from avatargan.data.sources import IMAGE_ERRORS, fit_square
+            run = self._native(direction)
+            return [convert_image(run, _open(img), down_step(self.meta)) for img in images]
+        return _to_pil(self.run(self.prepare(images, size), direction))
 
-        arrays = []
-        for item in images:
-            if isinstance(item, Image.Image):
-                arrays.append(np.asarray(fit_square(item, self.image_size), dtype=np.uint8))
-                continue
-            try:
-                with Image.open(Path(item).expanduser()) as img:
-                    arrays.append(np.asarray(fit_square(img, self.image_size), dtype=np.uint8))
-            except IMAGE_ERRORS as exc:
-                raise UserError(f"{item} is not a readable image ({type(exc).__name__}: {exc})") from None
-        return from_uint8(torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2))
+    def convert_photo(
+        self,
+        image: Image.Image | str | Path,
+        direction: str = "a2b",
+        size: int | str | None = None,
+        paste: bool = True,
+        min_score: float = MIN_SCORE,
+    ) -> PhotoResult:
+        """`photo_transfer.PhotoResult` for one photo: its faces (as detected, aligned crops, converted avatars) and,
+        with `paste`, the photo with the avatars pasted back (or converted whole when no face is found)."""
+        from avatargan.photo_transfer import convert_photo, detector_for
+        from avatargan.transfer import check_size, down_step
+
+        run = self._native(direction)
+        crop = check_size(self.image_size if size in (None, "native") else int(size), self.meta)
+        photo = _open(image)
+        return convert_photo(
+            photo, run, detector_for(direction), crop, down_step(self.meta), paste, min_score=min_score
+        )
+
+    def _check_direction(self, direction: str) -> None:
+        if direction not in self._runners:
+            raise UserError(f"{self.family} has no direction {direction!r}; it has {', '.join(self.directions)}")
+
+    def _native(self, direction: str) -> Callable[[torch.Tensor], torch.Tensor]:
+        """`run` for images of any size; ONNX exports are traced at the model's size only."""
+        self._check_direction(direction)
+        if self.backend == "onnx":
+
+            def refuse(x: torch.Tensor) -> torch.Tensor:
+                if x.shape[-2:] != (self.image_size, self.image_size):
+                    raise UserError(
+                        f"this ONNX export takes {self.image_size}×{self.image_size} images only; for whole photos "
+                        "load the run folder, its weights or a TorchScript export"
+                    )
+                return self.run(x, direction)
+
+            return refuse
+        return lambda x: self.run(x, direction)
+
+    def prepare(self, images: Sequence[Image.Image | str | Path], size: int | None = None) -> torch.Tensor:
+        """N×3×S×S floats in [-1, 1] (S: `size`, default the model's image size) from PIL images or files."""
+        from avatargan.data.sources import fit_square
+        from avatargan.transfer import check_size
+
+        side = self.image_size if size is None else check_size(int(size), self.meta)
+        arrays = [np.asarray(fit_square(_open(item), side)) for item in images]
+        return from_uint8(torch.from_numpy(np.stack(arrays).astype(np.uint8)).permute(0, 3, 1, 2))
+
+
+def _open(item: Image.Image | str | Path) -> Image.Image:
+    """A PIL image as is, or an image file read (EXIF rotation applied); unreadable files are a UserError."""
+    from PIL import ImageOps
+
+    from avatargan.data.sources import IMAGE_ERRORS
+
+    if isinstance(item, Image.Image):
+        return item
+    try:
+        with Image.open(Path(item).expanduser()) as img:
+            return ImageOps.exif_transpose(img).convert("RGB")
+    except IMAGE_ERRORS as exc:
+        raise UserError(f"{item} is not a readable image ({type(exc).__name__}: {exc})") from None
 
 
 def truncated_noise(n: int, latent_dim: int, seed: int, truncation: float | None = None) -> torch.Tensor:

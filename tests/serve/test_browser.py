@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from photos import astronaut
 from PIL import Image
 from tiny_models import tiny_weights
 
 import avatargan
-from avatargan.serve.uploads import enlarge, face_crop
+from avatargan.serve.uploads import enlarge
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt install chromium)")
@@ -147,10 +148,32 @@ def test_photo_to_anime_converts_an_upload(page, models: dict[str, Path], tmp_pa
     page.wait_for_selector("#photo-input img")
     page.locator("#convert-button").click()
     page.wait_for_selector("#result img")
-    want = avatargan.load(models["cyclegan"], device="cpu").transfer(face_crop(Image.open(photo)))[0]
+    want = avatargan.load(models["cyclegan"], device="cpu").transfer(photo, size="native")[0]  # no face: whole
     assert np.array_equal(np.asarray(_image(page, "#result img")), np.asarray(want))  # the API's conversion
     pair = _image(page, "#pair img")
-    assert pair.width > 2 * pair.height  # the photo's crop and the result, side by side, at one height
+    assert pair.width > 2 * pair.height  # the photo and the result, side by side, at one height
+
+
+def test_photo_to_anime_pastes_the_faces_of_an_upload_back(page, models: dict[str, Path], tmp_path: Path) -> None:
+    pytest.importorskip("dlib", reason="face extra not installed: pip install 'avatargan[faces]'")
+    photo = tmp_path / "astronaut.jpg"  # scikit-image's astronaut (public domain), under the 1 MB limit as JPEG
+    astronaut().save(photo, quality=90)
+    page.get_by_role("tab", name="Photo → anime").click()
+    page.locator("#photo-input input[type=file]").set_input_files(photo)
+    page.wait_for_selector("#photo-input img")
+    page.locator("#convert-button").click()
+    page.wait_for_function("document.querySelector('#result img')?.naturalWidth === 512")
+    model = avatargan.load(models["cyclegan"], device="cpu")
+    original = Image.open(photo).convert("RGB")
+    want = model.transfer(original, faces=True)[0]
+    got = _image(page, "#result img")
+    assert np.array_equal(np.asarray(got), np.asarray(want))  # her face pasted back, as the API does it
+    changed = (np.asarray(got) != np.asarray(original)).any(-1)
+    found = model.convert_photo(original)
+    x0, y0, x1, y1 = (round(v) for v in found.faces[0].face.box)
+    assert changed[y0:y1, x0:x1].mean() > 0.5 and not changed[found.mask == 0].any()  # her face, nothing else
+    pair = np.asarray(_image(page, "#pair img"))
+    assert (pair[:, :512] == [255, 64, 64]).all(-1).sum() > 100  # her face outlined on the photo's side
 
 
 def test_unusable_uploads_are_refused_with_a_message(page, tmp_path: Path) -> None:

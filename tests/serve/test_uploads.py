@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from avatargan.serve import uploads
-from avatargan.serve.uploads import UploadError, centre_crop, enlarge, open_upload, side_by_side
+from avatargan.serve.uploads import UploadError, centre_crop, enlarge, fit_within, open_upload, side_by_side
 
 
 def _png(path: Path, w: int, h: int) -> Path:
@@ -47,6 +47,8 @@ def test_crop_enlarge_and_pair() -> None:
     assert centre_crop(img).size == (60, 60)
     assert enlarge(Image.new("RGB", (16, 16)), 100).size == (112, 112)  # whole factor 7
     assert side_by_side(Image.new("RGB", (60, 60)), Image.new("RGB", (16, 16)), gap=4).size == (124, 60)
+    assert fit_within(Image.new("RGB", (1000, 500)), 400).size == (400, 200)
+    assert fit_within(img, 400) is img  # small enough already
 
 
 def test_face_crop_aligns_a_face_or_falls_back_to_the_centre(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,3 +63,4 @@ def test_face_crop_aligns_a_face_or_falls_back_to_the_centre(monkeypatch: pytest
     assert uploads.face_crop(blank).size == (60, 60)  # no face: the centre square
     monkeypatch.setattr(uploads, "photo_detector", lambda: None)
     assert uploads.face_crop(blank).size == (60, 60) and "centre-cropped" in uploads.face_crop_note()
+    assert "whole photo is converted" in uploads.photo_note()

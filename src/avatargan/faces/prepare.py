@@ -22,10 +22,9 @@ from avatargan.data.sources import IMAGE_ERRORS, IMAGE_EXTENSIONS
 from avatargan.errors import DataError
 from avatargan.faces import landmarks_file
 from avatargan.faces.align import align_face
-from avatargan.faces.detectors import Face, make_detector
+from avatargan.faces.detectors import detect_faces, make_detector
 
 SKIPPED = "skipped.jsonl"
-DETECT_MAX_SIDE = 1024  # detect on a copy no larger than this (dlib's time grows with pixels); crop from the original
 
 
 @dataclass
@@ -54,16 +53,6 @@ def list_images(src: Path) -> list[Path]:
     return sorted(p for p in src.rglob("*") if p.is_file() and p.name.lower().endswith(IMAGE_EXTENSIONS))
 
 
-def _scaled(face: Face, s: float) -> Face:
-    return Face(
-        tuple(v / s for v in face.box),
-        face.keypoints / s,
-        face.score,
-        None if face.points is None else face.points / s,
-        {k: [v / s for v in b] for k, b in face.parts.items()},
-    )
-
-
 _detector = None
 
 
@@ -79,9 +68,7 @@ def process_one(src: str, rel: str, out_dir: str, opts: PrepareOptions) -> tuple
             img = ImageOps.exif_transpose(im).convert("RGB")
     except IMAGE_ERRORS as exc:
         return rel, [], f"unreadable ({type(exc).__name__}: {exc})"
-    s = min(1.0, DETECT_MAX_SIDE / max(img.size))
-    small = img if s == 1.0 else img.resize((round(img.width * s), round(img.height * s)), Image.Resampling.LANCZOS)
-    found = [_scaled(f, s) for f in _detector.detect(small)]
+    found = detect_faces(_detector, img)
     faces = [f for f in found if f.score >= opts.min_score]
     if not faces:
         below = len(found) - len(faces)

@@ -9,8 +9,10 @@ from PIL import Image
 
 from avatargan.api import NoiseModel, TransferModel
 from avatargan.errors import UserError
+from avatargan.faces.extra import FacesExtraMissing
+from avatargan.photo_transfer import PhotoResult, outline_faces
 from avatargan.report.figures import to_uint8
-from avatargan.serve.uploads import enlarge, face_crop, open_upload, side_by_side
+from avatargan.serve.uploads import MAX_SIDE, enlarge, face_crop, fit_within, open_upload, side_by_side
 
 MAX_COUNT = 64
 
@@ -35,10 +37,16 @@ def walk_avatar(model: NoiseModel, seed_a: int, seed_b: int, t: float, truncatio
 def convert_photo(
     model: TransferModel, path: str | Path | None, direction: str, max_bytes: int
 ) -> tuple[Image.Image, Image.Image]:
-    """(photo and result side by side, the result alone) for an uploaded photo."""
-    photo = face_crop(open_upload(path, max_bytes))
-    result = model.transfer([photo], direction=direction)[0]
-    return side_by_side(photo, enlarge(result, 256)), result
+    """(the photo with its detected faces outlined beside the result, the result alone) for an uploaded photo: its
+    faces converted and pasted back (`model.convert_photo`); without a face, or without the face extra, the photo
+    is converted whole. Photos are first shrunk to at most `MAX_SIDE` pixels (the page's size limit)."""
+    photo = fit_within(open_upload(path, max_bytes), MAX_SIDE)
+    try:
+        result = model.convert_photo(photo, direction)
+    except FacesExtraMissing:
+        result = PhotoResult(model.transfer(photo, direction, size="native")[0])
+    shown = outline_faces(photo, [f.face for f in result.faces])
+    return side_by_side(shown, enlarge(result.image, 256)), result.image
 
 
 def compare_photo(

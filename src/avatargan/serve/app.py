@@ -16,7 +16,7 @@ from avatargan import console
 from avatargan.errors import UserError
 from avatargan.serve import actions
 from avatargan.serve.catalog import DIRECTION_LABELS, Catalog, load_catalog
-from avatargan.serve.uploads import face_crop_note
+from avatargan.serve.uploads import face_crop_note, photo_note
 
 # Gradio phones home (usage analytics, version check) unless told not to; a local demo has no business doing so.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -133,11 +133,13 @@ def _photo_tab(catalog: Catalog, names: list[str], max_bytes: int, max_upload_mb
     with gr.Row():
         model = gr.Dropdown(names, value=names[0], label="Model")
         direction = gr.Radio(_direction_choices(catalog, names[0]), value="a2b", label="Direction")
-    gr.Markdown(f"{face_crop_note()} Uploads up to {max_upload_mb:g} MB.")
+    gr.Markdown(f"{photo_note()} Uploads up to {max_upload_mb:g} MB.")
     with gr.Row():
         photo = _photo_input(label="Photo", elem_id="photo-input", height=320)
         with gr.Column():
-            pair = gr.Image(label="Photo and anime, side by side", format="png", interactive=False, elem_id="pair")
+            pair = gr.Image(
+                label="Detected faces and the result, side by side", format="png", interactive=False, elem_id="pair"
+            )
             result = gr.Image(
                 label="Anime (download)", format="png", interactive=False, buttons=["download"], elem_id="result"
             )

@@ -1,7 +1,8 @@
-"""What the web demo accepts from a visitor: a readable image under a size limit, cropped to a square.
+"""What the web demo accepts from a visitor: a readable image under a size limit, shrunk for conversion, and its
+largest face (or its centre square) for the Compare tab.
 
-No face detector ships with avatargan yet, so photos are centre-cropped; the page says so. Kept free of Gradio so
-that the checks are tested without a server.
+Faces are found with the face extra's detector when it is installed; the page says what happens without it. Kept
+free of Gradio so that the checks are tested without a server.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from avatargan.errors import UserError
 MAX_PIXELS = 40_000_000
 #: the largest face crop handed to a model (models work at 64–256 px; more only costs time)
 MAX_CROP = 512
+#: uploads are shrunk to at most this many pixels a side before conversion (whole photos cost time per pixel)
+MAX_SIDE = 768
 
 
 class UploadError(UserError):
@@ -51,6 +54,14 @@ def centre_crop(img: Image.Image) -> Image.Image:
     return img.crop((left, top, left + side, top + side))
 
 
+def fit_within(img: Image.Image, side: int) -> Image.Image:
+    """`img` shrunk (aspect kept) so that neither side exceeds `side`; smaller images are returned as they are."""
+    scale = side / max(img.size)
+    if scale >= 1:
+        return img
+    return img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS)
+
+
 def enlarge(img: Image.Image, min_side: int = 192) -> Image.Image:
     """Scale a small avatar up by a whole factor (nearest neighbour, so pixels stay crisp) for display."""
     factor = max(1, -(-min_side // max(1, min(img.size))))
@@ -80,8 +91,21 @@ def photo_detector() -> Any | None:
         return None
 
 
+def photo_note() -> str:
+    """What the Photo → anime tab tells visitors it does with their photo."""
+    if photo_detector() is None:
+        return (
+            "No face detector is installed (`pip install 'avatargan[faces]'`), so the whole photo is converted "
+            f"(shrunk to at most {MAX_SIDE} pixels a side)."
+        )
+    return (
+        "Every face in the photo is found (outlined on the left), converted and pasted back; a photo without a "
+        f"face is converted whole. Photos are shrunk to at most {MAX_SIDE} pixels a side."
+    )
+
+
 def face_crop_note() -> str:
-    """What the page tells visitors about cropping."""
+    """What the Compare tab tells visitors about cropping."""
     if photo_detector() is None:
         return (
             "No face detector is installed (`pip install 'avatargan[faces]'`), so photos are centre-cropped to a "
