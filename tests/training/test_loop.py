@@ -11,7 +11,7 @@ from conftest import tiny_config
 
 from avatargan import console
 from avatargan.training.checkpoint import latest_checkpoint
-from avatargan.training.loop import Trainer, TrainingInterrupted, train
+from avatargan.training.loop import Trainer, train
 from avatargan.weights import load_generators
 
 
@@ -56,22 +56,6 @@ def test_resume_matches_an_uninterrupted_run(tmp_path: Path, ema: float) -> None
         assert torch.equal(a[k], b[k]), k
     steps = [json.loads(x)["step"] for x in (resumed / "stats.jsonl").read_text().splitlines()]
     assert steps == sorted(set(steps))  # the resumed run appended without duplicates
-
-
-def test_ctrl_c_writes_a_checkpoint_and_says_how_to_resume(tmp_path: Path, monkeypatch) -> None:
-    trainer = Trainer(tiny_config(tmp_path, train={"steps": 50}))
-    real_step = trainer.model.train_step
-
-    def interrupted(batch, step):
-        if step == 4:
-            raise KeyboardInterrupt
-        return real_step(batch, step)
-
-    monkeypatch.setattr(trainer.model, "train_step", interrupted)
-    with pytest.raises(TrainingInterrupted, match="--resume"):
-        trainer.run()
-    path, payload = latest_checkpoint(trainer.run_dir / "checkpoints")
-    assert payload["step"] == 4
 
 
 def test_time_budget_stops_cleanly_and_the_bar_ends_at_the_budget(

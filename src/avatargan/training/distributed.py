@@ -112,6 +112,16 @@ def from_main(d: Dist, make: Callable[[], T]) -> T:
     return box[0]
 
 
+def max_over_ranks(value: int, device: torch.device, d: Dist) -> int:
+    """The largest of every process's `value` (e.g. a stop signal's number, 0 for none), so that all processes
+    take the same decision at the same step. One tiny all-reduce; a plain return for one process."""
+    if not d.enabled:
+        return value
+    t = torch.tensor([value], dtype=torch.int64, device=device)
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return int(t.item())
+
+
 def local_batch_size(batch_size: int, d: Dist) -> int:
     """Each process's slice of the global batch; the global batch must split evenly."""
     if batch_size % d.world_size:
