@@ -58,5 +58,5 @@ def reported_write(what: str) -> Iterator[None]:
         cause = exc if isinstance(exc, OSError) else exc.__context__
         if not isinstance(cause, OSError):
             raise
-        where = f" ({cause.filename})" if cause.filename else ""
+        where = f" ({cause.filename})" if cause.filename and str(cause.filename) not in what else ""
         raise StorageError(f"could not write {what}{where}: {cause.strerror or cause}") from None

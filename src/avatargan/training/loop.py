@@ -61,11 +61,12 @@ class Position:
 def new_run_dir(out_root: str | Path, family: str, data: str) -> Path:
     """`<out_root>/<NNNNN>-<family>-<data>/`, numbered one past the highest existing run."""
     root = Path(out_root)
-    root.mkdir(parents=True, exist_ok=True)
-    numbers = [int(m.group(1)) for p in root.iterdir() if (m := re.match(r"(\d{5})-", p.name))]
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", data)[:40]
-    run_dir = root / f"{max(numbers, default=-1) + 1:05d}-{family}-{safe}"
-    run_dir.mkdir()
+    with reported_write(f"a run folder in {root} (--out / train.out_root)"):
+        root.mkdir(parents=True, exist_ok=True)
+        numbers = [int(m.group(1)) for p in root.iterdir() if (m := re.match(r"(\d{5})-", p.name))]
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", data)[:40]
+        run_dir = root / f"{max(numbers, default=-1) + 1:05d}-{family}-{safe}"
+        run_dir.mkdir()
     return run_dir
 
 
