@@ -143,6 +143,7 @@ class Trainer:
             self._restore()
         elif self.dist.is_main:
             config_mod.save_yaml(cfg, self.run_dir / "config.yaml")
+            truncate_stats(self.run_dir, 0)  # a fresh start in a given folder drops the lines of a try that failed
         distributed.reseed(t.seed, self.pos.step, self.dist)
         self.sync_buffers = distributed.needs_buffer_sync(self.model, self.device, self.dist)
         if t.compile:  # in place (state dict keys unchanged); after the EMA copy, which must stay a plain module
