@@ -95,3 +95,42 @@ def test_a_loss_that_starts_mid_window_is_averaged_over_its_own_steps(
     run_dir = train(tiny_config(tmp_path, train={"steps": 4, "log_every": 4}))
     row = json.loads((run_dir / "stats.jsonl").read_text().splitlines()[0])
     assert row["step"] == 4 and row["loss_late"] == pytest.approx(2.0)  # not 2.0 × 3/4
+
+
+def test_a_full_disk_during_a_checkpoint_keeps_the_previous_one_and_ends_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from avatargan.errors import StorageError
+    from avatargan.training import checkpoint
+
+    real_atomic_write, calls = checkpoint.atomic_write, {"n": 0}
+
+    class FullDisk:  # the file system accepts a few writes, then reports ENOSPC, as a filling disk does
+        def __init__(self, fh) -> None:
+            self.fh, self.left = fh, 2
+
+        def write(self, data) -> int:
+            self.left -= 1
+            if self.left < 0:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.fh.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    def second_fails(target, write):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return real_atomic_write(target, write)
+        return real_atomic_write(target, lambda fh: write(FullDisk(fh)))
+
+    monkeypatch.setattr(checkpoint, "atomic_write", second_fails)
+    cfg = tiny_config(tmp_path, train={"steps": 9})
+    with pytest.raises(StorageError, match=r"checkpoint of step 6: No space left on device.*--resume"):
+        train(cfg)
+    (run_dir,) = (tmp_path / "runs").iterdir()
+    folder = run_dir / "checkpoints"
+    assert latest_checkpoint(folder)[1]["step"] == 3  # the previous checkpoint loads
+    assert [p.name for p in folder.iterdir()] == ["ckpt-000000003.pt"]  # no temporary file left behind
