@@ -24,6 +24,7 @@ DATA_BAD = {
     "cache_dir": "{file}/cache",
     "workers": "-1",
     "hflip": "sometimes",
+    "background": "not-a-colour",
 }
 TRAIN_BAD = {
     "batch_size": "0",

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 import yaml
 
 from avatargan.config_checks import (
+    Colour,
     Count,
     Decay,
     Device,
@@ -55,6 +56,7 @@ class DataConfig:
     cache_dir: Annotated[str, FolderPath()] | None = None  # default: $AVATARGAN_CACHE or ~/.cache/avatargan
     workers: Count = 0  # data-loader processes; 0 reads in the training process (best for cached data on few cores)
     hflip: bool = True  # random horizontal flips, done on the device
+    background: Annotated[str, Colour()] = "white"  # what transparent pixels (RGBA, sprites) are composited on
 
 
 @dataclass

@@ -48,6 +48,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="images: a folder (searched recursively for jpg/png/webp/bmp), a .zip of images, builtin:anime-faces, "
         "or for two-domain models a folder with trainA/ trainB/ (testA/ testB/) inside",
     )
+    p.add_argument(
+        "--background",
+        metavar="COLOUR",
+        help="colour under transparent pixels of RGBA or palette images, e.g. sprites (default white; a name, "
+        "#rrggbb or rgb(r, g, b))",
+    )
     p.add_argument("--data-a", metavar="SPEC", help="two-domain models: domain A (photos), as for --data")
     p.add_argument("--data-b", metavar="SPEC", help="two-domain models: domain B (anime), as for --data")
     p.add_argument("--out", metavar="DIR", help="folder that holds the numbered run folders (default: runs)")
@@ -119,6 +125,7 @@ def flag_overrides(args: argparse.Namespace) -> list[str]:
         ("data.source", args.data),
         ("data.source_a", args.data_a),
         ("data.source_b", args.data_b),
+        ("data.background", args.background),
         ("train.out_root", args.out),
         ("train.steps", args.steps),
         ("train.epochs", args.epochs),

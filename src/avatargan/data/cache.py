@@ -22,7 +22,7 @@ from avatargan.data.sources import IMAGE_ERRORS, ImageSource
 from avatargan.errors import DataError
 from avatargan.io_utils import atomic_path, atomic_write_text, reported_write
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: transparent pixels on the background colour (1 left them black)
 _CHUNK = 256
 _worker_source: ImageSource | None = None
 
