@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from conftest import tiny_config
 
 from avatargan.cli import main
+from avatargan.training.checkpoint import latest_checkpoint
 from avatargan.training.loop import train
 
 
@@ -106,6 +108,24 @@ def test_train_command_with_flags_and_resume(tmp_path: Path) -> None:
     assert "batch_size: 8" in (run / "config.yaml").read_text()
     assert main(["train", "dcgan", "--resume", str(run), "--steps", "3"]) == 0
     assert len((run / "stats.jsonl").read_text().splitlines()) == 3
+
+
+def test_resume_auto_starts_then_continues_the_same_run_folder(tmp_path: Path, capsys) -> None:
+    run = tmp_path / "job" / "run"
+    command = ["train", "dcgan", "--run-dir", str(run), "--resume", "auto", "--image-size", "16", "--batch-size", "8"]
+    command += ["--device", "cpu", "--set", "data.builtin_count=32", "--set", "model.g_channels=4"]
+    command += ["--set", "model.d_channels=4", "--set", "train.log_every=1", "--set", "train.checkpoint_every=2"]
+    assert main([*command, "--steps", "3"]) == 0  # nothing there yet: a fresh run in that folder
+    assert latest_checkpoint(run / "checkpoints")[1]["step"] == 3
+    assert main([*command, "--steps", "5"]) == 0  # the same command again (a requeued job): it continues
+    assert latest_checkpoint(run / "checkpoints")[1]["step"] == 5
+    assert [json.loads(line)["step"] for line in (run / "stats.jsonl").read_text().splitlines()] == [1, 2, 3, 4, 5]
+    assert list(run.parent.iterdir()) == [run]  # no numbered folder was made beside it
+    capsys.readouterr()
+    assert main(["train", "dcgan", "--run-dir", str(run)]) == 2  # a plain --run-dir never overwrites a run
+    assert "--resume auto" in capsys.readouterr().err
+    assert main(["train", "dcgan", "--resume", "auto"]) == 2
+    assert "needs --run-dir" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

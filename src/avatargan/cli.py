@@ -1,7 +1,9 @@
 """The `avatargan` command line: builds the parser from `avatargan.commands` and runs the chosen subcommand.
 
-A user's mistake (a missing folder, a corrupt checkpoint, a bad option value) ends with one `error:` line and
-exit status 2, never a traceback; Ctrl-C during training writes a checkpoint first and exits with 130.
+A user's mistake (a missing folder, a corrupt checkpoint, a bad option value), a refused write (full disk) or a
+NaN in training ends with one `error:` line and exit status 2, never a traceback. A stop signal during training
+(Ctrl-C, SIGTERM, SIGUSR1) finishes the step, writes a checkpoint and exits with 128 + the signal's number (130,
+143, 138); a second one exits at once with the same code, writing nothing.
 """
 
 from __future__ import annotations
@@ -32,13 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         importlib.import_module(f"avatargan.commands.{args.command}").run(args)
     except TrainingInterrupted as exc:
         print(str(exc), file=sys.stderr)
-        return 130
+        return exc.exit_code
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # before training's handlers are set, or a second stop signal (ForcedStop)
+        print(f"interrupted{': ' + str(exc) if str(exc) else ''}", file=sys.stderr)
+        return getattr(exc, "exit_code", 130)
     return 0
 
 

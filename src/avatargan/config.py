@@ -2,7 +2,8 @@
 
 A run's config has three parts: `model` (a family's own dataclass, chosen by `model.family`), `data` and `train`.
 Values from the command line arrive as strings and are converted to each field's declared type, so
-`--set model.lr=3e-4` and `--set train.batch_size=64` behave as users expect.
+`--set model.lr=3e-4` and `--set train.batch_size=64` behave as users expect; each field also declares what it
+allows (a `Literal` of choices, a range or rule with `Annotated`, see `config_checks`), checked as it is built.
 """
 
 from __future__ import annotations
@@ -13,10 +14,24 @@ import typing
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
 
+from avatargan.config_checks import (
+    Colour,
+    Count,
+    Decay,
+    Device,
+    FolderPath,
+    MetricNames,
+    PositiveFloat,
+    PositiveInt,
+    Range,
+    check_choice,
+    check_run,
+    check_value,
+)
 from avatargan.errors import ConfigError
 
 
@@ -34,41 +49,42 @@ class DataConfig:
     source: str = "builtin:anime-faces"  # folder, .zip, builtin:NAME, or a trainA/trainB layout for two domains
     source_a: str | None = None  # two-domain models: domain A (photos); overrides `source`'s trainA
     source_b: str | None = None  # two-domain models: domain B (anime); overrides `source`'s trainB
-    image_size: int = 64
-    builtin_count: int = 20000  # images per built-in domain
-    builtin_seed: int = 0  # which built-in "population" of faces
+    image_size: Annotated[int, Range(8)] = 64
+    builtin_count: PositiveInt = 20000  # images per built-in domain
+    builtin_seed: Count = 0  # which built-in "population" of faces
     cache: bool = True  # decode + resize once into a uint8 array on disk (reused by later runs)
-    cache_dir: str | None = None  # default: $AVATARGAN_CACHE or ~/.cache/avatargan
-    workers: int = 0  # data-loader processes; 0 reads in the training process (best for cached data on few cores)
+    cache_dir: Annotated[str, FolderPath()] | None = None  # default: $AVATARGAN_CACHE or ~/.cache/avatargan
+    workers: Count = 0  # data-loader processes; 0 reads in the training process (best for cached data on few cores)
     hflip: bool = True  # random horizontal flips, done on the device
+    background: Annotated[str, Colour()] = "white"  # what transparent pixels (RGBA, sprites) are composited on
 
 
 @dataclass
 class TrainConfig:
     """How long and how a run trains, and how often it logs, samples and checkpoints."""
 
-    batch_size: int = 128
-    epochs: int = 100
-    steps: int | None = None  # when set, overrides epochs
-    max_minutes: float | None = None  # stop (cleanly, with checkpoint and report) after this wall-clock budget
-    seed: int = 0
-    device: str = "auto"  # auto | cpu | cuda | cuda:N
-    threads: int | None = None  # CPU threads for torch; default: torch's own choice
+    batch_size: PositiveInt = 128
+    epochs: Count = 100
+    steps: Count | None = None  # when set, overrides epochs
+    max_minutes: PositiveFloat | None = None  # stop (cleanly, with checkpoint and report) after this wall-clock budget
+    seed: Count = 0
+    device: Device = "auto"  # auto | cpu | cuda | cuda:N
+    threads: PositiveInt | None = None  # CPU threads for torch; default: torch's own choice
     # auto | fp32 | bf16 | fp16 (autocast; fp16 adds a gradient scaler, CUDA only). auto: bf16 where the GPU or CPU
     # computes it natively (AMX-BF16, AVX512-BF16), else fp32; config.yaml then holds the choice (avatargan.hardware)
-    precision: str = "auto"
+    precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
     channels_last: bool = True  # NHWC layout (same maths) for models where it pays: not with instance norm
     compile: bool = False  # torch.compile the networks (a one-off compile cost of minutes; pays off on GPUs)
-    ema_decay: float = 0.0  # exponential moving average of the generator weights (0 = off); samples use it
-    log_every: int = 20  # steps between stats.jsonl lines
-    sample_every: int = 500  # steps between sample grids (plus one at every epoch end)
-    checkpoint_every: int = 1000  # steps between checkpoints (plus one at the end and on Ctrl-C)
-    eval_every: int = 0  # steps between evaluations appended to metric-<name>.jsonl (0 = off)
-    eval_metrics: str = "fid,kid"  # comma-separated names, see `avatargan evaluate --help`
-    eval_n: int = 5000  # generated (and real) images per evaluation
-    keep_checkpoints: int = 3
-    sample_count: int = 64  # images in each sample grid
-    out_root: str = "runs"
+    ema_decay: Decay = 0.0  # exponential moving average of the generator weights (0 = off); samples use it
+    log_every: PositiveInt = 20  # steps between stats.jsonl lines
+    sample_every: PositiveInt = 500  # steps between sample grids (plus one at every epoch end)
+    checkpoint_every: PositiveInt = 1000  # steps between checkpoints (plus one at the end and on a stop signal)
+    eval_every: Count = 0  # steps between evaluations appended to metric-<name>.jsonl (0 = off)
+    eval_metrics: Annotated[str, MetricNames()] = "fid,kid"  # comma-separated names, see `avatargan evaluate --help`
+    eval_n: PositiveInt = 5000  # generated (and real) images per evaluation
+    keep_checkpoints: Count = 3  # 0 keeps every checkpoint
+    sample_count: PositiveInt = 64  # images in each sample grid
+    out_root: Annotated[str, FolderPath()] = "runs"
 
 
 @dataclass
@@ -84,6 +100,13 @@ class RunConfig:
 
 def _coerce(value: Any, annotation: Any, where: str) -> Any:
     origin = typing.get_origin(annotation)
+    if origin is Annotated:  # the type, then the field's rules (config_checks)
+        base, *rules = typing.get_args(annotation)
+        typed = _coerce(value, base, where)
+        check_value(typed, tuple(rules), where)
+        return typed
+    if origin is Literal:
+        return check_choice(value, typing.get_args(annotation), where)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(annotation) if a is not type(None)]
         if value is None or (isinstance(value, str) and value.lower() in ("none", "null", "")):
@@ -111,9 +134,10 @@ def _coerce(value: Any, annotation: Any, where: str) -> Any:
                 raise ValueError(value)
             return bool(value)
         if annotation is int:
-            if isinstance(value, float) and not value.is_integer():
-                raise ValueError(value)
-            return int(float(value)) if isinstance(value, str) else int(value)
+            number = float(value) if isinstance(value, str) else value
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError(value)  # 2.5 is not an int (and is not silently cut to 2)
+            return int(number)
         if annotation is float:
             return float(value)
         if annotation is str:
@@ -125,7 +149,7 @@ def _coerce(value: Any, annotation: Any, where: str) -> Any:
 
 def build_dataclass(cls: type, values: dict[str, Any], where: str) -> Any:
     """Make `cls` from a dict, converting types and naming any unknown key with the valid ones."""
-    hints = typing.get_type_hints(cls)
+    hints = typing.get_type_hints(cls, include_extras=True)
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - names)
     if unknown:
@@ -135,6 +159,13 @@ def build_dataclass(cls: type, values: dict[str, Any], where: str) -> Any:
         )
     kwargs = {k: _coerce(v, hints[k], f"{where}.{k}") for k, v in values.items()}
     return cls(**kwargs)
+
+
+def check_fields(obj: Any, where: str) -> None:
+    """Apply every field's declared type and rule to a dataclass built in code (not through `build_dataclass`)."""
+    hints = typing.get_type_hints(type(obj), include_extras=True)
+    for f in dataclasses.fields(obj):
+        _coerce(getattr(obj, f.name), hints[f.name], f"{where}.{f.name}")
 
 
 def to_dict(cfg: Any) -> dict[str, Any]:
@@ -169,7 +200,9 @@ def from_dict(values: dict[str, Any]) -> RunConfig:
             f"unknown top-level config section(s): {', '.join(sorted(values))}; valid sections: model, data, train"
         )
     model = build_dataclass(model_config_class(family), model_values, "model")
-    return RunConfig(model=model, data=data, train=train)
+    cfg = RunConfig(model=model, data=data, train=train)
+    check_run(cfg)
+    return cfg
 
 
 # ----------------------------------------------------------------------------------------------------------------

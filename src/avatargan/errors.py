@@ -15,3 +15,7 @@ class DataError(UserError):
 
 class CheckpointError(UserError):
     """A checkpoint or weights file that cannot be used (missing, truncated, wrong model)."""
+
+
+class StorageError(UserError):
+    """A write that the file system refused (full disk, read-only folder, quota); what was there before is intact."""

@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import torch
 import torch.nn.functional as F
 
 from avatargan.nn.gram import gram_matrix
 
-ADVERSARIAL_LOSSES = ("bce", "lsgan", "hinge")
+AdversarialLoss = Literal["bce", "lsgan", "hinge"]
+ADVERSARIAL_LOSSES = get_args(AdversarialLoss)
 
 
 def d_loss(kind: str, real: torch.Tensor | None, fake: torch.Tensor | list[torch.Tensor]) -> torch.Tensor:

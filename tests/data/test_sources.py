@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import write_images
+from PIL import Image
 
 from avatargan.config import DataConfig
 from avatargan.data.batches import build_datasets
@@ -104,3 +105,29 @@ def test_two_domain_layout_and_explicit_domains(tmp_path: Path) -> None:
     assert (len(doms["a"]), len(doms["b"])) == (5, 3)
     with pytest.raises(DataError, match="trainA"):
         open_domains(DataConfig(source=str(tmp_path)), ("a", "b"))
+
+
+def _sprite(path: Path, kind: str) -> None:
+    """A red square on a transparent background: RGBA, or a palette image with a transparent colour."""
+    rgba = np.zeros((16, 16, 4), dtype=np.uint8)  # transparent black around it
+    rgba[4:12, 4:12] = (255, 0, 0, 255)
+    img = Image.fromarray(rgba)
+    if kind == "palette":
+        img = Image.fromarray(rgba[..., :3]).convert("P", palette=Image.Palette.ADAPTIVE, colors=4)
+        img.info["transparency"] = img.getpixel((0, 0))
+    img.save(path)
+
+
+@pytest.mark.parametrize("kind", ["rgba", "palette"])
+@pytest.mark.parametrize("background", [None, "#0000ff"])
+def test_transparent_sprites_are_cached_on_the_background_colour(
+    tmp_path: Path, kind: str, background: str | None
+) -> None:
+    (tmp_path / "sprites").mkdir()
+    _sprite(tmp_path / "sprites" / "hero.png", kind)
+    cfg = DataConfig(source=str(tmp_path / "sprites"), image_size=16, cache_dir=str(tmp_path / "cache"))
+    if background:
+        cfg.background = background
+    image = build_datasets(cfg, ("image",))["image"][0].permute(1, 2, 0).numpy()
+    assert tuple(image[0, 0]) == ((0, 0, 255) if background else (255, 255, 255))  # not black
+    assert tuple(image[8, 8]) == (255, 0, 0)

@@ -12,6 +12,7 @@ from PIL import Image
 from avatargan.cli import main
 from avatargan.data.builtin.faces import face_record, render_face
 from avatargan.faces import landmarks_file, prepare
+from avatargan.faces.detectors import Face
 
 
 def _anime_folder(root: Path) -> Path:
@@ -78,7 +79,9 @@ def test_min_score_drops_the_astronauts_badge_but_keeps_her_face(tmp_path: Path)
     data = pytest.importorskip("skimage.data", reason="scikit-image (the dev extra) ships the astronaut photo")
     Image.fromarray(data.astronaut()).save(tmp_path / "astronaut.png")
     every = prepare.prepare_folder(
-        tmp_path / "astronaut.png", tmp_path / "all", prepare.PrepareOptions("photos", 64, all_faces=True, workers=1)
+        tmp_path / "astronaut.png",
+        tmp_path / "all",
+        prepare.PrepareOptions("photos", 64, all_faces=True, workers=1, min_score=0.0),
     )
     scores = sorted(r["score"] for r in landmarks_file.read_records(tmp_path / "all" / "landmarks.jsonl"))
     assert every.faces == 2 and scores[0] < 0.3 < scores[1]  # dlib also scores the mission patch, weakly
@@ -96,3 +99,30 @@ def test_min_score_drops_the_astronauts_badge_but_keeps_her_face(tmp_path: Path)
     assert none.faces == 0 and none.skipped["no face"] == ["astronaut.png"]
     [skip] = landmarks_file.read_records(tmp_path / "none" / "skipped.jsonl")
     assert "2 detection(s) scored below --min-score 5" in skip["reason"]
+
+
+def test_the_astronaut_gives_one_crop_by_default_and_says_what_was_dropped(tmp_path: Path) -> None:
+    pytest.importorskip("dlib", reason="face extra not installed: pip install 'avatargan[faces]'")
+    data = pytest.importorskip("skimage.data", reason="scikit-image (the dev extra) ships the astronaut photo")
+    Image.fromarray(data.astronaut()).save(tmp_path / "astronaut.png")
+    summary = prepare.prepare_folder(tmp_path / "astronaut.png", tmp_path / "out", prepare.PrepareOptions("photos"))
+    assert summary.faces == 1 and summary.dropped == {"low score": 1, "beside a dominant face": 0}
+    [rec] = landmarks_file.read_records(tmp_path / "out" / "landmarks.jsonl")
+    assert rec["score"] > 1.0
+    [patch] = rec["dropped"]
+    assert patch["reason"] == "low score" and patch["score"] < prepare.PHOTO_MIN_SCORE
+
+
+def _face(score: float, x: float) -> Face:
+    return Face((x, 0.0, x + 50.0, 50.0), np.zeros((6, 2)), score)
+
+
+def test_one_clearly_dominant_face_is_kept_and_close_ones_are_several_faces() -> None:
+    opts = prepare.PrepareOptions("photos")
+    faces, dropped = prepare.choose_faces([_face(0.4, 0), _face(1.3, 100), _face(0.05, 200)], opts)
+    assert [f.score for f in faces] == [1.3]
+    assert [(d["reason"], d["score"]) for d in dropped] == [("low score", 0.05), ("beside a dominant face", 0.4)]
+    faces, dropped = prepare.choose_faces([_face(0.9, 0), _face(1.3, 100)], opts)
+    assert len(faces) == 2 and dropped == []  # a group photo stays "several faces" (or --all-faces)
+    every = prepare.PrepareOptions("photos", all_faces=True)
+    assert len(prepare.choose_faces([_face(0.4, 0), _face(1.3, 100)], every)[0]) == 2

@@ -51,5 +51,7 @@ def test_landmark_loss_without_photo_keypoints_is_a_clear_error(tmp_path) -> Non
 
 
 def test_negative_weights_are_rejected() -> None:
-    with pytest.raises(ConfigError, match="landmark_gain"):
-        FaceTerms(FaceLossOptions(landmark_gain=-1.0))
+    from avatargan.models.cyclegan import CycleGAN, CycleGANConfig
+
+    with pytest.raises(ConfigError, match="model.landmark_gain: -1.0 is not allowed"):
+        CycleGAN.check_config(CycleGANConfig(landmark_gain=-1.0), 64)

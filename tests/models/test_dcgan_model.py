@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from avatargan.errors import ConfigError
 from avatargan.models.dcgan import DCGAN, DCGANConfig
 
 
@@ -32,5 +33,5 @@ def test_fixed_noise_is_the_same_for_a_seed_and_samples_are_images() -> None:
 
 
 def test_unknown_loss_is_refused() -> None:
-    with pytest.raises(ValueError, match="model.loss"):
+    with pytest.raises(ConfigError, match="model.loss"):
         DCGAN(DCGANConfig(loss="wgan"), image_size=16)

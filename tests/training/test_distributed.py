@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,25 @@ def test_the_global_batch_must_split_evenly() -> None:
     assert distributed.local_batch_size(12, d) == 4
     with pytest.raises(ValueError, match="multiple of 3"):
         distributed.local_batch_size(8, d)
+
+
+def test_torchrun_restarts_a_group_whose_worker_was_killed_and_it_resumes(tmp_path: Path) -> None:
+    # 2 gloo processes under torchrun --max-restarts 1; rank 1 is SIGKILLed in step 6 of the first try. torchrun
+    # stops the group and starts it again; `--resume auto` continues from the step-4 checkpoint to step 8.
+    run = tmp_path / "run"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+    command += ["--max-restarts", "1", "--monitor-interval", "0.5", str(Path(__file__).parent / "killed_worker.py")]
+    command += ["train", "dcgan", "--run-dir", str(run), "--resume", "auto", "--steps", "8", "--image-size", "16"]
+    command += ["--batch-size", "8", "--device", "cpu", "--no-compile"]
+    for item in ("model.latent_dim=8", "model.g_channels=4", "model.d_channels=4", "data.builtin_count=64"):
+        command += ["--set", item]
+    command += ["--set", "train.log_every=1", "--set", "train.checkpoint_every=2", "--set", "train.threads=1"]
+    env = {**os.environ, "AVATARGAN_CACHE": str(tmp_path / "cache"), "OMP_NUM_THREADS": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[2] / "src"), env.get("PYTHONPATH", "")])
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "resuming" in done.stderr  # the restarted group continued the run
+    _, payload = latest_checkpoint(run / "checkpoints")
+    assert payload["step"] == 8 and payload["world_size"] == 2
+    steps = [json.loads(line)["step"] for line in (run / "stats.jsonl").read_text().splitlines()]
+    assert steps == list(range(1, 9))  # continuous: the lines of the lost step 5 were dropped on resume

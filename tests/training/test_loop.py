@@ -11,7 +11,7 @@ from conftest import tiny_config
 
 from avatargan import console
 from avatargan.training.checkpoint import latest_checkpoint
-from avatargan.training.loop import Trainer, TrainingInterrupted, train
+from avatargan.training.loop import Trainer, train
 from avatargan.weights import load_generators
 
 
@@ -58,22 +58,6 @@ def test_resume_matches_an_uninterrupted_run(tmp_path: Path, ema: float) -> None
     assert steps == sorted(set(steps))  # the resumed run appended without duplicates
 
 
-def test_ctrl_c_writes_a_checkpoint_and_says_how_to_resume(tmp_path: Path, monkeypatch) -> None:
-    trainer = Trainer(tiny_config(tmp_path, train={"steps": 50}))
-    real_step = trainer.model.train_step
-
-    def interrupted(batch, step):
-        if step == 4:
-            raise KeyboardInterrupt
-        return real_step(batch, step)
-
-    monkeypatch.setattr(trainer.model, "train_step", interrupted)
-    with pytest.raises(TrainingInterrupted, match="--resume"):
-        trainer.run()
-    path, payload = latest_checkpoint(trainer.run_dir / "checkpoints")
-    assert payload["step"] == 4
-
-
 def test_time_budget_stops_cleanly_and_the_bar_ends_at_the_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -111,3 +95,42 @@ def test_a_loss_that_starts_mid_window_is_averaged_over_its_own_steps(
     run_dir = train(tiny_config(tmp_path, train={"steps": 4, "log_every": 4}))
     row = json.loads((run_dir / "stats.jsonl").read_text().splitlines()[0])
     assert row["step"] == 4 and row["loss_late"] == pytest.approx(2.0)  # not 2.0 × 3/4
+
+
+def test_a_full_disk_during_a_checkpoint_keeps_the_previous_one_and_ends_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from avatargan.errors import StorageError
+    from avatargan.training import checkpoint
+
+    real_atomic_write, calls = checkpoint.atomic_write, {"n": 0}
+
+    class FullDisk:  # the file system accepts a few writes, then reports ENOSPC, as a filling disk does
+        def __init__(self, fh) -> None:
+            self.fh, self.left = fh, 2
+
+        def write(self, data) -> int:
+            self.left -= 1
+            if self.left < 0:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.fh.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    def second_fails(target, write):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return real_atomic_write(target, write)
+        return real_atomic_write(target, lambda fh: write(FullDisk(fh)))
+
+    monkeypatch.setattr(checkpoint, "atomic_write", second_fails)
+    cfg = tiny_config(tmp_path, train={"steps": 9})
+    with pytest.raises(StorageError, match=r"checkpoint of step 6: No space left on device.*--resume"):
+        train(cfg)
+    (run_dir,) = (tmp_path / "runs").iterdir()
+    folder = run_dir / "checkpoints"
+    assert latest_checkpoint(folder)[1]["step"] == 3  # the previous checkpoint loads
+    assert [p.name for p in folder.iterdir()] == ["ckpt-000000003.pt"]  # no temporary file left behind

@@ -13,6 +13,8 @@ EPILOG = f"""examples:
   avatargan train dcgan --data ~/anime --epochs 20        # your folder (or .zip) of images
   avatargan train dcgan --steps 2000 --set model.loss=hinge --set train.ema_decay=0.999
   avatargan train dcgan --resume runs/00003-dcgan-anime-faces   # continue an interrupted run
+  avatargan train dcgan --run-dir runs/job42 --resume auto      # the same command starts or continues a run:
+                                                                # for job arrays, requeues, torchrun --max-restarts
   avatargan train dcgan --precision fp32 --compile        # force fp32 (auto: bf16 where native); compiled networks
   torchrun --nproc_per_node 4 -m avatargan train dcgan    # 4 processes (GPUs); --batch-size is the global batch
   avatargan train cyclegan --data ~/selfie2anime                # trainA/ trainB/ (testA/ testB/) inside
@@ -21,6 +23,11 @@ EPILOG = f"""examples:
 
 Any config field can be set with --set section.field=value (sections: model, data, train); the run's resolved
 config is saved as config.yaml in its folder. Recipes: configs/*.yaml (<model>_paper by default).
+
+Stopping: Ctrl-C, SIGTERM or SIGUSR1 finish the current step, write a checkpoint, print the resume command and
+exit with 130, 143 or 138; a second signal exits at once (the newest checkpoint stays the last whole one). A NaN
+or infinite loss stops the run before it reaches a checkpoint or the exported weights (exit 2). One training per
+run folder at a time (a lock that a crash releases).
 
 {FACE_LOSS_HELP}"""
 
@@ -40,6 +47,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="SPEC",
         help="images: a folder (searched recursively for jpg/png/webp/bmp), a .zip of images, builtin:anime-faces, "
         "or for two-domain models a folder with trainA/ trainB/ (testA/ testB/) inside",
+    )
+    p.add_argument(
+        "--background",
+        metavar="COLOUR",
+        help="colour under transparent pixels of RGBA or palette images, e.g. sprites (default white; a name, "
+        "#rrggbb or rgb(r, g, b))",
     )
     p.add_argument("--data-a", metavar="SPEC", help="two-domain models: domain A (photos), as for --data")
     p.add_argument("--data-b", metavar="SPEC", help="two-domain models: domain B (anime), as for --data")
@@ -93,9 +106,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_set_option(p, "override one field, e.g. --set model.lr=2e-4 (repeatable)")
     p.add_argument(
         "--resume",
-        metavar="RUN_DIR",
+        metavar="RUN_DIR|auto",
         help="continue this run folder from its newest usable checkpoint, in the same folder "
-        "(its config is reused; options given here override it)",
+        "(its config is reused; options given here override it). 'auto' with --run-dir: continue that folder if "
+        "it holds a checkpoint, else start there",
+    )
+    p.add_argument(
+        "--run-dir",
+        metavar="DIR",
+        help="train in this folder (created if missing) instead of a new numbered one under --out",
     )
 
 
@@ -105,6 +124,7 @@ def flag_overrides(args: argparse.Namespace) -> list[str]:
         ("data.source", args.data),
         ("data.source_a", args.data_a),
         ("data.source_b", args.data_b),
+        ("data.background", args.background),
         ("train.out_root", args.out),
         ("train.steps", args.steps),
         ("train.epochs", args.epochs),
@@ -128,14 +148,36 @@ def flag_overrides(args: argparse.Namespace) -> list[str]:
     return out
 
 
+def run_folder(args: argparse.Namespace) -> tuple[Path | None, bool]:
+    """(the run folder, whether to resume it) from --resume and --run-dir; (None, False): a new numbered folder."""
+    from avatargan.errors import UserError
+    from avatargan.training.checkpoint import list_checkpoints
+
+    given = Path(args.run_dir).expanduser() if args.run_dir else None
+    if args.resume == "auto":
+        if given is None:
+            raise UserError("--resume auto needs --run-dir DIR: the folder to continue, or to start in")
+        return given, bool(list_checkpoints(given / "checkpoints"))
+    if args.resume:
+        if given is not None and given.resolve() != Path(args.resume).expanduser().resolve():
+            raise UserError(f"--resume {args.resume} and --run-dir {given} name two folders; give one")
+        return Path(args.resume).expanduser(), True
+    if given is not None and list_checkpoints(given / "checkpoints"):
+        raise UserError(
+            f"--run-dir {given} already holds a run with checkpoints; continue it with --resume auto (or --resume "
+            f"{given}), or choose a new folder"
+        )
+    return given, False
+
+
 def resolve_config(args: argparse.Namespace):
-    """The run's config and, with --resume, the run folder (whose saved config is the starting point)."""
+    """The run's config, the run folder (None: a new numbered one) and whether to resume it (then its saved config
+    is the starting point)."""
     from avatargan import config as config_mod
     from avatargan.errors import ConfigError, UserError
 
-    run_dir = None
-    if args.resume:
-        run_dir = Path(args.resume).expanduser()
+    run_dir, resume = run_folder(args)
+    if resume:
         if not (run_dir / "config.yaml").is_file():
             raise UserError(
                 f"--resume {run_dir}: not a run folder (no config.yaml inside); pass the folder that "
@@ -157,11 +199,15 @@ def resolve_config(args: argparse.Namespace):
     cfg = config_mod.from_dict(values)
     if cfg.model.family != args.model:
         raise ConfigError(f"the config's model.family is {cfg.model.family!r}, but the command trains {args.model!r}")
-    return cfg, run_dir
+    return cfg, run_dir, resume
 
 
 def run(args: argparse.Namespace) -> Path:
+    from avatargan.io_utils import reported_write
     from avatargan.training.loop import train
 
-    cfg, run_dir = resolve_config(args)
-    return train(cfg, run_dir=run_dir, resume=run_dir is not None)
+    cfg, run_dir, resume = resolve_config(args)
+    if run_dir is not None and not resume:
+        with reported_write(f"the run folder {run_dir}"):
+            run_dir.mkdir(parents=True, exist_ok=True)
+    return train(cfg, run_dir=run_dir, resume=resume)

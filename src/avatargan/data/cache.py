@@ -3,7 +3,8 @@
 Training then reads batches straight from the array: no JPEG decoding or resizing per epoch, and an unreadable
 file is met once, reported by name, and left out of the array. The array is keyed by the source's fingerprint and
 the size, so a changed folder or another resolution gets its own cache; it is written to a temporary file and
-renamed, so an interrupted build never leaves a half cache that looks complete.
+renamed, so an interrupted build never leaves a half cache that looks complete; a cache cut short later (a full
+disk while copying it, a sync tool) no longer matches the image count its sidecar records and is rebuilt.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import numpy as np
 from avatargan import console
 from avatargan.data.sources import IMAGE_ERRORS, ImageSource
 from avatargan.errors import DataError
-from avatargan.io_utils import atomic_path, atomic_write_text
+from avatargan.io_utils import atomic_path, atomic_write_text, reported_write
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: transparent pixels on the background colour (1 left them black)
 _CHUNK = 256
 _worker_source: ImageSource | None = None
 
@@ -64,10 +65,39 @@ def cached_images(source: ImageSource, size: int, cache_dir: str | None = None, 
     folder = cache_root(cache_dir) / "images"
     npy, meta_path = folder / f"{source.name}-{size}px-{key}.npy", folder / f"{source.name}-{size}px-{key}.json"
     if npy.is_file() and meta_path.is_file():
-        meta = json.loads(meta_path.read_text())
-        report_unreadable([tuple(b) for b in meta.get("unreadable", [])])
-        return npy
+        meta = _read_meta(meta_path)
+        if _intact(npy, meta, size):
+            report_unreadable([tuple(b) for b in meta.get("unreadable", [])])
+            return npy
+        console.warn(
+            f"the data cache {npy} is truncated or corrupt (it should hold {meta.get('count', '?')} images of "
+            f"{size}px); rebuilding it"
+        )
+    with reported_write(f"the data cache in {folder} (data.cache_dir, or $AVATARGAN_CACHE)"):
+        _build(source, size, npy, meta_path, processes)
+    return npy
 
+
+def _read_meta(meta_path: Path) -> dict:
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _intact(npy: Path, meta: dict, size: int) -> bool:
+    """Whether the cache array opens and holds the image count its sidecar recorded (a copy cut short by a full
+    disk, a sync tool or a crash of the file system does not)."""
+    try:
+        arr = np.load(npy, mmap_mode="r")
+    except (OSError, ValueError, EOFError):
+        return False
+    return arr.dtype == np.uint8 and arr.shape == (meta.get("count"), size, size, 3)
+
+
+def _build(source: ImageSource, size: int, npy: Path, meta_path: Path, processes: int | None) -> None:
+    """Decode every image of `source` into `npy` (unreadable ones left out) and write its sidecar `meta_path`."""
     n = len(source)
     processes = processes if processes is not None else min(os.cpu_count() or 1, 4)
     chunks = [list(range(s, min(s + _CHUNK, n))) for s in range(0, n, _CHUNK)]
@@ -116,4 +146,3 @@ def cached_images(source: ImageSource, size: int, cache_dir: str | None = None, 
             {"source": source.name, "size": size, "count": kept, "unreadable": bad, "version": CACHE_VERSION}, indent=1
         ),
     )
-    return npy

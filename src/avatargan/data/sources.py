@@ -1,8 +1,9 @@
 """Image sources: a folder of images (recursive), a .zip of images, or a built-in procedural domain.
 
 Every source answers `load(i, size)` with an RGB PIL image of exactly size×size (resized on its shorter side and
-centre-cropped, so aspect is kept), `describe(i)` with the file's name for messages, and `fingerprint()` with a
-string that changes when the images change (it keys the on-disk cache).
+centre-cropped, so aspect is kept; transparent pixels composited on the source's background colour, white by
+default), `describe(i)` with the file's name for messages, and `fingerprint()` with a string that changes when the
+images (or the background) change (it keys the on-disk cache).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Protocol
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageColor, ImageOps
 
 from avatargan.errors import DataError
 
@@ -33,10 +34,26 @@ class ImageSource(Protocol):
     def fingerprint(self) -> str: ...
 
 
-def fit_square(img: Image.Image, size: int) -> Image.Image:
-    """RGB, shorter side resized to `size` (high-quality filter), centre-cropped to size×size."""
+DEFAULT_BACKGROUND = "white"
+
+
+def to_rgb(img: Image.Image, background: str = DEFAULT_BACKGROUND) -> Image.Image:
+    """RGB, with any transparency (an alpha channel, or a palette/RGB image's transparent colour, as sprites often
+    have) composited on `background`; a plain `convert("RGB")` would keep whatever colour hides under it, mostly
+    black."""
+    transparent = img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info
+    if not transparent:
+        return img.convert("RGB")
+    rgba = img.convert("RGBA")
+    canvas = Image.new("RGBA", rgba.size, ImageColor.getrgb(background))
+    return Image.alpha_composite(canvas, rgba).convert("RGB")
+
+
+def fit_square(img: Image.Image, size: int, background: str = DEFAULT_BACKGROUND) -> Image.Image:
+    """RGB (transparency on `background`), shorter side resized to `size` (high-quality filter), centre-cropped to
+    size×size."""
     img = ImageOps.exif_transpose(img) if img.format in ("JPEG", "WEBP") else img
-    img = img.convert("RGB")
+    img = to_rgb(img, background)
     if img.size == (size, size):
         return img
     return ImageOps.fit(img, (size, size), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
@@ -57,8 +74,8 @@ def _digest(parts: list[str]) -> str:
 class FolderSource:
     """Every image file under a folder, in sorted path order (so indices are stable across runs)."""
 
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root).expanduser()
+    def __init__(self, root: str | Path, background: str = DEFAULT_BACKGROUND) -> None:
+        self.root, self.background = Path(root).expanduser(), background
         if not self.root.is_dir():
             raise DataError(
                 f"data folder {self.root} does not exist; pass --data with a folder of images, "
@@ -77,13 +94,13 @@ class FolderSource:
 
     def load(self, index: int, size: int) -> Image.Image:
         with Image.open(self.files[index]) as img:
-            return fit_square(img, size)
+            return fit_square(img, size, self.background)
 
     def describe(self, index: int) -> str:
         return str(self.files[index])
 
     def fingerprint(self) -> str:
-        parts = [str(self.root.resolve())]
+        parts = [str(self.root.resolve()), self.background]
         for p in self.files:
             st = p.stat()
             parts.append(f"{p.relative_to(self.root)}|{st.st_size}|{st.st_mtime_ns}")
@@ -93,8 +110,8 @@ class FolderSource:
 class ZipSource:
     """Every image inside a .zip archive, in sorted member order. The archive is opened lazily per process."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).expanduser()
+    def __init__(self, path: str | Path, background: str = DEFAULT_BACKGROUND) -> None:
+        self.path, self.background = Path(path).expanduser(), background
         if not self.path.is_file():
             raise DataError(f"zip file {self.path} does not exist")
         try:
@@ -124,14 +141,16 @@ class ZipSource:
         if self._zip is None:
             self._zip = zipfile.ZipFile(self.path)
         with self._zip.open(self.members[index]) as fh, Image.open(fh) as img:
-            return fit_square(img, size)
+            return fit_square(img, size, self.background)
 
     def describe(self, index: int) -> str:
         return f"{self.path}:{self.members[index]}"
 
     def fingerprint(self) -> str:
         st = self.path.stat()
-        return _digest([str(self.path.resolve()), str(st.st_size), str(st.st_mtime_ns), *self.members])
+        return _digest(
+            [str(self.path.resolve()), str(st.st_size), str(st.st_mtime_ns), self.background, *self.members]
+        )
 
 
 class BuiltinFaces:

@@ -28,9 +28,9 @@ def open_source(spec: str, cfg: DataConfig) -> ImageSource:
         return DATASETS.get(spec[len(BUILTIN_PREFIX) :])(cfg)
     path = Path(spec).expanduser()
     if path.is_dir():
-        return FolderSource(path)
+        return FolderSource(path, cfg.background)
     if path.is_file() and path.suffix.lower() == ".zip":
-        return ZipSource(path)
+        return ZipSource(path, cfg.background)
     if path.is_file():
         raise DataError(f"--data {spec}: a single file is not a data set; pass a folder of images or a .zip of images")
     builtins = ", ".join(BUILTIN_PREFIX + n for n in DATASETS.names())
@@ -57,7 +57,7 @@ def open_domains(cfg: DataConfig, domains: tuple[str, ...], split: str = "train"
                 f"no data for domain {domain.upper()}: pass --data-{domain} SPEC, or --data DIR with "
                 f"{split}A/ and {split}B/ folders inside (looked for {folder})"
             )
-        sources[domain] = FolderSource(folder)
+        sources[domain] = FolderSource(folder, cfg.background)
     return sources
 
 
@@ -77,7 +77,7 @@ def open_test_domains(cfg: DataConfig, domains: tuple[str, ...]) -> dict[str, Im
         elif domain != "image" and not getattr(cfg, f"source_{domain}", None):
             folder = Path(cfg.source).expanduser() / f"test{domain.upper()}"
             if folder.is_dir() and any(folder.iterdir()):
-                out[domain] = FolderSource(folder)
+                out[domain] = FolderSource(folder, cfg.background)
     return out
 
 

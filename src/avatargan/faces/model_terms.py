@@ -12,17 +12,18 @@ from dataclasses import dataclass
 
 import torch
 
+from avatargan.config_checks import PositiveFloat, Weight
 from avatargan.errors import ConfigError
 from avatargan.faces.options_help import HELP  # noqa: F401  (one line per option, for `train --help`)
 
 
 @dataclass
 class FaceLossOptions:
-    landmark_gain: float = 0.0  # face landmark loss: cycle/identity/content errors weigh 1+gain at key points; 0 off
-    landmark_radius: float = 0.06  # radius of each key point's Gaussian region, as a fraction of the image side
-    lambda_landmark_reg: float = 0.0  # Wu et al.: regressed key points of G(photo) vs the photo's (mapped); 0 off
-    lambda_gray: float = 0.0  # AnimeGAN grayscale (Gram) loss against anime images; 0 off
-    lambda_color: float = 0.0  # AnimeGAN colour (YUV) reconstruction loss against the photo; 0 off
+    landmark_gain: Weight = 0.0  # face landmark loss: cycle/identity/content errors weigh 1+gain at key points; 0 off
+    landmark_radius: PositiveFloat = 0.06  # radius of each key point's Gaussian region, as a fraction of the side
+    lambda_landmark_reg: Weight = 0.0  # Wu et al.: regressed key points of G(photo) vs the photo's (mapped); 0 off
+    lambda_gray: Weight = 0.0  # AnimeGAN grayscale (Gram) loss against anime images; 0 off
+    lambda_color: Weight = 0.0  # AnimeGAN colour (YUV) reconstruction loss against the photo; 0 off
 
 
 def wants_keypoints(cfg: FaceLossOptions) -> bool:
@@ -50,10 +51,7 @@ class FaceTerms:
     and are not part of the model's state (they are fixed, shipped weights)."""
 
     def __init__(self, cfg: FaceLossOptions) -> None:
-        self.cfg = cfg
-        for name in ("landmark_gain", "landmark_radius", "lambda_landmark_reg", "lambda_gray", "lambda_color"):
-            if getattr(cfg, name) < 0:
-                raise ConfigError(f"model.{name} must be zero or more, got {getattr(cfg, name)}")
+        self.cfg = cfg  # its values were checked with the model's config (config_checks: Weight, PositiveFloat)
         self._regressor = None
         self._affine = None
         self._features = None

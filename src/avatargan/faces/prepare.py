@@ -18,13 +18,16 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from avatargan import console
-from avatargan.data.sources import IMAGE_ERRORS, IMAGE_EXTENSIONS
+from avatargan.data.sources import DEFAULT_BACKGROUND, IMAGE_ERRORS, IMAGE_EXTENSIONS, to_rgb
 from avatargan.errors import DataError
 from avatargan.faces import landmarks_file
 from avatargan.faces.align import align_face
-from avatargan.faces.detectors import detect_faces, make_detector
+from avatargan.faces.detectors import Face, detect_faces, make_detector
+from avatargan.photo_options import MIN_SCORE
 
 SKIPPED = "skipped.jsonl"
+PHOTO_MIN_SCORE = MIN_SCORE  # one score floor for photos, in preparation and in whole-photo transfer
+DOMINANT_RATIO = 3.0  # one face whose score is ≥ this × every other's is "the" face of the image (the others dropped)
 
 
 @dataclass
@@ -34,7 +37,14 @@ class PrepareOptions:
     margin: float = 0.3
     all_faces: bool = False
     workers: int = 0  # 0: one per CPU, at most 4
-    min_score: float = 0.0  # drop detections scored below this (dlib's HOG score; AnimeFace's likelihood)
+    min_score: float | None = None  # drop detections scored below this; None: PHOTO_MIN_SCORE for photos, 0 anime
+    background: str = DEFAULT_BACKGROUND  # colour under transparent pixels
+
+    @property
+    def score_floor(self) -> float:
+        if self.min_score is not None:
+            return self.min_score
+        return PHOTO_MIN_SCORE if self.kind == "photos" else 0.0
 
 
 @dataclass
@@ -45,6 +55,7 @@ class PrepareSummary:
     skipped: dict[str, list[str]] = field(
         default_factory=lambda: {"no face": [], "several faces": [], "unreadable": []}
     )
+    dropped: dict[str, int] = field(default_factory=lambda: {"low score": 0, "beside a dominant face": 0})
 
 
 def list_images(src: Path) -> list[Path]:
@@ -65,17 +76,17 @@ def process_one(src: str, rel: str, out_dir: str, opts: PrepareOptions) -> tuple
     """Detect and crop the faces of one image: (rel, records written, skip reason or None)."""
     try:
         with Image.open(src) as im:
-            img = ImageOps.exif_transpose(im).convert("RGB")
+            img = to_rgb(ImageOps.exif_transpose(im), opts.background)
     except IMAGE_ERRORS as exc:
         return rel, [], f"unreadable ({type(exc).__name__}: {exc})"
     found = detect_faces(_detector, img)
-    faces = [f for f in found if f.score >= opts.min_score]
+    faces, dropped = choose_faces(found, opts)
     if not faces:
-        below = len(found) - len(faces)
+        below = len(found)
         return (
             rel,
             [],
-            f"no face ({below} detection(s) scored below --min-score {opts.min_score})" if below else "no face",
+            f"no face ({below} detection(s) scored below --min-score {opts.score_floor})" if below else "no face",
         )
     if len(faces) > 1 and not opts.all_faces:
         return rel, [], f"several faces ({len(faces)}; --all-faces keeps each)"
@@ -102,8 +113,25 @@ def process_one(src: str, rel: str, out_dir: str, opts: PrepareOptions) -> tuple
             rec["points"] = [[round(float(x), 2), round(float(y), 2)] for x, y in f.points]
         if f.parts:
             rec["parts"] = {k2: [round(v, 2) for v in b] for k2, b in f.parts.items()}
+        if dropped and k == 0:  # what was left out of this image, and why (counted in the summary)
+            rec["dropped"] = dropped
         records.append(rec)
     return rel, records, None
+
+
+def choose_faces(found: list[Face], opts: PrepareOptions) -> tuple[list[Face], list[dict]]:
+    """The faces to keep and what was dropped: detections below the score floor, and, without --all-faces, the
+    others when one face clearly dominates (score ≥ DOMINANT_RATIO × each other's)."""
+    dropped = [_dropped(f, "low score") for f in found if f.score < opts.score_floor]
+    faces = sorted((f for f in found if f.score >= opts.score_floor), key=lambda f: -f.score)
+    if len(faces) > 1 and not opts.all_faces and faces[0].score >= DOMINANT_RATIO * faces[1].score:
+        dropped += [_dropped(f, "beside a dominant face") for f in faces[1:]]
+        faces = faces[:1]
+    return sorted(faces, key=lambda f: -f.area), dropped
+
+
+def _dropped(face: Face, reason: str) -> dict:
+    return {"reason": reason, "score": round(face.score, 4), "box": [round(v, 1) for v in face.box]}
 
 
 def _done_sources(out: Path, all_faces: bool = False) -> set[str]:
@@ -142,6 +170,8 @@ def prepare_folder(src: str | Path, out: str | Path, opts: PrepareOptions) -> Pr
         rel, records, reason = result
         for r in records:
             landmarks_file.append_record(out / landmarks_file.FILENAME, r)
+            for d in r.get("dropped", []):
+                summary.dropped[d["reason"]] += 1
         if reason is not None:
             landmarks_file.append_record(out / SKIPPED, {"source": rel, "reason": reason})
             summary.skipped[reason.split(" (")[0]].append(rel)
@@ -172,6 +202,10 @@ def _star_process(job: tuple) -> tuple[str, list[dict], str | None]:
 
 
 def _report(summary: PrepareSummary, out: Path) -> None:
+    for reason, count in summary.dropped.items():
+        if count:
+            where = out / landmarks_file.FILENAME
+            console.info(f"dropped {count} detection(s), {reason} (each under \"dropped\" in {where})")
     for reason, names in summary.skipped.items():
         if names:
             shown = "\n".join(f"  {n}" for n in names[:20]) + (

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.utils.data import Dataset
 
-from avatargan.config import DataConfig, ModelConfig
+from avatargan.config import DataConfig, ModelConfig, check_fields
 from avatargan.errors import ConfigError
 from avatargan.training.precision import Updates
 
@@ -35,6 +35,12 @@ class GANModel(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.image_size = image_size
+
+    @classmethod
+    def check_config(cls, cfg: ModelConfig, image_size: int) -> None:
+        """Every field's declared rule (choices, ranges), then a family's rules across fields (override and call
+        super): a ConfigError naming the field. Run by `config.from_dict` before any data work, and by __init__."""
+        check_fields(cfg, "model")
 
     # -- data ----------------------------------------------------------------------------------------------------
     @classmethod
@@ -109,12 +115,6 @@ class GANModel(nn.Module):
             columns = list(first.values())
             return columns[1] if len(columns) > 1 else columns[0]
         return first
-
-
-def check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    """A model option outside its choices is the user's to fix: a ConfigError naming the field and the choices."""
-    if value not in choices:
-        raise ConfigError(f"model.{name} must be one of {', '.join(choices)}, got {value!r}")
 
 
 def check_image_size(image_size: int, down: int, name: str, smallest: int = 1) -> None:

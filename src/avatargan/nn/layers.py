@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from torch import nn
 
+#: every normalisation `norm_layer`/`conv` know; spectral norm wraps the convolution instead of following it
+Norm = Literal["batch", "instance", "spectral", "none"]
+#: the normalisations of networks whose convolutions are plain (spectral norm would silently mean none there)
+LayerNorm = Literal["batch", "instance", "none"]
+NORMS = get_args(Norm)
 LEAKY_SLOPE = 0.2  # DCGAN's slope; the report uses leaky ReLU in both networks
 
 

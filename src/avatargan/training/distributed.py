@@ -70,8 +70,23 @@ def setup(device: torch.device) -> Dist:
     rank, local_rank = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
     owns = not dist.is_initialized()
     if owns:
-        dist.init_process_group("nccl" if device.type == "cuda" else "gloo", rank=rank, world_size=world)
+        backend = "nccl" if device.type == "cuda" else "gloo"
+        dist.init_process_group(backend, rank=rank, world_size=world, store=_attempt_store(rank, world))
     return Dist(rank, world, local_rank, owns)
+
+
+def _attempt_store(rank: int, world: int) -> dist.Store:
+    """The rendezvous store of MASTER_ADDR:MASTER_PORT, with keys of this torchrun attempt only. After a restart
+    (`--max-restarts`) the agent's store may still hold the previous group's addresses; a process that read one
+    waited on a dead peer. The restart count (TORCHELASTIC_RESTART_COUNT) in the prefix keeps the groups apart."""
+    agent_store = os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
+    store = dist.TCPStore(
+        os.environ.get("MASTER_ADDR", "127.0.0.1"),
+        int(os.environ["MASTER_PORT"]),
+        world,
+        is_master=rank == 0 and not agent_store,
+    )
+    return dist.PrefixStore(f"avatargan/attempt{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}", store)
 
 
 def process_device(device: torch.device, d: Dist) -> torch.device:
@@ -110,6 +125,16 @@ def from_main(d: Dist, make: Callable[[], T]) -> T:
     box = [make() if d.is_main else None]
     dist.broadcast_object_list(box, src=0)
     return box[0]
+
+
+def max_over_ranks(value: int, device: torch.device, d: Dist) -> int:
+    """The largest of every process's `value` (e.g. a stop signal's number, 0 for none), so that all processes
+    take the same decision at the same step. One tiny all-reduce; a plain return for one process."""
+    if not d.enabled:
+        return value
+    t = torch.tensor([value], dtype=torch.int64, device=device)
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return int(t.item())
 
 
 def local_batch_size(batch_size: int, d: Dist) -> int:

@@ -1,8 +1,9 @@
 """The trainer: one loop for every model family (the family only implements `train_step` and `sample`).
 
 It owns the device, the data stream, the cadence of logging / sampling / checkpointing, the EMA generator, the
-time budget, Ctrl-C handling, the exported weights and the run report. Resuming restores everything a checkpoint
-holds, so the resumed run continues exactly as an uninterrupted one would (on the CPU, with the same seed).
+time budget, stop signals (`interrupts`), the non-finite guard (`finite_guard`), the run folder's lock, the exported
+weights and the run report. Resuming restores everything a checkpoint holds, so the resumed run continues exactly
+as an uninterrupted one would (on the CPU, with the same seed). Checkpoints are only written between whole steps.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from avatargan import console
 from avatargan.config import RunConfig
 from avatargan.data.batches import BatchStream, build_datasets, build_test_datasets, first_images
 from avatargan.data.spec import data_name
-from avatargan.errors import UserError
+from avatargan.errors import StorageError, UserError
 from avatargan.hardware import machine_facts, resolve_precision
+from avatargan.io_utils import atomic_write_text, reported_write
 from avatargan.models import model_class
 from avatargan.models.base import GANModel
 from avatargan.pixels import from_uint8, to_uint8
@@ -32,7 +34,10 @@ from avatargan.runtime import resolve_device, seed_everything, set_threads
 from avatargan.training import checkpoint as ckpt
 from avatargan.training import distributed
 from avatargan.training.ema import EMA
+from avatargan.training.finite_guard import FiniteGuard, NonFiniteLoss, non_finite_weights
+from avatargan.training.interrupts import StopRequests, exit_code
 from avatargan.training.precision import Updates, channels_last_pays
+from avatargan.training.run_lock import RunLock, RunLocked
 from avatargan.training.stats import StatsLogger, truncate_stats
 from avatargan.weights import generator_prefixes, save_generators
 
@@ -41,7 +46,11 @@ SHEET_TILE = 128  # titled sample sheets enlarge small images (nearest neighbour
 
 
 class TrainingInterrupted(UserError):
-    """Ctrl-C: a checkpoint was written; the message says how to resume."""
+    """A stop signal: a checkpoint of the last whole step was written; the message says how to resume."""
+
+    def __init__(self, message: str, exit_code: int = 130) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass
@@ -54,11 +63,12 @@ class Position:
 def new_run_dir(out_root: str | Path, family: str, data: str) -> Path:
     """`<out_root>/<NNNNN>-<family>-<data>/`, numbered one past the highest existing run."""
     root = Path(out_root)
-    root.mkdir(parents=True, exist_ok=True)
-    numbers = [int(m.group(1)) for p in root.iterdir() if (m := re.match(r"(\d{5})-", p.name))]
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", data)[:40]
-    run_dir = root / f"{max(numbers, default=-1) + 1:05d}-{family}-{safe}"
-    run_dir.mkdir()
+    with reported_write(f"a run folder in {root} (--out / train.out_root)"):
+        root.mkdir(parents=True, exist_ok=True)
+        numbers = [int(m.group(1)) for p in root.iterdir() if (m := re.match(r"(\d{5})-", p.name))]
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", data)[:40]
+        run_dir = root / f"{max(numbers, default=-1) + 1:05d}-{family}-{safe}"
+        run_dir.mkdir()
     return run_dir
 
 
@@ -132,14 +142,19 @@ class Trainer:
         self.run_dir = run_dir or distributed.from_main(
             self.dist, lambda: new_run_dir(t.out_root, cfg.model.family, data_name(cfg.data, cls.domains))
         )
+        self.lock = RunLock(self.run_dir)
+        self._take_lock()
         self.pos = Position()
+        self.guard, self.saved_step = FiniteGuard(), -1
         if resume:
             self._restore()
         elif self.dist.is_main:
             config_mod.save_yaml(cfg, self.run_dir / "config.yaml", {"train.precision": self.precision.why()})
+            truncate_stats(self.run_dir, 0)  # a fresh start in a given folder drops the lines of a try that failed
         if self.dist.is_main:  # what this (part of the) run trains on, for the report and honest speed figures
             facts = {**machine_facts(self.device), "precision": self.precision.describe()}
-            (self.run_dir / "environment.json").write_text(json.dumps(facts, indent=1) + "\n")
+            with reported_write(f"the run's environment.json in {self.run_dir}"):
+                atomic_write_text(self.run_dir / "environment.json", json.dumps(facts, indent=1) + "\n")
         console.info(f"{self.device.type}, precision {self.precision.describe()}")
         distributed.reseed(t.seed, self.pos.step, self.dist)
         self.sync_buffers = distributed.needs_buffer_sync(self.model, self.device, self.dist)
@@ -175,11 +190,52 @@ class Trainer:
         }
 
     def save_checkpoint(self) -> Path | None:
+        """The checkpoint of the current step, after making sure nothing in it is NaN/Inf (on every process)."""
+        self.check_finite(weights=True)
+        self.saved_step = self.pos.step
         if not self.dist.is_main:
             return None
-        return ckpt.save_checkpoint(
-            self.run_dir / "checkpoints", self.pos.step, self._payload(), self.cfg.train.keep_checkpoints
+        with reported_write(f"the checkpoint of step {self.pos.step}"):
+            return ckpt.save_checkpoint(
+                self.run_dir / "checkpoints", self.pos.step, self._payload(), self.cfg.train.keep_checkpoints
+            )
+
+    def check_finite(self, weights: bool = False) -> None:
+        """Raise NonFiniteLoss (on every process alike) if a loss, or with `weights` a weight, is NaN/Inf."""
+        problem = self.guard.first_problem()
+        bad_weight = non_finite_weights(self.model) if weights and problem is None else None
+        if not distributed.max_over_ranks(int(problem is not None or bad_weight is not None), self.device, self.dist):
+            return
+        what = (
+            f"{problem[0]} became NaN/Inf at step {problem[1]}"
+            if problem
+            else f"weight {bad_weight} became NaN/Inf by step {self.pos.step}"
+            if bad_weight
+            else f"another process saw a NaN/Inf loss by step {self.pos.step}"
         )
+        last = ckpt.list_checkpoints(self.run_dir / "checkpoints")
+        kept = f"the newest checkpoint, {last[-1].name}, is the last good one" if last else "no checkpoint was written"
+        raise NonFiniteLoss(
+            f"{what}; training stopped and nothing after it was saved ({kept}). Lower the learning rate "
+            f"(--set model.lr=...) or use --precision fp32, then {self.resume_hint()}"
+        )
+
+    def resume_hint(self) -> str:
+        return f"resume with: avatargan train {self.cfg.model.family} --resume {self.run_dir}"
+
+    def _take_lock(self) -> None:
+        """Rank 0 locks the run folder; every process learns the outcome, so all of them stop on a conflict."""
+
+        def attempt() -> str:
+            try:
+                self.lock.acquire()
+            except UserError as exc:
+                return str(exc)
+            return ""
+
+        problem = distributed.from_main(self.dist, attempt)
+        if problem:
+            raise RunLocked(problem)
 
     def _restore(self) -> None:
         path, payload = ckpt.latest_checkpoint(self.run_dir / "checkpoints")
@@ -217,6 +273,10 @@ class Trainer:
             return
         with self.updates.autocast():
             images = self.model.sample(self.fixed, self.sample_generators())
+        with reported_write(f"the samples of {tag}"):
+            self._save_samples(images, tag)
+
+    def _save_samples(self, images: dict[str, Any], tag: str) -> None:
         folder = self.run_dir / "samples"
         for name, sheet in images.items():
             if isinstance(sheet, dict):  # titled columns, one row per fixed input (e.g. A → G(A) → F(G(A)))
@@ -231,6 +291,31 @@ class Trainer:
 
     # -- the loop ------------------------------------------------------------------------------------------------
     def run(self) -> Path:
+        """Train to the configured length; a stop signal ends it early with a checkpoint (TrainingInterrupted)."""
+        try:
+            with StopRequests() as stop:
+                signum = self._loop(stop)
+                if signum:
+                    if self.saved_step != self.pos.step:
+                        self.save_checkpoint()
+                    raise TrainingInterrupted(
+                        f"stopped by {stop.describe() if stop.requested else 'a stop signal on another process'} "
+                        f"after step {self.pos.step}; checkpoint in {self.run_dir / 'checkpoints'}. "
+                        f"To continue, {self.resume_hint()}",
+                        exit_code(signum),
+                    )
+                self.finish()  # a first signal here lets the final checkpoint, weights and report complete
+        except StorageError as exc:
+            raise StorageError(
+                f"{exc}. The run folder's earlier checkpoints are intact: free space (or make {self.run_dir} "
+                f"writable), then {self.resume_hint()}"
+            ) from None
+        finally:
+            self.lock.release()
+        return self.run_dir
+
+    def _loop(self, stop: StopRequests) -> int:
+        """The steps; returns the number of the signal that stopped it at a step boundary (0: it ran its course)."""
         t, pos = self.cfg.train, self.pos
         stats = StatsLogger(self.run_dir, start_step=pos.step) if self.dist.is_main else _NoStats()
         sums: dict[str, torch.Tensor] = {}
@@ -239,9 +324,9 @@ class Trainer:
         deadline = time.monotonic() + t.max_minutes * 60 if t.max_minutes else None
         desc = f"train {self.cfg.model.family} {t.precision}"
         bar = console.progress(self.total_steps, desc, unit="step", initial=pos.step)
-        stopped_by_budget = False
+        stopped_by_budget, signum = False, 0
         try:
-            while pos.step < self.total_steps and not stopped_by_budget:
+            while pos.step < self.total_steps and not stopped_by_budget and not signum:
                 self.model.on_epoch_start(pos.epoch)
                 for batch in self.stream.epoch(pos.epoch, pos.batch):
                     batch = {k: self.to_device(v) for k, v in batch.items()}
@@ -256,6 +341,7 @@ class Trainer:
                     pos.batch += 1
                     if self.ema:
                         self.ema.update(self.model.generators())
+                    self.guard.watch(losses, pos.step)
                     for k, v in losses.items():  # summed on the device: no host sync per step
                         sums[k] = sums[k] + v if k in sums else v.clone()
                         counts[k] = counts.get(k, 0) + 1
@@ -268,7 +354,9 @@ class Trainer:
                             img_per_s=round(n * t.batch_size / max(elapsed, 1e-9), 2),
                             time=time.time(),
                         )
-                        stats.log(pos.step, values)
+                        with reported_write(f"the training statistics of step {pos.step}"):
+                            stats.log(pos.step, values)
+                        self.check_finite()  # the values were read anyway: the check costs no extra sync
                         if deadline:  # under --minutes the bar ends where the time budget will, not the epochs
                             reachable = pos.step + int(max(deadline - time.monotonic(), 0.0) * n / max(elapsed, 1e-9))
                             bar.total = min(self.total_steps, reachable)
@@ -285,25 +373,19 @@ class Trainer:
                         self.evaluate()
                     if deadline and time.monotonic() > deadline:
                         stopped_by_budget = True
-                    if pos.step >= self.total_steps or stopped_by_budget:
+                    # every process stops after the same step, whichever of them got the signal
+                    signum = distributed.max_over_ranks(stop.signum or 0, self.device, self.dist)
+                    if pos.step >= self.total_steps or stopped_by_budget or signum:
                         break
                 if pos.batch >= self.stream.steps_per_epoch:  # a whole epoch is done
                     pos.epoch, pos.batch = pos.epoch + 1, 0
                     self.write_samples(f"epoch{pos.epoch:05d}")
-        except KeyboardInterrupt:
+        finally:
             bar.close()
-            path = self.save_checkpoint()
             stats.close()
-            raise TrainingInterrupted(
-                f"interrupted at step {pos.step}; checkpoint written to {path}. Resume with: "
-                f"avatargan train {self.cfg.model.family} --resume {self.run_dir}"
-            ) from None
-        bar.close()
-        stats.close()
         if stopped_by_budget:
             console.info(f"time budget of {t.max_minutes} min reached at step {pos.step}")
-        self.finish()
-        return self.run_dir
+        return signum
 
     def evaluate(self) -> None:
         """The configured metrics of the sampling generators, appended to the run's metric-<name>.jsonl."""
@@ -314,9 +396,10 @@ class Trainer:
 
     def finish(self) -> None:
         """Final checkpoint, samples, exported generator weights and the HTML report."""
+        if self.saved_step != self.pos.step:
+            self.save_checkpoint()  # on every process: it first checks (together) that nothing is NaN/Inf
         if not self.dist.is_main:
             return
-        self.save_checkpoint()
         self.write_samples(f"step{self.pos.step:09d}")
         if self.cfg.train.eval_every and self.pos.step % self.cfg.train.eval_every:  # the final value, too
             self.evaluate()
@@ -326,10 +409,12 @@ class Trainer:
             "step": self.pos.step,
             "ema": self.ema is not None,
         }
-        save_generators(self.sample_generators(), meta, self.run_dir)
+        with reported_write("the exported generator weights"):
+            save_generators(self.sample_generators(), meta, self.run_dir)
         from avatargan.report.html import write_report
 
-        report = write_report(self.run_dir)
+        with reported_write("the run report"):
+            report = write_report(self.run_dir)
         console.info(f"run finished: {self.run_dir} (report: {report})")
 
 

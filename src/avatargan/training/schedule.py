@@ -13,11 +13,14 @@ there is no scheduler state to checkpoint and a resumed run uses exactly the rat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, get_args
 
 import torch
 
-SCHEDULES = ("step", "linear", "constant")
+from avatargan.errors import ConfigError
+
+Schedule = Literal["step", "linear", "constant"]
+SCHEDULES = get_args(Schedule)
 
 
 def lr_factor(
@@ -38,6 +41,15 @@ def lr_factor(
             raise ValueError(f"lr_decay_end ({decay_end}) must be after lr_decay_start ({decay_start})")
         return max(0.0, 1.0 - max(0, epoch - decay_start) / (decay_end - decay_start))
     raise ValueError(f"unknown learning-rate schedule {kind!r}; use one of {', '.join(SCHEDULES)}")
+
+
+def check_schedule(cfg: Any) -> None:
+    """A linear decay window must end after it starts (a ConfigError naming both fields)."""
+    if cfg.lr_schedule == "linear" and cfg.lr_decay_end <= cfg.lr_decay_start:
+        raise ConfigError(
+            f"model.lr_decay_end: {cfg.lr_decay_end} must be after model.lr_decay_start ({cfg.lr_decay_start}) "
+            "for the linear schedule"
+        )
 
 
 def scheduled_factor(cfg: Any, epoch: int) -> float:
