@@ -50,14 +50,16 @@ def image_folder_loader(root: Path, image_size: int, batch_size: int, workers: i
 
 
 class Batches:
-    """Endless batches of images from a loader, starting a new epoch (new workers, new decoding) when one ends."""
+    """Endless batches of images from a loader, starting a new epoch (new workers, new decoding) when one ends, copied
+    to `device` as the reference scripts do (`.to(device)`, no pinned memory)."""
 
-    def __init__(self, loader: DataLoader) -> None:
-        self.loader, self.it = loader, iter(loader)
+    def __init__(self, loader: DataLoader, device: torch.device | str = "cpu") -> None:
+        self.loader, self.it, self.device = loader, iter(loader), torch.device(device)
 
     def next(self) -> torch.Tensor:
         try:
-            return next(self.it)[0]
+            images = next(self.it)[0]
         except StopIteration:
             self.it = iter(self.loader)
-            return next(self.it)[0]
+            images = next(self.it)[0]
+        return images.to(self.device)

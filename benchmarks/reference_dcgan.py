@@ -59,15 +59,21 @@ class ReferenceDCGAN:
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=betas)
         self.criterion = nn.BCEWithLogitsLoss()
 
+    def to(self, device: torch.device | str) -> ReferenceDCGAN:
+        """Both networks on `device` (the optimizers keep their parameters: `.to` moves them in place)."""
+        self.G.to(device)
+        self.D.to(device)
+        return self
+
     def step(self, real: torch.Tensor) -> dict[str, float]:
-        b = real.shape[0]
-        ones, zeros = torch.ones(b), torch.zeros(b)
+        b, dev = real.shape[0], real.device
+        ones, zeros = torch.ones(b, device=dev), torch.zeros(b, device=dev)
         self.D.zero_grad()
         out = self.D(real)
         err_real = self.criterion(out, ones)
         err_real.backward()
         d_x = out.mean().item()
-        fake = self.G(torch.randn(b, self.G.nz))
+        fake = self.G(torch.randn(b, self.G.nz, device=dev))
         out = self.D(fake.detach())
         err_fake = self.criterion(out, zeros)
         err_fake.backward()

@@ -5,11 +5,21 @@ same losses from the same JPEG files: avatargan through its real `Trainer` (cach
 D frozen during G's update, losses read only at the log cadence), the reference the way the reference repositories
 do (torchvision ImageFolder + DataLoader workers decoding with PIL every epoch, fp32, `.item()` every step). Timed
 repeats alternate between the two sides (the machine is shared and noisy); the ratio is the median over repeats
-of (ours img/s) / (reference img/s). Also: generation images/s, and achieved FLOP/s against the device's peak.
+of (ours img/s) / (reference img/s). Also: generation images/s, and achieved FLOP/s against the device's peak at
+the precision each side trains in.
+
+Two tables, chosen by --settings:
+* equal (default): both sides at the same precision (--precision, both under the same autocast) and avatargan with
+  --compile if asked: what the trainer itself is worth.
+* defaults: each side as a user gets it. avatargan at its defaults (precision auto: bf16 where the hardware computes
+  it natively; channels_last where it pays; --compile if asked), the reference at the reference repositories'
+  defaults (fp32, NCHW, `.item()` every step, PIL decoding every epoch): what switching to avatargan is worth.
 
     python benchmarks/train_speed.py [--models dcgan] [--repeats 5] [--steps 2] [--json out.json]
     python benchmarks/train_speed.py --compile              # avatargan's networks compiled (the reference stays eager)
     python benchmarks/train_speed.py --precision bf16       # both sides under bf16 autocast (equal precision)
+    python benchmarks/train_speed.py --settings defaults    # defaults vs the reference repositories' defaults
+    python benchmarks/train_speed.py --device cuda          # on a GPU (benchmarks/gpu_check.sh runs this)
 """
 
 from __future__ import annotations
@@ -35,16 +45,24 @@ from reference_data import Batches, image_folder_loader, write_faces  # noqa: E4
 
 from avatargan import config as config_mod  # noqa: E402
 from avatargan import console  # noqa: E402
+from avatargan.hardware import machine_facts  # noqa: E402
 from avatargan.training.loop import Trainer  # noqa: E402
 
-#: train.* settings of avatargan's side from the command line (--compile, --precision; the reference gets the same
-#: precision through `autocast_dtype`)
+#: train.* settings of avatargan's side from the command line (--compile, --precision, --device)
 OURS_TRAIN: dict = {}
+#: the reference's precision (fp32, or --precision's under --settings equal) and device, set by `main`
+REFERENCE = {"precision": "fp32", "device": "cpu"}
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16}
 
 
-def autocast_dtype() -> torch.dtype | None:
-    """The run's --precision as an autocast dtype (None: fp32)."""
-    return torch.bfloat16 if OURS_TRAIN.get("precision") == "bf16" else None
+def device() -> torch.device:
+    return torch.device(REFERENCE["device"])
+
+
+def synchronize() -> None:
+    """Wait for the GPU's queued work, so a timer measures it (a no-op on the CPU)."""
+    if device().type == "cuda":
+        torch.cuda.synchronize()
 
 
 @dataclass
@@ -79,7 +97,7 @@ def make_trainer_from(values: dict, data: dict, work: Path, train: dict | None =
                 "checkpoint_every": 10**9,
                 "sample_count": 8,
                 "out_root": str(work / "runs"),
-                "device": "cpu",
+                "device": REFERENCE["device"],
                 **OURS_TRAIN,
                 **(train or {}),
             },
@@ -94,18 +112,24 @@ def make_trainer_from(values: dict, data: dict, work: Path, train: dict | None =
 def run_ours(trainer: Trainer, steps: int) -> float:
     """Seconds for `steps` more steps of the trainer's own loop."""
     trainer.total_steps = trainer.pos.step + steps
+    synchronize()
     t = time.perf_counter()
     trainer.run()
+    synchronize()
     return time.perf_counter() - t
 
 
 def run_reference(step: Callable[[], object], steps: int) -> float:
-    dtype = autocast_dtype()
-    autocast = torch.autocast("cpu", dtype=dtype) if dtype else contextlib.nullcontext()
+    precision = REFERENCE["precision"]
+    autocast = (
+        torch.autocast(device().type, dtype=DTYPES[precision]) if precision != "fp32" else contextlib.nullcontext()
+    )
+    synchronize()
     t = time.perf_counter()
     with autocast:
         for _ in range(steps):
             step()
+    synchronize()
     return time.perf_counter() - t
 
 
@@ -124,16 +148,18 @@ def dcgan_case(work: Path, files: Path) -> Case:
     bs = cfg.train.batch_size
     ref = ReferenceDCGAN(cfg.model.lr, (cfg.model.beta1, cfg.model.beta2))
     check_same_networks(ref, DCGAN(cfg.model, 64))
-    batches = Batches(image_folder_loader(files, 64, bs, workers=2))
+    ref.to(device())
+    batches = Batches(image_folder_loader(files, 64, bs, workers=2), device())
 
     fresh = DCGAN(cfg.model, 64).to(memory_format=torch.channels_last)
     real = torch.rand(bs, 3, 64, 64).mul(2).sub(1)
     z = torch.randn(512, cfg.model.latent_dim)
+    z_ref = z.to(device())  # the reference scripts draw their noise on the device
     g_ours = trainer.model.G
 
     def gen_ours() -> int:
         g_ours.eval()
-        generate(g_ours, z, batch_size=256)
+        generate(g_ours, z, batch_size=256, precision=trainer.cfg.train.precision)  # the CLI's default: auto
         g_ours.train()
         return len(z)
 
@@ -141,7 +167,7 @@ def dcgan_case(work: Path, files: Path) -> Case:
     def gen_ref() -> int:  # the reference scripts: eval mode, no_grad, batches of 64
         ref.G.eval()
         for i in range(0, len(z), 64):
-            ref.G(z[i : i + 64]).cpu()
+            ref.G(z_ref[i : i + 64]).cpu()
         ref.G.train()
         return len(z)
 
@@ -152,13 +178,14 @@ def dcgan_case(work: Path, files: Path) -> Case:
         trainer,
         lambda: ref.step(batches.next()),
         lambda: fresh.train_step({"image": real.contiguous(memory_format=torch.channels_last)}, 0),
-        lambda: ref.step(real),
+        lambda: ref.step(real.to(device())),
         gen_ours,
         gen_ref,
     )
 
 
-TRANSFER_SIZE, TRANSFER_BATCH = 128, 4  # CPU-sized shapes for the transfer models (same on both sides)
+#: the transfer models' shapes (the same on both sides): CPU-sized by default, --transfer-size/--transfer-batch on GPUs
+TRANSFER = {"size": 128, "batch": 4}
 
 
 def transfer_case(family: str, work: Path, files: Path) -> Case:
@@ -171,19 +198,23 @@ def transfer_case(family: str, work: Path, files: Path) -> Case:
     model_values = {"family": family}
     if family == "cartoongan":  # adversarial phase (not the content-only warm-up); no pretrained VGG offline
         model_values.update(init_epochs=0, content_weights="random")
-    values = {"model": model_values, "data": {"image_size": TRANSFER_SIZE}}
+    size, bs = TRANSFER["size"], TRANSFER["batch"]
+    values = {"model": model_values, "data": {"image_size": size}}
     try:
         values = config_mod.merge(config_mod.load_recipe(f"{family}_paper"), values)
     except config_mod.ConfigError:
         pass  # no recipe yet: the family's defaults
-    values["train"] = {**values.get("train", {}), "batch_size": TRANSFER_BATCH}
-    data = {"source": None, "source_a": str(photos), "source_b": str(files), "image_size": TRANSFER_SIZE}
+    values["train"] = {**values.get("train", {}), "batch_size": bs}
+    data = {"source": None, "source_a": str(photos), "source_b": str(files), "image_size": size}
     trainer = make_trainer_from(values, data, work)
-    cfg, size, bs = trainer.cfg, TRANSFER_SIZE, TRANSFER_BATCH
+    cfg = trainer.cfg
     cls = model_class(family)
     torch.manual_seed(1)
-    ref_model = cls(cfg.model, size)
-    loaders = {d: Batches(image_folder_loader(root, size, bs, workers=2)) for d, root in (("a", photos), ("b", files))}
+    ref_model = cls(cfg.model, size).to(device())
+    loaders = {
+        d: Batches(image_folder_loader(root, size, bs, workers=2), device())
+        for d, root in (("a", photos), ("b", files))
+    }
     if family == "cyclegan":
         ref = ReferenceCycleGAN(ref_model)
 
@@ -193,7 +224,7 @@ def transfer_case(family: str, work: Path, files: Path) -> Case:
         gen_ref_net = ref.G_A
     else:
         # the reference reads its edge-smoothed set from a folder of JPEGs like the others (same decoding cost)
-        loaders["e"] = Batches(image_folder_loader(files, size, bs, workers=2))
+        loaders["e"] = Batches(image_folder_loader(files, size, bs, workers=2), device())
         ref = ReferenceCartoonGAN(ref_model)
 
         def ref_step() -> object:
@@ -208,13 +239,14 @@ def transfer_case(family: str, work: Path, files: Path) -> Case:
     fixed = {d: torch.rand(bs, 3, size, size).mul(2).sub(1) for d in domains}
     fixed_cl = {d: v.contiguous(memory_format=layout) for d, v in fixed.items()}
     photos_in = torch.rand(32, 3, size, size).mul(2).sub(1)
+    photos_ref = photos_in.to(device())
     g_ours = trainer.model.generators()["a2b"]
 
     def gen_ours() -> int:  # batched, inference_mode, the trainer's memory layout
         g_ours.eval()
-        with torch.inference_mode():
+        with torch.inference_mode(), trainer.updates.autocast():  # the precision the trainer chose (CLI: auto)
             for i in range(0, len(photos_in), 16):
-                g_ours(photos_in[i : i + 16].contiguous(memory_format=layout)).cpu()
+                g_ours(photos_in[i : i + 16].to(device()).contiguous(memory_format=layout)).cpu()
         g_ours.train()
         return len(photos_in)
 
@@ -222,11 +254,15 @@ def transfer_case(family: str, work: Path, files: Path) -> Case:
     def gen_ref() -> int:  # junyanz test.py: one image at a time
         gen_ref_net.eval()
         for i in range(len(photos_in)):
-            gen_ref_net(photos_in[i : i + 1]).cpu()
+            gen_ref_net(photos_ref[i : i + 1]).cpu()
         gen_ref_net.train()
         return len(photos_in)
 
-    ref_flops = {"cyclegan": lambda: ref.step(fixed["a"], fixed["b"]), "cartoongan": lambda: ref.step(*fixed.values())}
+    fixed_ref = {d: v.to(device()) for d, v in fixed.items()}
+    ref_flops = {
+        "cyclegan": lambda: ref.step(fixed_ref["a"], fixed_ref["b"]),
+        "cartoongan": lambda: ref.step(*fixed_ref.values()),
+    }
     return Case(
         family,
         bs,
@@ -237,7 +273,7 @@ def transfer_case(family: str, work: Path, files: Path) -> Case:
         ref_flops[family],
         gen_ours,
         gen_ref,
-        notes=[f"CPU-sized shapes: {size}×{size}, batch {bs} on both sides"],
+        notes=[f"shapes: {size}×{size}, batch {bs} on both sides"],
     )
 
 
@@ -315,46 +351,69 @@ def main(argv: list[str] | None = None) -> dict:
         "--precision",
         choices=("fp32", "bf16"),
         default="fp32",
-        help="both sides: avatargan's --precision and the same autocast around the reference step (bf16 pays only "
-        "on CPUs with AVX512-BF16/AMX)",
+        help="--settings equal: both sides' precision (avatargan's --precision and the same autocast around the "
+        "reference step; bf16 pays on GPUs and on CPUs with AVX512-BF16/AMX). Ignored by --settings defaults",
     )
+    p.add_argument(
+        "--settings",
+        choices=("equal", "defaults"),
+        default="equal",
+        help="equal: both sides at --precision (what the trainer is worth); defaults: avatargan at its defaults "
+        "(precision auto) vs the reference repositories' defaults (fp32) — what switching is worth",
+    )
+    p.add_argument("--device", default="cpu", help="cpu or cuda (both sides)")
+    p.add_argument("--transfer-size", type=int, default=128, help="CycleGAN/CartoonGAN image side (default 128)")
+    p.add_argument("--transfer-batch", type=int, default=4, help="CycleGAN/CartoonGAN batch size (default 4)")
     args = p.parse_args(argv)
+    TRANSFER.update(size=args.transfer_size, batch=args.transfer_batch)
     OURS_TRAIN.clear()
-    OURS_TRAIN.update(compile=args.compile, precision=args.precision)
+    OURS_TRAIN.update(compile=args.compile)
+    REFERENCE.update(device=args.device, precision=args.precision if args.settings == "equal" else "fp32")
+    if args.settings == "equal":
+        OURS_TRAIN["precision"] = args.precision
     if args.threads:
         torch.set_num_threads(args.threads)
 
     work = Path(args.work or tempfile.mkdtemp(prefix="avatargan-bench-"))
     os.environ["AVATARGAN_CACHE"] = str(work / "cache")
     console.QUIET = True
-    peak = peak_flops("cpu", dtype=autocast_dtype() or torch.float32)  # the peak at the run's precision
+    # the practical peak of each precision on this device: each side's FLOP/s is read against its own precision's
+    peaks = {name: peak_flops(device(), dtype=dtype) for name, dtype in DTYPES.items()}
     results: dict = {
-        "device": "cpu",
+        "device": args.device,
+        "machine": machine_facts(device()),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "settings": args.settings,
         "compile": args.compile,
-        "precision": args.precision,
+        "reference_precision": REFERENCE["precision"],
         "load_average": os.getloadavg(),
-        "peak_flops": peak,
+        "peak_flops": peaks,
         "models": {},
     }
     print(
-        f"CPU {args.precision} peak (4096² matmul): {peak / 1e9:.1f} GFLOP/s, torch {torch.__version__}, "
-        f"{torch.get_num_threads()} threads",
+        f"{results['machine'].get('gpu') or results['machine']['cpu']}: peak (4096² matmul) "
+        + ", ".join(f"{k} {v / 1e9:.0f} GFLOP/s" for k, v in peaks.items())
+        + f"; torch {torch.__version__}, {torch.get_num_threads()} threads, settings {args.settings}",
         flush=True,
     )
     for name in args.models.split(","):
         files = write_faces(work / "files" / "anime", args.images)  # → files/anime/anime/*.jpg
         case = CASES[name](work, files)
         r = measure(case, args.repeats, args.steps, warmup=3 if args.compile else 1)
+        r["ours_precision"] = case.ours.cfg.train.precision  # what auto chose, under --settings defaults
+        r["reference_precision"] = REFERENCE["precision"]
         for side in ("ours", "reference"):
             r[f"achieved_flops_{side}"] = r[f"flops_per_step_{side}"] * r[f"{side}_img_s"] / case.batch_size
+            r[f"peak_share_{side}"] = r[f"achieved_flops_{side}"] / peaks[r[f"{side}_precision"]]
         results["models"][name] = r
         print(
-            f"{name}: train ours {r['ours_img_s']:.2f} img/s vs reference {r['reference_img_s']:.2f} img/s "
+            f"{name}: train ours ({r['ours_precision']}) {r['ours_img_s']:.2f} img/s vs reference "
+            f"({r['reference_precision']}) {r['reference_img_s']:.2f} img/s "
             f"→ ratio {r['ratio_median']:.2f}× (median of {r['ratios']}); "
-            f"achieved {r['achieved_flops_ours'] / 1e9:.1f} GFLOP/s = {r['achieved_flops_ours'] / peak:.0%} of peak "
-            f"(reference {r['achieved_flops_reference'] / peak:.0%}); avatargan's warm-up {r['ours_warmup_s']:.0f} s",
+            f"achieved {r['achieved_flops_ours'] / 1e9:.1f} GFLOP/s = {r['peak_share_ours']:.0%} of the "
+            f"{r['ours_precision']} peak (reference {r['peak_share_reference']:.0%} of the "
+            f"{r['reference_precision']} peak); avatargan's warm-up {r['ours_warmup_s']:.0f} s",
             flush=True,
         )
         if "generate_ours_img_s" in r:

@@ -87,3 +87,13 @@ def test_resume_in_bf16_matches_an_uninterrupted_run_bit_for_bit(tmp_path: Path)
     a = latest_checkpoint(straight / "checkpoints")[1]["model"]
     b = latest_checkpoint(resumed / "checkpoints")[1]["model"]
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+@pytest.mark.cuda
+def test_auto_on_a_real_gpu_trains_in_its_native_precision(tmp_path: Path) -> None:
+    cfg = tiny_config(tmp_path, train={"steps": 3, "precision": "auto", "device": "cuda", "compile": False})
+    run_dir = train(cfg)
+    expected = "bf16" if torch.cuda.is_bf16_supported() else "fp32"
+    assert yaml.safe_load((run_dir / "config.yaml").read_text())["train"]["precision"] == expected
+    weights = latest_checkpoint(run_dir / "checkpoints")[1]["model"]
+    assert all(torch.isfinite(v).all() for v in weights.values() if v.is_floating_point())
