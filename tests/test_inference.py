@@ -45,9 +45,11 @@ def test_walk_is_closed() -> None:
 def test_generation_on_a_gpu_under_auto_matches_fp32_closely() -> None:
     from avatargan.models.dcgan import DCGAN
 
+    torch.manual_seed(0)
     cfg = DCGAN.Config(family="dcgan", latent_dim=8, g_channels=4, d_channels=4)
-    g = DCGAN(cfg, 16).G.cuda().eval()
+    g = DCGAN(cfg, 16).G.cuda().train()  # batch statistics: outputs of a usable size (fresh running stats give ~1e-5)
     z = torch.randn(8, 8)
     exact, fast = generate(g, z, precision="fp32"), generate(g, z, precision="auto")
     assert fast.shape == exact.shape == (8, 3, 16, 16)
-    assert (fast - exact).abs().max() < 0.1  # bf16 keeps ~3 significant digits: same images to the eye
+    assert (fast - exact).abs().max() < 0.2 * exact.abs().max()  # bf16's ~3 digits, not a different image
+    assert not torch.equal(fast, exact) or not torch.cuda.is_bf16_supported()  # auto did pick bf16
