@@ -25,7 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "evaluate",
         help="measure a trained model: FID/KID, and the built-in benchmark's judge metrics",
         description="Measure a trained model and append the results to its run folder (metric-<name>.jsonl). "
-        "Noise → image models: generated samples vs real images. Transfer models: G(test A) vs test B.",
+        "Noise → image models: generated samples vs real images. Transfer models: G(test A) vs test B. "
+        "Evaluation runs in fp32 whatever precision the model trained in (samples and Inception/judge features), "
+        "so FID/KID compare with published numbers.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -65,7 +65,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--eval-every",
         type=int,
         metavar="N",
-        help="every N steps append train.eval_metrics (default fid,kid) to metric-<name>.jsonl (0 = off)",
+        help="every N steps append train.eval_metrics (default fid,kid) to metric-<name>.jsonl (0 = off); "
+        "evaluated in fp32 whatever --precision trains in, so the values compare with published ones",
     )
     p.add_argument("--batch-size", type=int, metavar="N", help="images per step (the recipe's by default)")
     p.add_argument("--image-size", type=int, metavar="N", help="image side in pixels, a power of two (default 64)")
