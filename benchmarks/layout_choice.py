@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from avatargan import config as config_mod  # noqa: E402
 from avatargan.hardware import machine_facts  # noqa: E402
 from avatargan.models import model_class  # noqa: E402
-from avatargan.training.precision import Updates  # noqa: E402
+from avatargan.training.precision import Updates, channels_last_pays  # noqa: E402
 
 #: (recipe, image size, batch size, model overrides): the shapes train_speed.py uses on the CPU
 SHAPES = {
@@ -67,7 +67,9 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--steps", type=int, default=2)
     p.add_argument("--precisions", default="fp32,bf16")
-    p.add_argument("--compile", action="store_true", help="also the compiled variants (minutes of compilation)")
+    p.add_argument(
+        "--compile", action="store_true", help="also compiled variants, in the trainer's layout (minutes of compiling)"
+    )
     p.add_argument("--json", default=None)
     args = p.parse_args()
     results = {"machine": machine_facts("cpu"), "load_average_start": os.getloadavg(), "models": {}}
@@ -78,15 +80,20 @@ def main() -> None:
     )
     for family in args.models.split(","):
         variants = {}
-        for precision in args.precisions.split(","):
-            for cl in (False, True):
-                for compiled in (False, True) if args.compile else (False,):
-                    name = f"{precision} {'channels_last' if cl else 'NCHW'}{' compiled' if compiled else ''}"
-                    started = time.perf_counter()
-                    step, batch = variant(family, precision, cl, compiled)
-                    step()  # warm-up (and compilation)
-                    step()
-                    variants[name] = {"step": step, "batch": batch, "warmup_s": time.perf_counter() - started}
+        plan = [(pr, cl, False) for pr in args.precisions.split(",") for cl in (False, True)]
+        if args.compile:  # compiled in the layout the trainer picks (compilation costs minutes per variant)
+            recipe, size, _, extra = SHAPES[family]
+            values = config_mod.load_recipe(recipe)
+            values["model"] = {**values["model"], **extra}
+            default_cl = channels_last_pays(model_class(family)(config_mod.from_dict(values).model, size))
+            plan += [(pr, default_cl, True) for pr in args.precisions.split(",")]
+        for precision, cl, compiled in plan:
+            name = f"{precision} {'channels_last' if cl else 'NCHW'}{' compiled' if compiled else ''}"
+            started = time.perf_counter()
+            step, batch = variant(family, precision, cl, compiled)
+            step()  # warm-up (and compilation)
+            step()
+            variants[name] = {"step": step, "batch": batch, "warmup_s": time.perf_counter() - started}
         times: dict[str, list[float]] = {n: [] for n in variants}
         for r in range(args.repeats):
             order = list(variants) if r % 2 == 0 else list(variants)[::-1]
