@@ -35,14 +35,18 @@ SHAPES = {
 }
 
 
-def variant(family: str, precision: str, channels_last: bool, compiled: bool):
-    """A fresh model in the given layout and precision, and a function that runs one training step."""
-    recipe, size, batch, extra = SHAPES[family]
+def fresh_model(family: str) -> torch.nn.Module:
+    recipe, size, _, extra = SHAPES[family]
     values = config_mod.load_recipe(recipe)
     values["model"] = {**values["model"], **extra}
-    cfg = config_mod.from_dict(values)
     torch.manual_seed(0)
-    model = model_class(family)(cfg.model, size)
+    return model_class(family)(config_mod.from_dict(values).model, size)
+
+
+def variant(family: str, precision: str, channels_last: bool, compiled: bool):
+    """A fresh model in the given layout and precision, and a function that runs one training step."""
+    _, size, batch, _ = SHAPES[family]
+    model = fresh_model(family)
     layout = torch.channels_last if channels_last else torch.contiguous_format
     model.to(memory_format=layout)
     updates = Updates(precision, "cpu", model.optimizers())
@@ -82,10 +86,7 @@ def main() -> None:
         variants = {}
         plan = [(pr, cl, False) for pr in args.precisions.split(",") for cl in (False, True)]
         if args.compile:  # compiled in the layout the trainer picks (compilation costs minutes per variant)
-            recipe, size, _, extra = SHAPES[family]
-            values = config_mod.load_recipe(recipe)
-            values["model"] = {**values["model"], **extra}
-            default_cl = channels_last_pays(model_class(family)(config_mod.from_dict(values).model, size))
+            default_cl = channels_last_pays(fresh_model(family))
             plan += [(pr, default_cl, True) for pr in args.precisions.split(",")]
         for precision, cl, compiled in plan:
             name = f"{precision} {'channels_last' if cl else 'NCHW'}{' compiled' if compiled else ''}"
