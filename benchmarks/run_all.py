@@ -24,7 +24,8 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     small = ["--repeats", "1", "--steps", "1", "--images", "384"] if args.quick else []
-    train_speed.main([*small, "--json", str(out / "train_speed.json")])
+    train_speed.main([*small, "--json", str(out / "train_speed.json")])  # equal settings (fp32 on both sides)
+    train_speed.main([*small, "--settings", "defaults", "--json", str(out / "train_speed_defaults.json")])
     data_path.main([*small, "--json", str(out / "data_path.json")])
 
 
