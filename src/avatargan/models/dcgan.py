@@ -7,6 +7,7 @@ least-squares or hinge loss, spectral norm in D, a separate D learning rate, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -105,10 +106,15 @@ class DCGAN(GANModel):
             "d_fake_score": d_fake.detach().mean(),
         }
 
-    def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
+    def seeded_noise(self, n: int, seed: int) -> torch.Tensor:
         gen = torch.Generator().manual_seed(seed)  # CPU generator: the same noise on every device
-        z = torch.randn(count, self.cfg.latent_dim, generator=gen)
-        return {"noise": z.to(next(self.G.parameters()).device)}
+        return torch.randn(n, self.cfg.latent_dim, generator=gen).to(next(self.G.parameters()).device)
+
+    def generator_inputs(self, name: str, n: int, seed: int, images: Callable) -> torch.Tensor:
+        return self.seeded_noise(n, seed)
+
+    def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
+        return {"noise": self.seeded_noise(count, seed)}
 
     @torch.no_grad()
     def sample(self, fixed: dict[str, torch.Tensor], generators: dict[str, nn.Module]) -> dict[str, torch.Tensor]:

@@ -43,6 +43,7 @@ from avatargan.weights import generator_prefixes, save_generators
 
 PROGRESS_IMAGES = 8  # images of the fixed batch kept at each sample point for the progression figure
 SHEET_TILE = 128  # titled sample sheets enlarge small images (nearest neighbour) to at least this many pixels
+BN_SEED_OFFSET = 1_000_003  # seeds of the EMA statistics' inputs: apart from the fixed sample noise (the run seed)
 
 
 class TrainingInterrupted(UserError):
@@ -138,7 +139,18 @@ class Trainer:
         except ValueError as exc:
             raise UserError(str(exc)) from None
         self.total_steps = t.steps if t.steps is not None else t.epochs * self.stream.steps_per_epoch
-        self.ema = EMA(self.model.generators(), t.ema_decay) if t.ema_decay > 0 else None
+        self.ema = (
+            EMA(
+                self.model.generators(),
+                t.ema_decay,
+                ema_kimg=t.ema_kimg,
+                rampup=t.ema_rampup,
+                batch_size=t.batch_size,
+                bn_batches=t.ema_bn_batches,
+            )
+            if t.ema_decay > 0 or t.ema_kimg
+            else None
+        )
         self.run_dir = run_dir or distributed.from_main(
             self.dist, lambda: new_run_dir(t.out_root, cfg.model.family, data_name(cfg.data, cls.domains))
         )
@@ -174,6 +186,7 @@ class Trainer:
     # -- checkpoints ---------------------------------------------------------------------------------------------
     def _payload(self) -> dict[str, Any]:
         gens = self.model.generators()
+        self.sample_generators()  # with EMA: its statistics recomputed, so a checkpoint's EMA generator is usable
         return {
             "epoch": self.pos.epoch,
             "batch_in_epoch": self.pos.batch,
@@ -265,7 +278,23 @@ class Trainer:
 
     # -- samples -------------------------------------------------------------------------------------------------
     def sample_generators(self) -> dict[str, torch.nn.Module]:
-        return self.ema.shadow if self.ema else self.model.generators()
+        """The generators that samples, metrics and exports use: the EMA copies (their batch-norm statistics
+        recomputed for their own weights) when the run averages, else the live ones."""
+        if not self.ema:
+            return self.model.generators()
+        with self.updates.autocast():
+            self.ema.refresh_bn(self._bn_inputs)
+        return self.ema.shadow
+
+    def _bn_inputs(self, name: str, index: int) -> torch.Tensor:
+        """Batch `index` of the inputs that recompute an EMA generator's statistics: always the same ones."""
+        seed = self.cfg.train.seed + BN_SEED_OFFSET + index
+        return self.model.generator_inputs(name, self.cfg.train.batch_size, seed, self._training_images)
+
+    def _training_images(self, domain: str, n: int, seed: int) -> torch.Tensor:
+        dataset = self.datasets[domain]
+        picks = np.random.default_rng(seed).choice(len(dataset), size=n, replace=len(dataset) < n)
+        return self.to_device(dataset.batch(np.sort(picks)))
 
     def write_samples(self, tag: str) -> None:
         """Grids of every sample kind, plus the first images of the main kind for the progression figure."""
