@@ -63,3 +63,15 @@ def test_several_fakes_each_add_a_fake_term_and_d_without_real() -> None:
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="wgan"):
         losses.g_loss("wgan", torch.zeros(1))
+
+
+def test_r1_is_zero_where_d_is_flat_and_the_squared_gradient_norm_elsewhere() -> None:
+    real = torch.randn(4, 3, 2, 2, requires_grad=True)
+    flat = real.sum(dim=(1, 2, 3)) * 0 + 5.0  # D's score does not change with the image
+    assert float(losses.r1_penalty(flat, real)) == 0.0
+    w = torch.randn(3, 2, 2, requires_grad=True)  # D's weights
+    linear = (real * w).sum(dim=(1, 2, 3))  # ∇ₓD = w for every image
+    penalty = losses.r1_penalty(linear, real)
+    assert float(penalty.detach()) == pytest.approx(float(w.detach().square().sum()), rel=1e-5)
+    penalty.backward()  # the graph is kept: the penalty trains D's weights (d|w|²/dw = 2w)
+    assert torch.allclose(w.grad, 2 * w.detach())

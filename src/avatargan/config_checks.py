@@ -102,6 +102,7 @@ Count = Annotated[int, Range(0)]  # zero allowed: numbers of layers, blocks, epo
 PositiveFloat = Annotated[float, Range(0, low_open=True)]
 Weight = Annotated[float, Range(0)]  # loss weights: zero turns a term off
 Decay = Annotated[float, Range(0, 1, high_open=True)]  # Adam betas, EMA decay
+Probability = Annotated[float, Range(0, 1)]
 Device = Annotated[str, Pattern(r"auto|cpu|cuda(:\d+)?|mps|xpu(:\d+)?", "auto, cpu, cuda or cuda:N")]
 
 
