@@ -86,6 +86,13 @@ class TrainConfig:
     eval_every: Count = 0  # steps between evaluations appended to metric-<name>.jsonl (0 = off)
     eval_metrics: Annotated[str, MetricNames()] = "fid,kid"  # comma-separated names, see `avatargan evaluate --help`
     eval_n: PositiveInt = 5000  # generated (and real) images per evaluation
+    # the quality signal (built-in data: judge coverage × valid faces; folders: KID), the best snapshot
+    # generator-best.safetensors and the collapse warning (training/quality_guard.py)
+    quality_every: Count = 0  # steps between quality checks (0 = off)
+    quality_n: PositiveInt = 512  # generated (and real) images per quality check
+    # the quality block that ends a run (report.html and console; metrics/quality_block.py); 0 turns a part off
+    final_fid_n: Count = 100  # FID and KID on this many generated and real images (small: biased FID, rough KID)
+    final_judge_n: Count = 1000  # built-in data: coverage, valid faces and judge_fd on this many images
     keep_checkpoints: Count = 3  # 0 keeps every checkpoint
     sample_count: PositiveInt = 64  # images in each sample grid
     out_root: Annotated[str, FolderPath()] = "runs"
