@@ -92,3 +92,25 @@ def test_ema_kimg_and_ema_decay_together_are_refused(tmp_path: Path, capsys: pyt
     argv = ["train", "dcgan", "--out", str(tmp_path), "--set", "train.ema_decay=0.99", "--set", "train.ema_kimg=5"]
     assert main(argv) == 2
     assert "train.ema_kimg and train.ema_decay both set the EMA horizon" in capsys.readouterr().err
+
+
+def test_a_run_of_the_previous_version_resumes(tmp_path: Path) -> None:
+    # the previous version's run: ema_decay, a config.yaml and checkpoint without the new fields and keys
+    run = Trainer(tiny_config(tmp_path, train={"steps": 3, "ema_decay": 0.99})).run()
+    new_fields = ("ema_kimg", "ema_rampup", "ema_bn_batches", "quality_every", "quality_n", "final_fid_n")
+    text = "\n".join(
+        line
+        for line in (run / "config.yaml").read_text().splitlines()
+        if line.strip().split(":")[0] not in (*new_fields, "final_judge_n")
+    )
+    (run / "config.yaml").write_text(text + "\n")
+    path = run / "checkpoints" / "ckpt-000000003.pt"
+    payload = torch.load(path, weights_only=True)
+    del payload["quality"]
+    for name in new_fields:
+        payload["config"]["train"].pop(name)
+    torch.save(payload, path)
+    argv = ["train", "dcgan", "--resume", str(run), "--steps", "5", "--set", "train.final_judge_n=0"]
+    argv += ["--set", "train.final_fid_n=0"]
+    assert main(argv) == 0
+    assert torch.load(run / "checkpoints" / "ckpt-000000005.pt", weights_only=True)["ema"]["__updates__"] == 5
