@@ -18,12 +18,12 @@ from torch import nn
 
 from avatargan import losses
 from avatargan.config import ModelConfig
-from avatargan.config_checks import Count, Decay, Pattern, PositiveFloat, PositiveInt, Probability, Range, Weight
+from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
 from avatargan.errors import ConfigError
 from avatargan.losses import AdversarialLoss
+from avatargan.models.augment_options import AugmentOptions, for_d
 from avatargan.models.base import GANModel
 from avatargan.nn import diff_augment
-from avatargan.nn.diff_augment import POLICY_REGEX
 from avatargan.nn.discriminators import DCGANDiscriminator
 from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading
 from avatargan.nn.layers import Norm, init_dcgan_weights
@@ -32,7 +32,7 @@ from avatargan.training.ada import AdaptiveP
 
 
 @dataclass
-class DCGANConfig(ModelConfig):
+class DCGANConfig(ModelConfig, AugmentOptions):
     family: str = "dcgan"
     latent_dim: PositiveInt = 100
     g_channels: PositiveInt = 64  # channels at the 32×32 stage; the 4×4 stage has 8× this (512)
@@ -46,9 +46,7 @@ class DCGANConfig(ModelConfig):
     lr_d: PositiveFloat | None = None  # D's learning rate when it should differ from G's (TTUR)
     beta1: Decay = 0.5
     beta2: Decay = 0.999
-    # DiffAugment of D's inputs, real and generated, in D's and G's steps: color,translation,cutout ("" = none)
-    augment: Annotated[str, Pattern(POLICY_REGEX, "color, translation, cutout separated by commas, or none")] = ""
-    augment_p: Probability = 1.0  # chance each operation is applied to an image (DiffAugment: 1)
+    # AugmentOptions: model.augment (DiffAugment policy) and model.augment_p; here also adaptive p (ADA)
     ada: bool = False  # adapt p from 0 to keep E[sign(D(real))] at ada_target (StyleGAN2-ADA); needs model.augment
     ada_target: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.6
     ada_kimg: PositiveFloat = 500.0  # p can move by 1 in this many thousand images (the paper's speed)
@@ -109,7 +107,7 @@ class DCGAN(GANModel):
 
     def d_view(self, images: torch.Tensor) -> torch.Tensor:
         """What D sees of real or generated images: augmented when a policy is set (fresh draws each call)."""
-        return diff_augment.augment(images, self.policy, self.augment_p)
+        return for_d(self.cfg, images, self.augment_p)
 
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
         real = batch["image"]
