@@ -86,7 +86,7 @@ class TrainConfig:
     eval_every: Count = 0  # steps between evaluations appended to metric-<name>.jsonl (0 = off)
     eval_metrics: Annotated[str, MetricNames()] = "fid,kid"  # comma-separated names, see `avatargan evaluate --help`
     eval_n: PositiveInt = 5000  # generated (and real) images per evaluation
-    # the quality signal (built-in data: judge coverage × valid faces; folders: KID), the best snapshot
+    # the quality signal (built-in data: judge coverage × mean valid-face probability; folders: KID), the best snapshot
     # generator-best.safetensors and the collapse warning (training/quality_guard.py)
     quality_every: Count = 0  # steps between quality checks (0 = off)
     quality_n: PositiveInt = 512  # generated (and real) images per quality check

@@ -20,10 +20,11 @@ from avatargan.weights import BEST_WEIGHTS_FILE, load_generators
 
 
 def test_scores_and_collapse_rules() -> None:
-    builtin = {"attr_coverage": {"attr_coverage": 0.8}, "valid_faces": {"valid_faces": 0.5}}
-    assert qg.score_of(builtin) == (0.4, True)
+    builtin = {"attr_coverage": {"attr_coverage": 0.8}, "valid_faces": {"valid_faces": 0.0, "valid_prob_mean": 0.5}}
+    assert qg.score_of(builtin) == (0.4, True)  # graded while no sample passes as a valid face yet
     assert qg.score_of({"kid": {"kid_x100": 3.0}}) == (3.0, False)
     assert qg.is_collapse(0.28, 0.70, True) and not qg.is_collapse(0.60, 0.70, True)
+    assert not qg.is_collapse(0.05, 0.2, True)  # early: nothing worth losing yet
     assert qg.is_collapse(12.0, 5.0, False) and not qg.is_collapse(10.0, 5.0, False)
     assert qg.signal_metrics("builtin:anime-faces") == qg.BUILTIN_SIGNAL and qg.signal_metrics("/my/faces") == ("kid",)
 
@@ -61,7 +62,7 @@ def test_a_collapse_is_named_in_the_console_and_the_report(tmp_path: Path, monke
     coverage = iter([0.5, 0.8, 0.3, 0.35])  # the signal at steps 2, 4, 6, 8: a best at 4, then a collapse
 
     def scripted(generators, cfg, run_dir, step, names, n, memo):
-        return {"attr_coverage": {"attr_coverage": next(coverage)}, "valid_faces": {"valid_faces": 1.0}}
+        return {"attr_coverage": {"attr_coverage": next(coverage)}, "valid_faces": {"valid_prob_mean": 1.0}}
 
     warnings: list[str] = []
     monkeypatch.setattr(evaluate, "evaluate_in_training", scripted)

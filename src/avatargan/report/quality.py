@@ -26,7 +26,8 @@ def signal_curve(rows: list[dict[str, Any]], path: Path) -> Path:
     if collapsed:
         ax.scatter([r["step"] for r in collapsed], [r["score"] for r in collapsed], color="red", label="collapse")
     ax.legend(loc="best", fontsize=8)
-    what = "coverage × valid faces (higher is better)" if rows[-1].get("higher_is_better") else "KID×100 (lower)"
+    higher = rows[-1].get("higher_is_better")
+    what = "coverage × mean valid-face probability (higher is better)" if higher else "KID×100 (lower is better)"
     return save_step_plot(fig, ax, what, path)
 
 

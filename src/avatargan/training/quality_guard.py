@@ -3,13 +3,16 @@
 A GAN's losses do not say when its samples get worse: a generator that collapses onto one face keeps losses that
 look healthy. So every `quality_every` steps the sampling generators draw `train.quality_n` images from a fixed seed
 and are scored cheaply:
-  * built-in faces: judge attribute coverage × valid faces (both 0..1, higher is better), which catches a collapse
-    (coverage falls: one hair style, one face) and garbage (valid faces fall);
+  * built-in faces: judge attribute coverage × the mean probability the judge gives a sample of being a valid face
+    (both 0..1, higher is better; the mean probability rather than the share of valid faces, so the signal is
+    graded while no sample passes yet), which catches a collapse (coverage falls: one hair style, one face) and
+    garbage (valid faces fall);
   * other data: KID ×100 against as many real images (lower is better; the real side's Inception features are
     cached on disk, so each check runs Inception only on the generated images).
 Each check appends a line to `quality.jsonl` (plotted by the report). A new best writes `generator-best.safetensors`
 (+ .json) beside the last weights. A score far below the best — under 75 % of the best score, or a KID above
-twice the best plus 1 — is named in the console once per episode, and the report names it too.
+twice the best plus 1 — is named in the console once per episode, and the report names it too; on the built-in data
+only once the best has reached 0.3 (before that the generator has not learnt faces worth losing).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from avatargan.weights import BEST_WEIGHTS_FILE, save_generators
 QUALITY_FILE = "quality.jsonl"
 BUILTIN_SIGNAL = ("attr_coverage", "valid_faces")
 FOLDER_SIGNAL = ("kid",)
-COLLAPSE_SHARE = 0.75  # built-in: a score below this share of the best is a collapse
+COLLAPSE_SHARE = 0.75  # built-in: a score below this share of the best is a collapse ...
+COLLAPSE_MIN_BEST = 0.3  # ... once the best is at least this
 COLLAPSE_KID = (2.0, 1.0)  # folders: a KID×100 above a × best + b is a collapse
 
 
@@ -45,12 +49,12 @@ def score_of(results: dict[str, dict[str, float]]) -> tuple[float, bool]:
     """(the signal, whether higher is better) from the metrics' results."""
     if "kid" in results:
         return results["kid"]["kid_x100"], False
-    return results["attr_coverage"]["attr_coverage"] * results["valid_faces"]["valid_faces"], True
+    return results["attr_coverage"]["attr_coverage"] * results["valid_faces"]["valid_prob_mean"], True
 
 
 def is_collapse(value: float, best: float, higher_better: bool) -> bool:
     if higher_better:
-        return value < COLLAPSE_SHARE * best
+        return best >= COLLAPSE_MIN_BEST and value < COLLAPSE_SHARE * best
     a, b = COLLAPSE_KID
     return value > a * best + b
 
