@@ -49,6 +49,9 @@ def tiny_config(tmp_path: Path, **sections: dict) -> config_mod.RunConfig:
             "device": "cpu",
             # fp32 pinned: `auto` picks bf16 on some CPUs and fp32 on others, and tests must not depend on which
             "precision": "fp32",
+            # the final quality block runs Inception for seconds per run: its own tests turn it on
+            "final_fid_n": 0,
+            "final_judge_n": 0,
         },
     }
     return config_mod.from_dict(config_mod.merge(values, sections))

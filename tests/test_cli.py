@@ -18,6 +18,10 @@ def run_dir(tmp_path: Path) -> Path:
     return train(tiny_config(tmp_path))
 
 
+# runs that are not about the final quality block skip it (it runs Inception for tens of seconds on a CPU)
+NO_QUALITY_BLOCK = ["--set", "train.final_fid_n=0", "--set", "train.final_judge_n=0"]
+
+
 def test_generate_grid_and_each(run_dir: Path, tmp_path: Path) -> None:
     assert (
         main(
@@ -102,6 +106,7 @@ def test_train_command_with_flags_and_resume(tmp_path: Path) -> None:
         "model.d_channels=4",
         "--set",
         "train.log_every=1",
+        *NO_QUALITY_BLOCK,
     ]
     assert main(["train", "dcgan", "--steps", "2", "--out", str(tmp_path / "r"), *common]) == 0
     run = tmp_path / "r" / "00000-dcgan-anime-faces"
@@ -115,6 +120,7 @@ def test_resume_auto_starts_then_continues_the_same_run_folder(tmp_path: Path, c
     command = ["train", "dcgan", "--run-dir", str(run), "--resume", "auto", "--image-size", "16", "--batch-size", "8"]
     command += ["--device", "cpu", "--set", "data.builtin_count=32", "--set", "model.g_channels=4"]
     command += ["--set", "model.d_channels=4", "--set", "train.log_every=1", "--set", "train.checkpoint_every=2"]
+    command += NO_QUALITY_BLOCK
     assert main([*command, "--steps", "3"]) == 0  # nothing there yet: a fresh run in that folder
     assert latest_checkpoint(run / "checkpoints")[1]["step"] == 3
     assert main([*command, "--steps", "5"]) == 0  # the same command again (a requeued job): it continues
@@ -161,12 +167,19 @@ def test_demo_with_a_tiny_budget(tmp_path: Path) -> None:
         "model.g_channels=4",
         "model.d_channels=4",
         "train.steps=3",
+        "train.final_fid_n=0",  # the quality block's judge part (its FID/KID: tests/metrics/test_quality_block.py)
+        "train.final_judge_n=32",
     ]
     argv = ["demo", "--minutes", "2", "--out", str(tmp_path / "runs"), "--device", "cpu"]
     assert main(argv + [a for o in overrides for a in ("--set", o)]) == 0
     run = next((tmp_path / "runs").iterdir())
-    for name in ("demo_grid.png", "demo_interpolation.png", "demo_walk.gif", "report.html"):
+    for name in ("demo_grid.png", "demo_interpolation.png", "demo_walk.gif", "report.html", "quality-final.json"):
         assert (run / name).is_file(), name
+    block = json.loads((run / "quality-final.json").read_text())
+    assert set(block["metrics"]) == {"attr_coverage", "valid_faces", "judge_fd"}
+    assert block["metrics"]["valid_faces"]["n"] == 32
+    page = (run / "report.html").read_text()
+    assert "Quality of the final generator (step 3)" in page and "valid faces" in page
 
 
 def test_help_explains_every_option(capsys) -> None:

@@ -37,13 +37,20 @@ TRAIN_BAD = {
     "precision": "fp8",
     "channels_last": "maybe",
     "compile": "maybe",
+    "ema_kimg": "0",
+    "ema_rampup": "-0.1",
     "ema_decay": "1.0",
+    "ema_bn_batches": "-1",
     "log_every": "0",
     "sample_every": "0",
     "checkpoint_every": "0",
     "eval_every": "-1",
     "eval_metrics": "fid,nope",
     "eval_n": "0",
+    "quality_every": "-5",
+    "quality_n": "0",
+    "final_fid_n": "-1",
+    "final_judge_n": "x",
     "keep_checkpoints": "-1",
     "sample_count": "0",
     "out_root": "{file}/runs",
@@ -62,6 +69,13 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "lr_d": "0",
     "beta1": "1.5",
     "beta2": "nan",
+    "augment": "color,rotate",
+    "augment_p": "1.5",
+    "ada": "maybe",
+    "ada_target": "1",
+    "ada_kimg": "0",
+    "r1_gamma": "-1",
+    "r1_every": "0",
     "g_down": "9",  # more halvings than the image has pixels
     "g_blocks": "-1",
     "d_down": "0",
@@ -137,3 +151,8 @@ def test_a_decay_window_must_end_after_it_starts(capsys: pytest.CaptureFixture) 
     argv = ["train", "cyclegan", "--set", "model.lr_schedule=linear", "--set", "model.lr_decay_end=100"]
     assert main(argv) == 2
     assert "model.lr_decay_end: 100 must be after model.lr_decay_start (100)" in capsys.readouterr().err
+
+
+def test_adaptive_augmentation_needs_a_policy(capsys: pytest.CaptureFixture) -> None:
+    assert main(["train", "dcgan", "--set", "model.ada=true"]) == 2
+    assert "model.ada: adaptive augmentation needs a policy" in capsys.readouterr().err

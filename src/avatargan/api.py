@@ -292,14 +292,20 @@ def _jit_load(file: Path, device: torch.device) -> torch.nn.Module:
 
 
 def load(
-    path: str | Path, device: str | torch.device = "auto", precision: str = "auto", batch_size: int = 64
+    path: str | Path,
+    device: str | torch.device = "auto",
+    precision: str = "auto",
+    batch_size: int = 64,
+    snapshot: str = "last",
 ) -> NoiseModel | TransferModel:
     """A model from a run folder, a checkpoint (.pt), safetensors weights, or an ONNX/TorchScript export folder.
 
     device: "auto" (CUDA when present), "cpu", "cuda" or "cuda:N". precision: "auto" (bf16 where the GPU or CPU
     computes it natively, else fp32; `model.precision` says which), "fp32", "bf16" or "fp16": autocast, as
     `train --precision` (PyTorch and TorchScript backends; ONNX runs in fp32). batch_size: how many images go
-    through the network at once.
+    through the network at once. snapshot: for a run folder, "last" (its final weights, default) or "best" (the
+    best by the run's quality signal, generator-best.safetensors); `model.meta["snapshot"]` and `["step"]` say
+    which was loaded.
     """
     from avatargan.export import read_export
     from avatargan.weights import load_generators
@@ -308,10 +314,12 @@ def load(
     exported = read_export(path)
     if exported is None:
         prec = _precision(precision, "torch", dev)
-        generators, meta = load_generators(path, dev)
+        generators, meta = load_generators(path, dev, snapshot)
         runners = {k: _torch_runner(g, prec, batch_size, _noise_driven(meta)) for k, g in generators.items()}
         backend = "torch"
     else:
+        if snapshot != "last":
+            raise UserError(f"{path} is an export, which holds one set of weights; snapshot={snapshot!r} needs a run")
         meta, files = exported
         backend = meta["format"]
         prec = _precision(precision, backend, dev)
@@ -327,10 +335,10 @@ def load(
 
 
 def load_noise_model(
-    path: str | Path, device: str | torch.device = "auto", precision: str = "auto"
+    path: str | Path, device: str | torch.device = "auto", precision: str = "auto", snapshot: str = "last"
 ) -> NoiseModel:
     """`load` for the commands that draw from noise: a transfer model is refused with a hint."""
-    model = load(path, device=device, precision=precision)
+    model = load(path, device=device, precision=precision, snapshot=snapshot)
     if not isinstance(model, NoiseModel):
         raise UserError(
             f"{path} holds a {model.family} model, which converts images rather than drawing "

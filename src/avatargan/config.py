@@ -75,13 +75,24 @@ class TrainConfig:
     precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
     channels_last: bool = True  # NHWC layout (same maths) for models where it pays: not with instance norm
     compile: bool = False  # torch.compile the networks (a one-off compile cost of minutes; pays off on GPUs)
-    ema_decay: Decay = 0.0  # exponential moving average of the generator weights (0 = off); samples use it
+    # exponential moving average (EMA) of the generator weights; samples, metrics and exports use it (training/ema.py)
+    ema_kimg: PositiveFloat | None = None  # EMA half-life in thousands of images (StyleGAN2-ADA), batch-independent
+    ema_rampup: Annotated[float, Range(0)] = 0.05  # with ema_kimg: half-life ≤ this × images seen so far (0 = none)
+    ema_decay: Decay = 0.0  # older form: a fixed per-step decay (0 = off); half-life = batch·ln 0.5/ln decay images
+    ema_bn_batches: Count = 8  # batches of noise that recompute the EMA generator's batch-norm statistics (0 = copy)
     log_every: PositiveInt = 20  # steps between stats.jsonl lines
     sample_every: PositiveInt = 500  # steps between sample grids (plus one at every epoch end)
     checkpoint_every: PositiveInt = 1000  # steps between checkpoints (plus one at the end and on a stop signal)
     eval_every: Count = 0  # steps between evaluations appended to metric-<name>.jsonl (0 = off)
     eval_metrics: Annotated[str, MetricNames()] = "fid,kid"  # comma-separated names, see `avatargan evaluate --help`
     eval_n: PositiveInt = 5000  # generated (and real) images per evaluation
+    # the quality signal (built-in data: judge coverage × mean valid-face probability; folders: KID), the best snapshot
+    # generator-best.safetensors and the collapse warning (training/quality_guard.py)
+    quality_every: Count = 0  # steps between quality checks (0 = off)
+    quality_n: PositiveInt = 512  # generated (and real) images per quality check
+    # the quality block that ends a run (report.html and console; metrics/quality_block.py); 0 turns a part off
+    final_fid_n: Count = 100  # FID and KID on this many generated and real images (small: biased FID, rough KID)
+    final_judge_n: Count = 1000  # built-in data: coverage, valid faces and judge_fd on this many images
     keep_checkpoints: Count = 3  # 0 keeps every checkpoint
     sample_count: PositiveInt = 64  # images in each sample grid
     out_root: Annotated[str, FolderPath()] = "runs"

@@ -102,6 +102,7 @@ Count = Annotated[int, Range(0)]  # zero allowed: numbers of layers, blocks, epo
 PositiveFloat = Annotated[float, Range(0, low_open=True)]
 Weight = Annotated[float, Range(0)]  # loss weights: zero turns a term off
 Decay = Annotated[float, Range(0, 1, high_open=True)]  # Adam betas, EMA decay
+Probability = Annotated[float, Range(0, 1)]
 Device = Annotated[str, Pattern(r"auto|cpu|cuda(:\d+)?|mps|xpu(:\d+)?", "auto, cpu, cuda or cuda:N")]
 
 
@@ -126,3 +127,9 @@ def check_run(cfg: RunConfig) -> None:
     from avatargan.models import model_class  # late import: models import the config
 
     model_class(cfg.model.family).check_config(cfg.model, cfg.data.image_size)
+    if cfg.train.ema_decay and cfg.train.ema_kimg is not None:
+        raise ConfigError(
+            "train.ema_kimg and train.ema_decay both set the EMA horizon; keep one (ema_kimg, a half-life in "
+            "thousands of images, does not change with the batch size; a decay d at batch size b is "
+            "ema_kimg = b·ln 0.5 / ln d / 1000, e.g. 0.995 at batch 32 is 4.4)"
+        )

@@ -57,6 +57,14 @@ def _fake_term(kind: str, fake: torch.Tensor) -> torch.Tensor:
     raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
 
 
+def r1_penalty(real_scores: torch.Tensor, real_images: torch.Tensor) -> torch.Tensor:
+    """R1 (Mescheder et al. 2018): the squared norm of D's gradient at the real images, averaged over the batch.
+    `real_images` must require grad and `real_scores` be D's outputs on them; the penalty keeps the graph so it can
+    be minimised (multiply by γ/2, and by k when it is only computed every k steps: "lazy" regularisation)."""
+    (grad,) = torch.autograd.grad(real_scores.float().sum(), real_images, create_graph=True)
+    return grad.float().square().flatten(1).sum(1).mean()
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Feature losses of CartoonGAN (cycle and identity losses are plain `F.l1_loss` calls in the CycleGAN family)
 

@@ -32,7 +32,7 @@ from avatargan.photo_transfer import PhotoResult, convert_photo, detector_for, o
 from avatargan.pixels import from_uint8
 from avatargan.report.figures import labelled_columns, save_image, to_uint8
 from avatargan.runtime import resolve_device
-from avatargan.weights import load_generators
+from avatargan.weights import load_generators, snapshot_note
 
 DIRECTIONS = ("a2b", "b2a")
 SHEET_TILE = 128  # sheets enlarge small images (nearest neighbour) to at least this many pixels
@@ -41,11 +41,14 @@ NATIVE = "native"  # `--size native`: every image at its own size
 CROPS_INDEX = "faces.jsonl"  # `--faces crops`: which photo and which face each crop came from
 
 
-def load_transfer_generator(path: str | Path, direction: str = "a2b", device: str = "auto") -> tuple[nn.Module, dict]:
-    """The generator of one direction of a run, checkpoint or weights file, with its description."""
+def load_transfer_generator(
+    path: str | Path, direction: str = "a2b", device: str = "auto", snapshot: str = "last"
+) -> tuple[nn.Module, dict]:
+    """The generator of one direction of a run (its last or best weights), checkpoint or weights file, with its
+    description."""
     if direction not in DIRECTIONS:
         raise UserError(f"--direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
-    generators, meta = load_generators(path, resolve_device(device))
+    generators, meta = load_generators(path, resolve_device(device), snapshot)
     family = meta["model"]["family"]
     if not set(generators) & set(DIRECTIONS):
         raise UserError(
@@ -148,6 +151,7 @@ def transfer(
     tile: int = TILE,
     min_score: float = MIN_SCORE,
     precision: str = "auto",
+    snapshot: str = "last",
 ) -> list[Path]:
     """Convert every input image (or video) with one direction of a trained model; returns the written files.
 
@@ -157,7 +161,8 @@ def transfer(
 
     if faces not in FACE_MODES:
         raise UserError(f"--faces must be one of {', '.join(FACE_MODES)}, got {faces!r}")
-    generator, meta = load_transfer_generator(weights, direction, device)
+    generator, meta = load_transfer_generator(weights, direction, device, snapshot)
+    console.info(snapshot_note(meta))
     native = size == NATIVE
     crop_size = check_size(int(meta["image_size"]) if native or size is None else int(size), meta)
 

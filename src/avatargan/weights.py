@@ -16,25 +16,31 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from avatargan.errors import CheckpointError
+from avatargan.errors import CheckpointError, UserError
 from avatargan.io_utils import atomic_path, atomic_write_text
 
 WEIGHTS_FILE, META_FILE = "generator.safetensors", "generator.json"
+#: the best snapshot by the run's quality signal (train.quality_every), kept beside the last weights
+BEST_WEIGHTS_FILE = "generator-best.safetensors"
+SNAPSHOTS = {"last": WEIGHTS_FILE, "best": BEST_WEIGHTS_FILE}
 WEIGHTS_VERSION = 1
 
 
-def save_generators(generators: dict[str, nn.Module], meta: dict[str, Any], folder: Path) -> Path:
-    """Write the generators' tensors and a JSON description into `folder`; returns the safetensors path."""
+def save_generators(
+    generators: dict[str, nn.Module], meta: dict[str, Any], folder: Path, file: str = WEIGHTS_FILE
+) -> Path:
+    """Write the generators' tensors into `folder/file` (a .safetensors name) and a JSON description beside it
+    (same name, .json); returns the safetensors path."""
     tensors = {
         f"{name}.{k}": v.detach().cpu().contiguous()
         for name, g in generators.items()
         for k, v in g.state_dict().items()
     }
-    target = Path(folder) / WEIGHTS_FILE
+    target = Path(folder) / file
     with atomic_path(target) as tmp:
         save_file(tensors, str(tmp), metadata={"format": "avatargan-generator", "version": str(WEIGHTS_VERSION)})
     atomic_write_text(
-        Path(folder) / META_FILE,
+        target.with_suffix(".json"),
         json.dumps({"format_version": WEIGHTS_VERSION, "generators": sorted(generators), **meta}, indent=2),
     )
     return target
@@ -76,16 +82,49 @@ def generator_prefixes(model: nn.Module, generators: dict[str, nn.Module]) -> di
     return {name: names[id(g)] + "." for name, g in generators.items()}
 
 
+def snapshot_file(folder: Path, snapshot: str) -> Path | None:
+    """The weights of a run folder for `snapshot` ("last" or "best"), or None where the run has none."""
+    if snapshot not in SNAPSHOTS:
+        raise UserError(f"unknown snapshot {snapshot!r}; use {' or '.join(SNAPSHOTS)}")
+    path = Path(folder) / SNAPSHOTS[snapshot]
+    if path.is_file():
+        return path
+    if snapshot == "best":
+        raise UserError(
+            f"{folder} has no {BEST_WEIGHTS_FILE}: only runs trained with train.quality_every > 0 keep the best "
+            "snapshot; use --weights last"
+        )
+    return None
+
+
+def snapshot_note(meta: dict[str, Any]) -> str:
+    """One line for the commands: which weights they use, and the run's other snapshot when it has a best one."""
+    source = Path(str(meta.get("source", "")))
+    step = f" of step {meta['step']}" if meta.get("step") is not None else ""
+    text = f"using the {meta.get('snapshot', 'given')} weights{step}: {source}"
+    best = source.parent / BEST_WEIGHTS_FILE
+    if meta.get("snapshot") == "last" and best.is_file():
+        try:
+            best_step = json.loads(best.with_suffix(".json").read_text()).get("step")
+        except (OSError, json.JSONDecodeError):
+            best_step = "?"
+        text += f" (the run's best snapshot is step {best_step}: --weights best)"
+    return text
+
+
 def load_generators(
-    path: str | Path, device: torch.device | str = "cpu"
+    path: str | Path, device: torch.device | str = "cpu", snapshot: str = "last"
 ) -> tuple[dict[str, nn.Module], dict[str, Any]]:
-    """Generators (in eval mode on `device`) and their description, from a run folder, checkpoint or weights."""
+    """Generators (in eval mode on `device`) and their description, from a run folder, checkpoint or weights.
+    For a run folder `snapshot` chooses its last weights (default) or its best ones by the quality signal; the
+    description says which (`snapshot`, and `step`)."""
     from avatargan.training.checkpoint import latest_checkpoint
 
     path = Path(path).expanduser()
     if path.is_dir():
-        if (path / WEIGHTS_FILE).is_file():
-            path = path / WEIGHTS_FILE
+        chosen = snapshot_file(path, snapshot)
+        if chosen is not None:
+            path = chosen
         elif (path / "checkpoints").is_dir():
             ckpt, _ = latest_checkpoint(path / "checkpoints")
             generators, meta = _from_checkpoint(ckpt)
@@ -120,4 +159,5 @@ def load_generators(
                 f"weights in {path} do not match the network described in {meta_path.name}: {str(exc).splitlines()[0]}"
             ) from None
     meta["source"] = str(path)
+    meta.setdefault("snapshot", "best" if path.name == BEST_WEIGHTS_FILE else "last")
     return {k: g.to(device).eval() for k, g in generators.items()}, meta

@@ -14,7 +14,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "demo",
         help="train a small DCGAN on the built-in faces for a few minutes, then show results",
         description="A few minutes on the CPU: renders built-in anime faces, trains a small DCGAN, and writes a "
-        "sample grid, an interpolation strip and GIF, and the run report.",
+        "sample grid, an interpolation strip and GIF, and the run report with its quality block (FID/KID on "
+        "train.final_fid_n images, judge coverage and valid faces).",
     )
     p.add_argument("--minutes", type=float, default=9.0, help="total time budget in minutes (default 9)")
     p.add_argument("--out", default="runs", help="folder for the run folder (default runs)")
@@ -34,7 +35,8 @@ def run(args: argparse.Namespace) -> dict[str, Path]:
     overrides = [f"train.out_root={args.out}", f"train.device={args.device}", *args.overrides]
     cfg = config_mod.from_dict(config_mod.apply_overrides(config_mod.load_recipe("dcgan_demo"), overrides))
     build_datasets(cfg.data, ("image",))  # render + cache the faces now, so their time counts against the budget
-    finish_reserve = 0.5  # minutes kept for the final checkpoint, figures and report
+    # minutes kept for the final checkpoint, figures and report, and the quality block (≤ ~40 s on 2 cores)
+    finish_reserve = 0.5 + (0.7 if cfg.train.final_fid_n or cfg.train.final_judge_n else 0.0)
     left = args.minutes - (time.monotonic() - start) / 60 - finish_reserve
     if left <= 0.1:
         raise UserError(f"--minutes {args.minutes} leaves no time to train after preparing the data; allow more")

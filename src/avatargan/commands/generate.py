@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from avatargan.commands.options import add_precision_option
+from avatargan.commands.options import add_precision_option, add_snapshot_option
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -32,16 +32,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     add_precision_option(p)
+    add_snapshot_option(p)
 
 
 def run(args: argparse.Namespace) -> Path:
     from avatargan import console, inference
     from avatargan.api import load_noise_model
     from avatargan.errors import UserError
+    from avatargan.weights import snapshot_note
 
     if args.n < 1:
         raise UserError("--n must be at least 1")
-    model = load_noise_model(args.weights, args.device, args.precision)
+    model = load_noise_model(args.weights, args.device, args.precision, args.snapshot)
+    console.info(snapshot_note(model.meta))
     images = model.render(model.noise(args.n, args.seed, args.truncation))
     out = inference.write_grid(images, Path(args.out), args.nrow)
     console.info(f"wrote {args.n} avatars to {out}")

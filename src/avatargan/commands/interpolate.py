@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from avatargan.commands.options import add_precision_option
+from avatargan.commands.options import add_precision_option, add_snapshot_option
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,13 +28,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gif", metavar="FILE", help="also write an animated GIF of a closed walk through random noises")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     add_precision_option(p)
+    add_snapshot_option(p)
 
 
 def run(args: argparse.Namespace) -> Path:
     from avatargan import console, inference
     from avatargan.api import load_noise_model
+    from avatargan.weights import snapshot_note
 
-    model = load_noise_model(args.weights, args.device, args.precision)
+    model = load_noise_model(args.weights, args.device, args.precision, args.snapshot)
+    console.info(snapshot_note(model.meta))
     latent = model.latent_dim
     z = inference.interpolation_noise(args.rows, args.steps, latent, args.seed, args.mode)
     out = inference.write_grid(model.render(z), Path(args.out), nrow=args.steps)

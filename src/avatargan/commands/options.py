@@ -19,6 +19,19 @@ def add_precision_option(p: argparse.ArgumentParser, extra: str = "", default: s
     )
 
 
+def add_snapshot_option(p: argparse.ArgumentParser) -> None:
+    """`--weights last|best`: which weights of a run folder to use (stored in `args.snapshot`)."""
+    p.add_argument(
+        "--weights",
+        dest="snapshot",
+        choices=("last", "best"),
+        default="last",
+        help="for a run folder: its last weights (generator.safetensors, default) or the best ones by the run's "
+        "quality signal (generator-best.safetensors, kept by train.quality_every; the report names its step). "
+        "The command says which it uses",
+    )
+
+
 def add_set_option(p: argparse.ArgumentParser, help: str, metavar: str = "KEY=VALUE") -> None:
     """The repeatable `--set section.field=value` config override (collected in `args.overrides`)."""
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar=metavar, help=help)

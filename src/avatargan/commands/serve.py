@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from avatargan.commands.options import add_precision_option
+from avatargan.commands.options import add_precision_option, add_snapshot_option
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     add_precision_option(p)
+    add_snapshot_option(p)
     p.add_argument("--max-upload-mb", type=float, default=8.0, help="largest accepted upload in MB (default 8)")
     p.add_argument("--concurrency", type=int, default=2, help="requests processed at once; others queue (default 2)")
 
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> None:
         port=args.port,
         device=args.device,
         precision=args.precision,
+        snapshot=args.snapshot,
         max_upload_mb=args.max_upload_mb,
         concurrency=args.concurrency,
     )

@@ -11,7 +11,8 @@ from avatargan.faces.options_help import HELP as FACE_LOSS_HELP
 EPILOG = f"""examples:
   avatargan train dcgan                                   # the report's recipe on the built-in anime faces
   avatargan train dcgan --data ~/anime --epochs 20        # your folder (or .zip) of images
-  avatargan train dcgan --steps 2000 --set model.loss=hinge --set train.ema_decay=0.999
+  avatargan train dcgan --steps 2000 --set model.loss=hinge --set train.ema_kimg=10
+  avatargan train dcgan --recipe dcgan_modern --minutes 8       # hinge, spectral norm, DiffAugment, EMA, best snapshot
   avatargan train dcgan --resume runs/00003-dcgan-anime-faces   # continue an interrupted run
   avatargan train dcgan --run-dir runs/job42 --resume auto      # the same command starts or continues a run:
                                                                 # for job arrays, requeues, torchrun --max-restarts
@@ -28,6 +29,11 @@ Stopping: Ctrl-C, SIGTERM or SIGUSR1 finish the current step, write a checkpoint
 exit with 130, 143 or 138; a second signal exits at once (the newest checkpoint stays the last whole one). A NaN
 or infinite loss stops the run before it reaches a checkpoint or the exported weights (exit 2). One training per
 run folder at a time (a lock that a crash releases).
+
+Quality: every run ends with a quality block (FID/KID on train.final_fid_n images; on the built-in faces judge
+coverage, valid faces and judge_fd on train.final_judge_n) in the console and report.html. With
+train.quality_every=N the run scores itself every N steps, keeps generator-best.safetensors beside the last weights
+(`generate --weights best`) and names a collapse.
 
 {FACE_LOSS_HELP}"""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from avatargan.commands.options import add_precision_option
+from avatargan.commands.options import add_precision_option, add_snapshot_option
 from avatargan.photo_options import FACE_MODES, MIN_SCORE, TILE  # import-free: `--help` stays fast
 
 EPILOG = """examples:
@@ -87,6 +87,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help="images per batch (default 16)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     add_precision_option(p)
+    add_snapshot_option(p)
 
 
 def _size(text: str) -> int | str:
@@ -120,6 +121,7 @@ def run(args: argparse.Namespace) -> list[Path]:
         tile=args.tile,
         min_score=args.min_score,
         precision=args.precision,
+        snapshot=args.snapshot,
     )
     files = [p for p in written if not args.sheet or p != Path(args.sheet)]
     console.info(f"wrote {len(files)} file(s) to {args.out}" + (f" and the sheet {args.sheet}" if args.sheet else ""))

@@ -143,8 +143,9 @@ def build_inputs(
     return inputs, f"{what}: {len(images_a)} of {src_a.name} → vs {len(images_b)} of {src_b.name}"
 
 
-def compute(inputs: EvalInputs, names: list[str]) -> dict[str, dict[str, float]]:
-    """The chosen metrics' values; metrics whose inputs are missing (e.g. pairs on user data) are skipped."""
+def compute(inputs: EvalInputs, names: list[str], verbose: bool = True) -> dict[str, dict[str, float]]:
+    """The chosen metrics' values; metrics whose inputs are missing (e.g. pairs on user data) are skipped.
+    `verbose` prints each value as it is computed."""
     known: dict[str, Metric] = all_metrics()
     results: dict[str, dict[str, float]] = {}
     for name in names:
@@ -155,7 +156,8 @@ def compute(inputs: EvalInputs, names: list[str]) -> dict[str, dict[str, float]]
         started = time.perf_counter()
         values = m.compute(inputs)
         results[name] = {k: round(float(v), 6) for k, v in values.items()}
-        console.info(f"{name}: {format_values(results[name])} ({time.perf_counter() - started:.0f}s)")
+        if verbose:
+            console.info(f"{name}: {format_values(results[name])} ({time.perf_counter() - started:.0f}s)")
     return results
 
 
@@ -213,8 +215,19 @@ def evaluate_generators(
     return results
 
 
-def evaluate_in_training(generators: dict[str, nn.Module], cfg: Any, run_dir: Path, step: int) -> None:
-    """The trainer's hook (`train.eval_every`): evaluate the current generators in eval mode, then restore them."""
+def evaluate_in_training(
+    generators: dict[str, nn.Module],
+    cfg: Any,
+    run_dir: Path | None,
+    step: int,
+    names: list[str] | None = None,
+    n: int | None = None,
+    memo: dict[str, Any] | None = None,
+) -> dict[str, dict[str, float]]:
+    """The trainer's hook: evaluate the current generators in eval mode, then restore them. By default the run's
+    `train.eval_metrics` on `train.eval_n` images, printed and appended to the run's metric files; with `names`
+    and `n` given (the quality signal and block), quietly, and `memo` carries the real side's features from one
+    call to the next (generated images change between calls, the real ones do not)."""
     from avatargan.config import to_dict
     from avatargan.metrics.base import parse_metric_names
 
@@ -223,8 +236,16 @@ def evaluate_in_training(generators: dict[str, nn.Module], cfg: Any, run_dir: Pa
     try:
         for g in generators.values():
             g.eval()
-        names = parse_metric_names(cfg.train.eval_metrics)
-        evaluate_generators(generators, meta, cfg.data, names, cfg.train.eval_n, run_dir=run_dir, step=step)
+        if names is None:
+            names = parse_metric_names(cfg.train.eval_metrics)
+            return evaluate_generators(generators, meta, cfg.data, names, cfg.train.eval_n, run_dir=run_dir, step=step)
+        inputs, _ = build_inputs(generators, meta, cfg.data, n or cfg.train.eval_n, seed=cfg.train.seed)
+        if memo is not None:
+            inputs.memo.update(memo)
+        results = compute(inputs, names, verbose=False)
+        if memo is not None:
+            memo.update({k: v for k, v in inputs.memo.items() if "fake" not in k})
+        return results
     finally:
         for name, g in generators.items():
             g.train(modes[name])

@@ -8,7 +8,7 @@ figures. Families register by name in `avatargan.registry.MODELS`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import torch
@@ -96,6 +96,15 @@ class GANModel(nn.Module):
     def build_generators(cls, cfg: ModelConfig, image_size: int) -> dict[str, nn.Module]:
         """Fresh generators with the same architecture, to load exported weights without the training parts."""
         raise NotImplementedError
+
+    def generator_inputs(
+        self, name: str, n: int, seed: int, images: Callable[[str, int, int], torch.Tensor]
+    ) -> torch.Tensor:
+        """`n` inputs of generator `name`, drawn from `seed` on the networks' device: what the trainer feeds the
+        averaged (EMA) generators to recompute their batch-norm statistics. `images(domain, n, seed)` gives random
+        training images of a domain (in [-1, 1], on the device) for image → image generators. This default serves
+        the transfer families, whose generators are named `<source>2<target>` (a2b reads domain a's images)."""
+        return images(name.split("2")[0], n, seed)
 
     def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
         """Fixed inputs for the progress grids: noise from `seed`, or the given example images per domain."""

@@ -43,6 +43,7 @@ from avatargan.errors import UserError
 from avatargan.faces.landmark_loss import weighted_feature_l1
 from avatargan.faces.model_terms import FaceLossOptions, FaceTerms, face_keypoint_datasets
 from avatargan.losses import AdversarialLoss
+from avatargan.models.augment_options import AugmentOptions, for_d
 from avatargan.models.base import GANModel, SampleSheet, check_image_size, eval_mode
 from avatargan.nn import content_backbone as backbones
 from avatargan.nn.content_backbone import Backbone
@@ -57,7 +58,7 @@ PRETRAINED = "pretrained"
 
 
 @dataclass
-class CartoonGANConfig(ModelConfig, FaceLossOptions):  # FaceLossOptions: the report's face losses, off by default
+class CartoonGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face losses (off), DiffAugment for D (off)
     family: str = "cartoongan"
     g_channels: PositiveInt = 64  # channels of the flat 7×7 convolution; doubled at each down-sampling block
     g_down: Count = 2
@@ -195,13 +196,13 @@ class CartoonGAN(GANModel):
 
         anime, edges = batch["b"], batch["e"]
         # D: anime real; generated and edge-smoothed images fake.
-        d_real, d_fake, d_edge = self.D(anime), self.D(fake.detach()), self.D(edges)
+        d_real, d_fake, d_edge = (self.D(for_d(cfg, x)) for x in (anime, fake.detach(), edges))
         loss_d = losses.d_loss(kind, d_real, [d_fake, d_edge])
         self.optimize(loss_d, self.opt_d)
 
         # G: fool D while keeping the photo's content (and, optionally, taking the anime batch's texture).
         self.D.requires_grad_(False)
-        gan = losses.g_loss(kind, self.D(fake))
+        gan = losses.g_loss(kind, self.D(for_d(cfg, fake)))
         loss_g = gan + cfg.content_weight * content
         out = {"loss_gan": gan, "loss_content": content}
         if cfg.style_weight > 0:

@@ -28,6 +28,7 @@ from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, We
 from avatargan.faces.landmark_loss import weighted_l1
 from avatargan.faces.model_terms import FaceLossOptions, FaceTerms, face_keypoint_datasets
 from avatargan.losses import AdversarialLoss
+from avatargan.models.augment_options import AugmentOptions, for_d
 from avatargan.models.base import GANModel, SampleSheet, check_image_size, eval_mode
 from avatargan.nn.layers import LayerNorm, Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
@@ -39,7 +40,7 @@ from avatargan.training.schedule import Schedule
 
 
 @dataclass
-class CycleGANConfig(ModelConfig, FaceLossOptions):  # FaceLossOptions: the report's face losses, off by default
+class CycleGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face losses (off), DiffAugment for D (off)
     family: str = "cyclegan"
     g_channels: PositiveInt = 32  # channels of the 7×7 stem; doubled at each down-sampling stage
     g_down: Count = 2  # down- and up-sampling stages (the report found 2 better than 1)
@@ -143,8 +144,8 @@ class CycleGAN(GANModel):
             out["loss_identity_a2b"] = out["loss_identity_b2a"] = torch.zeros((), device=real_a.device)
         self.D_a.requires_grad_(False)
         self.D_b.requires_grad_(False)
-        out["loss_gan_a2b"] = losses.g_loss(kind, self.D_b(fake_b))  # D_B(G(A)) → real
-        out["loss_gan_b2a"] = losses.g_loss(kind, self.D_a(fake_a))  # D_A(F(B)) → real
+        out["loss_gan_a2b"] = losses.g_loss(kind, self.D_b(for_d(cfg, fake_b)))  # D_B(G(A)) → real
+        out["loss_gan_b2a"] = losses.g_loss(kind, self.D_a(for_d(cfg, fake_a)))  # D_A(F(B)) → real
         out["loss_cycle_aba"] = weighted_l1(rec_a, real_a, w_a)  # F(G(A)) ≈ A
         out["loss_cycle_bab"] = weighted_l1(rec_b, real_b, w_b)  # G(F(B)) ≈ B
         loss_g = (
@@ -161,8 +162,8 @@ class CycleGAN(GANModel):
 
         # Discriminators: real images real, pooled fakes fake.
         pooled_a, pooled_b = self.pool_a.query(fake_a), self.pool_b.query(fake_b)
-        loss_d_a = 0.5 * losses.d_loss(kind, self.D_a(real_a), self.D_a(pooled_a))
-        loss_d_b = 0.5 * losses.d_loss(kind, self.D_b(real_b), self.D_b(pooled_b))
+        loss_d_a = 0.5 * losses.d_loss(kind, self.D_a(for_d(cfg, real_a)), self.D_a(for_d(cfg, pooled_a)))
+        loss_d_b = 0.5 * losses.d_loss(kind, self.D_b(for_d(cfg, real_b)), self.D_b(for_d(cfg, pooled_b)))
         self.optimize(loss_d_a + loss_d_b, self.opt_d)
 
         out.update(loss_g=loss_g, loss_d_a=loss_d_a, loss_d_b=loss_d_b)

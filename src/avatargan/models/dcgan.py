@@ -2,30 +2,37 @@
 
 Paper recipe (configs/dcgan_paper.yaml): 64×64 images, noise of length 100, BCE in two phases (D on real and
 fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 epochs. Options beyond the report:
-least-squares or hinge loss, spectral norm in D, a separate D learning rate, and (in the trainer) an EMA generator.
+least-squares or hinge loss, spectral norm in D, a separate D learning rate, differentiable augmentation of
+everything D sees (`model.augment`, DiffAugment) with an adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1
+penalty on real images (`model.r1_gamma`), and (in the trainer) an EMA generator.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated, Any
 
 import torch
 from torch import nn
 
 from avatargan import losses
 from avatargan.config import ModelConfig
-from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt
+from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
 from avatargan.errors import ConfigError
 from avatargan.losses import AdversarialLoss
+from avatargan.models.augment_options import AugmentOptions, for_d
 from avatargan.models.base import GANModel
+from avatargan.nn import diff_augment
 from avatargan.nn.discriminators import DCGANDiscriminator
 from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading
 from avatargan.nn.layers import Norm, init_dcgan_weights
 from avatargan.registry import MODELS
+from avatargan.training.ada import AdaptiveP
 
 
 @dataclass
-class DCGANConfig(ModelConfig):
+class DCGANConfig(ModelConfig, AugmentOptions):
     family: str = "dcgan"
     latent_dim: PositiveInt = 100
     g_channels: PositiveInt = 64  # channels at the 32×32 stage; the 4×4 stage has 8× this (512)
@@ -39,6 +46,12 @@ class DCGANConfig(ModelConfig):
     lr_d: PositiveFloat | None = None  # D's learning rate when it should differ from G's (TTUR)
     beta1: Decay = 0.5
     beta2: Decay = 0.999
+    # AugmentOptions: model.augment (DiffAugment policy) and model.augment_p; here also adaptive p (ADA)
+    ada: bool = False  # adapt p from 0 to keep E[sign(D(real))] at ada_target (StyleGAN2-ADA); needs model.augment
+    ada_target: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.6
+    ada_kimg: PositiveFloat = 500.0  # p can move by 1 in this many thousand images (the paper's speed)
+    r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
+    r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
 
 
 @MODELS.register("dcgan")
@@ -55,6 +68,8 @@ class DCGAN(GANModel):
         betas = (cfg.beta1, cfg.beta2)
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr, betas=betas)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d or cfg.lr, betas=betas)
+        self.policy = diff_augment.parse_policy(cfg.augment)
+        self.ada = AdaptiveP(cfg.ada_target, cfg.ada_kimg) if cfg.ada else None
 
     @classmethod
     def check_config(cls, cfg: DCGANConfig, image_size: int) -> None:
@@ -63,6 +78,10 @@ class DCGAN(GANModel):
             raise ConfigError(f"data.image_size: {image_size} does not fit dcgan; use a power of two: 16, 32, 64...")
         if cfg.extra_layer_reading == "to-rgb" and cfg.extra_layers < 1:
             raise ConfigError("model.extra_layer_reading: 'to-rgb' needs model.extra_layers of at least 1")
+        if cfg.ada and not diff_augment.parse_policy(cfg.augment):
+            raise ConfigError(
+                "model.ada: adaptive augmentation needs a policy, e.g. model.augment=color,translation,cutout"
+            )
 
     @classmethod
     def build_generators(cls, cfg: DCGANConfig, image_size: int) -> dict[str, nn.Module]:
@@ -82,19 +101,39 @@ class DCGAN(GANModel):
         device = next(self.G.parameters()).device
         return torch.randn(n, self.cfg.latent_dim, device=device, generator=generator)
 
+    @property
+    def augment_p(self) -> float:
+        return self.ada.p if self.ada else self.cfg.augment_p
+
+    def d_view(self, images: torch.Tensor) -> torch.Tensor:
+        """What D sees of real or generated images: augmented when a policy is set (fresh draws each call)."""
+        return for_d(self.cfg, images, self.augment_p)
+
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
         real = batch["image"]
         fake = self.G(self.noise(real.shape[0]))
-        kind = self.cfg.loss
+        kind, cfg = self.cfg.loss, self.cfg
+        r1_now = cfg.r1_gamma > 0 and step % cfg.r1_every == 0
+        out: dict[str, torch.Tensor] = {}
+        if self.policy:
+            out["augment_p"] = torch.tensor(self.augment_p, device=real.device)  # p during this step
 
         # Phase 1: D learns to call real images real and generated ones fake.
-        d_real, d_fake = self.D(real), self.D(fake.detach())
+        if r1_now:
+            real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
+        d_real, d_fake = self.D(self.d_view(real)), self.D(self.d_view(fake.detach()))
         loss_d = losses.d_loss(kind, d_real, d_fake)
+        if r1_now:  # lazy: every r1_every steps, scaled by it, so the average strength is γ/2 per step
+            r1 = losses.r1_penalty(d_real, real)
+            loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1
+            out["r1"] = r1.detach()
         self.optimize(loss_d, self.opt_d)
+        if self.ada:
+            self.ada.observe(d_real, real.shape[0])
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.D.requires_grad_(False)
-        loss_g = losses.g_loss(kind, self.D(fake))
+        loss_g = losses.g_loss(kind, self.D(self.d_view(fake)))
         self.optimize(loss_g, self.opt_g)
         self.D.requires_grad_(True)
 
@@ -103,12 +142,25 @@ class DCGAN(GANModel):
             "loss_d": loss_d.detach(),
             "d_real_score": d_real.detach().mean(),
             "d_fake_score": d_fake.detach().mean(),
+            **out,
         }
 
-    def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
+    def extra_state(self) -> dict[str, Any]:
+        return {"ada": self.ada.state_dict()} if self.ada else {}
+
+    def load_extra_state(self, state: dict[str, Any]) -> None:
+        if self.ada and "ada" in state:  # a checkpoint from before ADA was on keeps p at its start
+            self.ada.load_state_dict(state["ada"])
+
+    def seeded_noise(self, n: int, seed: int) -> torch.Tensor:
         gen = torch.Generator().manual_seed(seed)  # CPU generator: the same noise on every device
-        z = torch.randn(count, self.cfg.latent_dim, generator=gen)
-        return {"noise": z.to(next(self.G.parameters()).device)}
+        return torch.randn(n, self.cfg.latent_dim, generator=gen).to(next(self.G.parameters()).device)
+
+    def generator_inputs(self, name: str, n: int, seed: int, images: Callable) -> torch.Tensor:
+        return self.seeded_noise(n, seed)
+
+    def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
+        return {"noise": self.seeded_noise(count, seed)}
 
     @torch.no_grad()
     def sample(self, fixed: dict[str, torch.Tensor], generators: dict[str, nn.Module]) -> dict[str, torch.Tensor]:

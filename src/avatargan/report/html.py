@@ -114,9 +114,15 @@ def write_report(run_dir: str | Path) -> Path:
     summary = _summary(cfg, rows) + _environment(run_dir)
     parts += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary]
     parts.append("</table>")
+    from avatargan.report.quality import quality_section  # quality-final.json and quality.jsonl of the trainer
+
+    parts += quality_section(run_dir, figures, _embed)
     parts.append("<h2>Loss curves</h2>")
     if curves:
-        parts.append('<p>Faint: the value logged every few steps; bold: exponentially smoothed.</p><div class="row">')
+        parts.append(
+            "<p>Faint: the value logged every few steps; bold: exponentially smoothed (augment_p: the probability "
+            'of each augmentation of D\'s inputs).</p><div class="row">'
+        )
         parts += [f"<figure>{_embed(c)}<figcaption>{html.escape(c.stem[6:])}</figcaption></figure>" for c in curves]
         parts.append("</div>")
     else:

@@ -171,10 +171,11 @@ def launch(
     max_upload_mb: float = 8.0,
     concurrency: int = 2,
     precision: str = "auto",
+    snapshot: str = "last",
 ) -> None:
-    """Load the models, build the page and serve it until interrupted."""
+    """Load the models (run folders: their `snapshot` weights), build the page and serve it until interrupted."""
     _require_gradio()
-    catalog = load_catalog(paths, device, precision)
+    catalog = load_catalog(paths, device, precision, snapshot)
     demo = build_app(catalog, max_upload_mb)
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.warn(f"serving on {host}: anyone who can reach this machine on port {port} can use the demo")

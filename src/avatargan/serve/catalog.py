@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from avatargan import console
 from avatargan.api import NoiseModel, TransferModel, load
+from avatargan.weights import snapshot_note
 
 #: how the menus describe a transfer generator's direction (A: photos, B: anime, as the two-domain layouts store them)
 DIRECTION_LABELS = {"a2b": "photo → anime", "b2a": "anime → photo"}
@@ -35,12 +37,16 @@ def display_name(path: str | Path) -> str:
     return path.parent.name if path.stem.startswith("generator") else path.stem
 
 
-def load_catalog(paths: list[str | Path], device: str = "auto", precision: str = "auto") -> Catalog:
-    """Load every path with `avatargan.load`; names are made unique with a counter."""
+def load_catalog(
+    paths: list[str | Path], device: str = "auto", precision: str = "auto", snapshot: str = "last"
+) -> Catalog:
+    """Load every path with `avatargan.load` (run folders: their `snapshot` weights, said on the console); names
+    are made unique with a counter."""
     catalog = Catalog()
     taken: set[str] = set()
     for path in paths:
-        model = load(path, device=device, precision=precision)
+        model = load(path, device=device, precision=precision, snapshot=snapshot)
+        console.info(snapshot_note(model.meta))
         name, i = display_name(path), 2
         while name in taken:
             name, i = f"{display_name(path)} ({i})", i + 1

@@ -37,12 +37,14 @@ from avatargan.training.ema import EMA
 from avatargan.training.finite_guard import FiniteGuard, NonFiniteLoss, non_finite_weights
 from avatargan.training.interrupts import StopRequests, exit_code
 from avatargan.training.precision import Updates, channels_last_pays
+from avatargan.training.quality_guard import QUALITY_FILE, QualityGuard
 from avatargan.training.run_lock import RunLock, RunLocked
-from avatargan.training.stats import StatsLogger, truncate_stats
+from avatargan.training.stats import StatsLogger, truncate_jsonl, truncate_stats
 from avatargan.weights import generator_prefixes, save_generators
 
 PROGRESS_IMAGES = 8  # images of the fixed batch kept at each sample point for the progression figure
 SHEET_TILE = 128  # titled sample sheets enlarge small images (nearest neighbour) to at least this many pixels
+BN_SEED_OFFSET = 1_000_003  # seeds of the EMA statistics' inputs: apart from the fixed sample noise (the run seed)
 
 
 class TrainingInterrupted(UserError):
@@ -138,7 +140,18 @@ class Trainer:
         except ValueError as exc:
             raise UserError(str(exc)) from None
         self.total_steps = t.steps if t.steps is not None else t.epochs * self.stream.steps_per_epoch
-        self.ema = EMA(self.model.generators(), t.ema_decay) if t.ema_decay > 0 else None
+        self.ema = (
+            EMA(
+                self.model.generators(),
+                t.ema_decay,
+                ema_kimg=t.ema_kimg,
+                rampup=t.ema_rampup,
+                batch_size=t.batch_size,
+                bn_batches=t.ema_bn_batches,
+            )
+            if t.ema_decay > 0 or t.ema_kimg
+            else None
+        )
         self.run_dir = run_dir or distributed.from_main(
             self.dist, lambda: new_run_dir(t.out_root, cfg.model.family, data_name(cfg.data, cls.domains))
         )
@@ -146,11 +159,14 @@ class Trainer:
         self._take_lock()
         self.pos = Position()
         self.guard, self.saved_step = FiniteGuard(), -1
+        self.quality = QualityGuard(cfg, self.run_dir, cls.domains) if t.quality_every and self.dist.is_main else None
+        self.quality_step = -1  # the step of the last quality check
         if resume:
             self._restore()
         elif self.dist.is_main:
             config_mod.save_yaml(cfg, self.run_dir / "config.yaml", {"train.precision": self.precision.why()})
             truncate_stats(self.run_dir, 0)  # a fresh start in a given folder drops the lines of a try that failed
+            truncate_jsonl(self.run_dir / QUALITY_FILE, 0)
         if self.dist.is_main:  # what this (part of the) run trains on, for the report and honest speed figures
             facts = {**machine_facts(self.device), "precision": self.precision.describe()}
             with reported_write(f"the run's environment.json in {self.run_dir}"):
@@ -174,6 +190,7 @@ class Trainer:
     # -- checkpoints ---------------------------------------------------------------------------------------------
     def _payload(self) -> dict[str, Any]:
         gens = self.model.generators()
+        self.sample_generators()  # with EMA: its statistics recomputed, so a checkpoint's EMA generator is usable
         return {
             "epoch": self.pos.epoch,
             "batch_in_epoch": self.pos.batch,
@@ -187,6 +204,7 @@ class Trainer:
             "rng": ckpt.rng_state(),
             "scalers": self.updates.state_dict(),
             "world_size": self.dist.world_size,
+            "quality": self.quality.state_dict() if self.quality else None,
         }
 
     def save_checkpoint(self) -> Path | None:
@@ -261,11 +279,29 @@ class Trainer:
         self.pos = Position(payload["step"], payload["epoch"], payload["batch_in_epoch"])
         if self.dist.is_main:
             truncate_stats(self.run_dir, self.pos.step)
+        if self.quality:
+            self.quality.load_state_dict(payload.get("quality") or {}, self.pos.step)
         console.info(f"resuming {self.run_dir} from {path.name} (step {self.pos.step}, epoch {self.pos.epoch})")
 
     # -- samples -------------------------------------------------------------------------------------------------
     def sample_generators(self) -> dict[str, torch.nn.Module]:
-        return self.ema.shadow if self.ema else self.model.generators()
+        """The generators that samples, metrics and exports use: the EMA copies (their batch-norm statistics
+        recomputed for their own weights) when the run averages, else the live ones."""
+        if not self.ema:
+            return self.model.generators()
+        with self.updates.autocast():
+            self.ema.refresh_bn(self._bn_inputs)
+        return self.ema.shadow
+
+    def _bn_inputs(self, name: str, index: int) -> torch.Tensor:
+        """Batch `index` of the inputs that recompute an EMA generator's statistics: always the same ones."""
+        seed = self.cfg.train.seed + BN_SEED_OFFSET + index
+        return self.model.generator_inputs(name, self.cfg.train.batch_size, seed, self._training_images)
+
+    def _training_images(self, domain: str, n: int, seed: int) -> torch.Tensor:
+        dataset = self.datasets[domain]
+        picks = np.random.default_rng(seed).choice(len(dataset), size=n, replace=len(dataset) < n)
+        return self.to_device(dataset.batch(np.sort(picks)))
 
     def write_samples(self, tag: str) -> None:
         """Grids of every sample kind, plus the first images of the main kind for the progression figure."""
@@ -371,6 +407,8 @@ class Trainer:
                         self.save_checkpoint()
                     if t.eval_every and pos.step % t.eval_every == 0:
                         self.evaluate()
+                    if self.quality and pos.step % t.quality_every == 0:
+                        self.check_quality()
                     if deadline and time.monotonic() > deadline:
                         stopped_by_budget = True
                     # every process stops after the same step, whichever of them got the signal
@@ -394,6 +432,21 @@ class Trainer:
 
             evaluate_in_training(self.sample_generators(), self.cfg, self.run_dir, self.pos.step)
 
+    def export_meta(self) -> dict[str, Any]:
+        """What exported weights say about themselves (generator.json)."""
+        return {
+            "model": config_mod.to_dict(self.cfg.model),
+            "image_size": self.cfg.data.image_size,
+            "step": self.pos.step,
+            "ema": self.ema is not None,
+        }
+
+    def check_quality(self) -> None:
+        """The quality signal now (rank 0): quality.jsonl, the best snapshot, a collapse warning."""
+        self.quality_step = self.pos.step
+        with reported_write(f"the quality check of step {self.pos.step}"):
+            self.quality.check(self.sample_generators(), self.pos.step, self.export_meta())
+
     def finish(self) -> None:
         """Final checkpoint, samples, exported generator weights and the HTML report."""
         if self.saved_step != self.pos.step:
@@ -403,15 +456,15 @@ class Trainer:
         self.write_samples(f"step{self.pos.step:09d}")
         if self.cfg.train.eval_every and self.pos.step % self.cfg.train.eval_every:  # the final value, too
             self.evaluate()
-        meta = {
-            "model": config_mod.to_dict(self.cfg.model),
-            "image_size": self.cfg.data.image_size,
-            "step": self.pos.step,
-            "ema": self.ema is not None,
-        }
+        if self.quality and self.quality_step != self.pos.step:  # the last weights may be the best
+            self.check_quality()
         with reported_write("the exported generator weights"):
-            save_generators(self.sample_generators(), meta, self.run_dir)
+            save_generators(self.sample_generators(), self.export_meta(), self.run_dir)
+        from avatargan.metrics.quality_block import final_quality
         from avatargan.report.html import write_report
+
+        with reported_write("the quality block"):
+            final_quality(self.sample_generators(), self.cfg, self.run_dir, self.pos.step, self.model.domains)
 
         with reported_write("the run report"):
             report = write_report(self.run_dir)

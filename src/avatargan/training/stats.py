@@ -13,22 +13,31 @@ STATS_FILE = "stats.jsonl"
 
 
 def read_stats(run_dir: Path) -> list[dict[str, Any]]:
-    path = Path(run_dir) / STATS_FILE
-    if not path.is_file():
+    return read_jsonl(Path(run_dir) / STATS_FILE)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The lines of a JSON-lines file; a line cut short by a crash is skipped (the rest of the file is good)."""
+    if not Path(path).is_file():
         return []
     rows = []
-    for line in path.read_text().splitlines():
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
         try:
             rows.append(json.loads(line))
-        except json.JSONDecodeError:  # a line cut short by a crash: the rest of the file is still good
+        except json.JSONDecodeError:
             continue
     return rows
 
 
-def truncate_stats(run_dir: Path, step: int) -> None:
+def truncate_jsonl(path: Path, step: int) -> None:
     """Drop lines logged after `step` (the resumed checkpoint), so a resumed run appends without duplicates."""
-    rows = [r for r in read_stats(run_dir) if r.get("step", 0) <= step]
-    atomic_write_text(Path(run_dir) / STATS_FILE, "".join(json.dumps(r) + "\n" for r in rows))
+    if Path(path).is_file():
+        rows = [r for r in read_jsonl(path) if (r.get("step") or 0) <= step]
+        atomic_write_text(Path(path), "".join(json.dumps(r) + "\n" for r in rows))
+
+
+def truncate_stats(run_dir: Path, step: int) -> None:
+    truncate_jsonl(Path(run_dir) / STATS_FILE, step)
 
 
 class StatsLogger:

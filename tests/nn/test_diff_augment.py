@@ -1,0 +1,61 @@
+"""DiffAugment: differentiable, the same parameters on several batches when asked, identity at p = 0."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from avatargan.nn import diff_augment as da
+from avatargan.nn.generators import DCGANGenerator
+
+ALL = ("color", "translation", "cutout")
+
+
+def test_policy_parsing() -> None:
+    assert da.parse_policy("color, translation,cutout") == ALL
+    assert da.parse_policy("") == () and da.parse_policy("none") == ()
+    with pytest.raises(ValueError, match="rotate"):
+        da.parse_policy("color,rotate")
+
+
+@pytest.mark.parametrize("policy", [(op,) for op in ALL] + [ALL])
+def test_p_zero_is_exactly_the_identity_and_p_one_changes_every_image(policy: tuple[str, ...]) -> None:
+    torch.manual_seed(0)
+    x = torch.rand(6, 3, 16, 16) * 2 - 1
+    assert torch.equal(da.apply(x, da.draw(policy, 6, 16, 16, 0.0, x.device)), x)
+    y = da.apply(x, da.draw(policy, 6, 16, 16, 1.0, x.device))
+    assert y.shape == x.shape
+    changed = (y != x).flatten(1).any(1)
+    assert changed.float().mean() > 0.5  # (a translation can draw a zero shift for an image)
+
+
+def test_the_same_parameters_apply_to_a_real_and_a_fake_batch() -> None:
+    torch.manual_seed(1)
+    real, fake = torch.rand(4, 3, 16, 16), torch.rand(4, 3, 16, 16)
+    params = da.draw(("translation", "cutout"), 4, 16, 16, 1.0, real.device)
+    a, b = da.apply(real, params), da.apply(fake, params)
+    assert torch.equal(a == 0, b == 0)  # the same cut squares and the same padded border, image by image
+    ones = da.apply(torch.ones(4, 3, 16, 16), params)
+    assert torch.equal(ones == 0, a == 0)
+    # translation moves pixels: image i of the result is image i shifted by params.shift[i]
+    dy, dx = params.shift[0].tolist()
+    shifted = da.apply(real, da.AugmentParams(shift=params.shift))
+    assert torch.equal(shifted[0, :, 4:12, 4:12], real[0, :, 4 + dy : 12 + dy, 4 + dx : 12 + dx])
+
+
+def test_gradients_reach_the_generator_through_every_operation() -> None:
+    torch.manual_seed(2)
+    g = DCGANGenerator(latent_dim=8, image_size=16, base_channels=4)
+    images = g(torch.randn(4, 8))
+    score = da.augment(images, ALL, 1.0).square().sum()  # a stand-in for D
+    score.backward()
+    grads = [p.grad for p in g.parameters()]
+    assert all(gr is not None for gr in grads) and sum(float(gr.abs().sum()) for gr in grads) > 0
+
+
+def test_each_operation_applies_with_probability_p() -> None:
+    torch.manual_seed(3)
+    x = torch.rand(2000, 3, 8, 8) + 0.5  # no zeros: a cut pixel is visible
+    params = da.draw(("cutout",), 2000, 8, 8, 0.3, x.device)
+    share = float((da.apply(x, params) == 0).flatten(1).any(1).float().mean())
+    assert share == pytest.approx(0.3, abs=0.04)

@@ -1,0 +1,77 @@
+"""The adversarial losses as tables: each kind's D and G loss on known logits, so a flipped sign or a swapped
+target changes a value the table pins (the logits are asymmetric: no loss is the same under x → −x)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from avatargan import losses
+
+REAL = [2.0, -1.0]  # D's logits on real images: one right, one wrong
+FAKE = [0.5, -3.0]  # D's logits on generated images
+
+
+def softplus(x: float) -> float:
+    return math.log1p(math.exp(x))
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+# kind → (D loss, G loss) written out from the definitions: BCE with logits, least squares, hinge
+EXPECTED = {
+    # D: −log σ(real) − log(1 − σ(fake)) = softplus(−real) + softplus(fake); G: −log σ(fake) = softplus(−fake)
+    "bce": (mean([softplus(-r) for r in REAL]) + mean([softplus(f) for f in FAKE]), mean([softplus(-f) for f in FAKE])),
+    # D: (real − 1)² + fake²; G: (fake − 1)²
+    "lsgan": (mean([(r - 1) ** 2 for r in REAL]) + mean([f**2 for f in FAKE]), mean([(f - 1) ** 2 for f in FAKE])),
+    # D: max(0, 1 − real) + max(0, 1 + fake); G: −fake
+    "hinge": (mean([max(0, 1 - r) for r in REAL]) + mean([max(0, 1 + f) for f in FAKE]), -mean(FAKE)),
+}
+# the same numbers typed out, so a wrong formula above cannot agree with a wrong loss below
+TYPED = {"bce": (1.2314, 1.7613), "lsgan": (7.125, 8.125), "hinge": (1.75, 1.25)}
+
+
+@pytest.mark.parametrize("kind", losses.ADVERSARIAL_LOSSES)
+def test_d_and_g_losses_on_known_logits(kind: str) -> None:
+    real, fake = torch.tensor(REAL), torch.tensor(FAKE)
+    d_expected, g_expected = EXPECTED[kind]
+    assert float(losses.d_loss(kind, real, fake)) == pytest.approx(d_expected, abs=1e-5)
+    assert float(losses.g_loss(kind, fake)) == pytest.approx(g_expected, abs=1e-5)
+    assert (round(d_expected, 4), round(g_expected, 4)) == TYPED[kind]
+
+
+@pytest.mark.parametrize("kind", losses.ADVERSARIAL_LOSSES)
+def test_a_confident_right_d_has_a_lower_loss_and_g_wants_fakes_scored_real(kind: str) -> None:
+    right = losses.d_loss(kind, torch.tensor([3.0]), torch.tensor([-3.0]))
+    wrong = losses.d_loss(kind, torch.tensor([-3.0]), torch.tensor([3.0]))
+    assert right < wrong
+    assert losses.g_loss(kind, torch.tensor([3.0])) < losses.g_loss(kind, torch.tensor([-3.0]))
+
+
+def test_several_fakes_each_add_a_fake_term_and_d_without_real() -> None:
+    real, fake = torch.tensor(REAL), torch.tensor(FAKE)
+    one = losses.d_loss("hinge", real, fake)
+    two = losses.d_loss("hinge", real, [fake, fake])
+    assert float(two - one) == pytest.approx(mean([max(0, 1 + f) for f in FAKE]))
+    assert float(losses.d_loss("lsgan", None, fake)) == pytest.approx(mean([f**2 for f in FAKE]))
+
+
+def test_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="wgan"):
+        losses.g_loss("wgan", torch.zeros(1))
+
+
+def test_r1_is_zero_where_d_is_flat_and_the_squared_gradient_norm_elsewhere() -> None:
+    real = torch.randn(4, 3, 2, 2, requires_grad=True)
+    flat = real.sum(dim=(1, 2, 3)) * 0 + 5.0  # D's score does not change with the image
+    assert float(losses.r1_penalty(flat, real)) == 0.0
+    w = torch.randn(3, 2, 2, requires_grad=True)  # D's weights
+    linear = (real * w).sum(dim=(1, 2, 3))  # ∇ₓD = w for every image
+    penalty = losses.r1_penalty(linear, real)
+    assert float(penalty.detach()) == pytest.approx(float(w.detach().square().sum()), rel=1e-5)
+    penalty.backward()  # the graph is kept: the penalty trains D's weights (d|w|²/dw = 2w)
+    assert torch.allclose(w.grad, 2 * w.detach())
