@@ -86,8 +86,8 @@ def main() -> None:
         variants = {}
         plan = [(pr, cl, False) for pr in args.precisions.split(",") for cl in (False, True)]
         if args.compile:  # compiled in the layout the trainer picks (compilation costs minutes per variant)
-            default_cl = channels_last_pays(fresh_model(family))
-            plan += [(pr, default_cl, True) for pr in args.precisions.split(",")]
+            model = fresh_model(family)
+            plan += [(pr, channels_last_pays(model, pr), True) for pr in args.precisions.split(",")]
         for precision, cl, compiled in plan:
             name = f"{precision} {'channels_last' if cl else 'NCHW'}{' compiled' if compiled else ''}"
             started = time.perf_counter()

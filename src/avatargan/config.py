@@ -73,7 +73,8 @@ class TrainConfig:
     # auto | fp32 | bf16 | fp16 (autocast; fp16 adds a gradient scaler, CUDA only). auto: bf16 where the GPU or CPU
     # computes it natively (AMX-BF16, AVX512-BF16), else fp32; config.yaml then holds the choice (avatargan.hardware)
     precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
-    channels_last: bool = True  # NHWC layout (same maths) for models where it pays: not with instance norm
+    # NHWC layout (same maths) where it measured faster: not for instance norm, except in bf16 on the CPU
+    channels_last: bool = True
     compile: bool = False  # torch.compile the networks (a one-off compile cost of minutes; pays off on GPUs)
     # exponential moving average (EMA) of the generator weights; samples, metrics and exports use it (training/ema.py)
     ema_kimg: PositiveFloat | None = None  # EMA half-life in thousands of images (StyleGAN2-ADA), batch-independent

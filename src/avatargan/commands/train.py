@@ -94,7 +94,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--channels-last",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="NHWC memory layout, same maths (default on, for models without instance norm, where it is faster)",
+        help="NHWC memory layout, same maths (default on where it measured faster: models without instance norm, and "
+        "instance-norm models in bf16 on the CPU; benchmarks/layout_choice.py)",
     )
     p.add_argument(
         "--content-backbone",

@@ -118,7 +118,7 @@ class Trainer:
         # the model first: a mistake in its options (e.g. missing content-loss weights) stops the run before any
         # minutes of data caching
         self.model: GANModel = cls(cfg.model, cfg.data.image_size).to(self.device)
-        self.channels_last = t.channels_last and channels_last_pays(self.model)
+        self.channels_last = t.channels_last and channels_last_pays(self.model, t.precision, self.device)
         if self.channels_last:  # in place: the optimizers keep their parameters
             self.model.to(memory_format=torch.channels_last)
         distributed.prepare_model(self.model, self.device, self.dist)

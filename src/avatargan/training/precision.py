@@ -85,8 +85,14 @@ class Updates:
             self.scalers[name] = scaler
 
 
-def channels_last_pays(model: nn.Module) -> bool:
-    """Whether the NHWC layout speeds `model` up: yes for convolutions with batch norm or none (measured 1.3× for
-    DCGAN on CPU), no once instance norm is in it: PyTorch computes instance norm as batch norm over a reshaped
-    N·C-channel tensor, which copies NHWC tensors back and forth (CycleGAN's step measured 1.1–1.3× slower on CPU)."""
-    return not any(isinstance(m, nn.InstanceNorm1d | nn.InstanceNorm2d | nn.InstanceNorm3d) for m in model.modules())
+def channels_last_pays(model: nn.Module, precision: str = "fp32", device: torch.device | str = "cpu") -> bool:
+    """Whether the NHWC layout speeds `model`'s training step up, as measured (benchmarks/layout_choice.py,
+    benchmarks/RESULTS.md): always for convolutions with batch norm or none (DCGAN: 1.02× in fp32, 1.45× in bf16 on a
+    2-vCPU Xeon with AMX-BF16). With instance norm, which PyTorch computes as batch norm over a reshaped N·C-channel
+    tensor and so copies NHWC tensors back and forth, only in bf16 on the CPU, where the faster NHWC bf16 convolutions
+    outweigh the copies (CycleGAN 1.08×, CartoonGAN 1.13×; in fp32 0.97× and 1.02×). Instance-norm models on GPUs
+    stay NCHW until measured there (benchmarks/gpu_check.sh)."""
+    has_instance_norm = any(
+        isinstance(m, nn.InstanceNorm1d | nn.InstanceNorm2d | nn.InstanceNorm3d) for m in model.modules()
+    )
+    return not has_instance_norm or (precision == "bf16" and torch.device(device).type == "cpu")
