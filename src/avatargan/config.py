@@ -75,7 +75,9 @@ class TrainConfig:
     precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
     # NHWC layout (same maths) where it measured faster: not for instance norm, except in bf16 on the CPU
     channels_last: bool = True
-    compile: bool = False  # torch.compile the networks (a one-off compile cost of minutes; pays off on GPUs)
+    # torch.compile the networks: auto = where measured to pay (instance-norm models in fp32 on the CPU, runs of
+    # ≥ 2,000 steps; see training/precision.py compile_pays); true forces it, false never
+    compile: Literal["auto", True, False] = "auto"
     # exponential moving average (EMA) of the generator weights; samples, metrics and exports use it (training/ema.py)
     ema_kimg: PositiveFloat | None = None  # EMA half-life in thousands of images (StyleGAN2-ADA), batch-independent
     ema_rampup: Annotated[float, Range(0)] = 0.05  # with ema_kimg: half-life ≤ this × images seen so far (0 = none)

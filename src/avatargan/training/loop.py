@@ -36,7 +36,7 @@ from avatargan.training import distributed
 from avatargan.training.ema import EMA
 from avatargan.training.finite_guard import FiniteGuard, NonFiniteLoss, non_finite_weights
 from avatargan.training.interrupts import StopRequests, exit_code
-from avatargan.training.precision import Updates, channels_last_pays
+from avatargan.training.precision import Updates, channels_last_pays, compile_pays
 from avatargan.training.quality_guard import QUALITY_FILE, QualityGuard
 from avatargan.training.run_lock import RunLock, RunLocked
 from avatargan.training.stats import StatsLogger, truncate_jsonl, truncate_stats
@@ -140,6 +140,11 @@ class Trainer:
         except ValueError as exc:
             raise UserError(str(exc)) from None
         self.total_steps = t.steps if t.steps is not None else t.epochs * self.stream.steps_per_epoch
+        # auto → compiled where measured to pay; like the precision, the config (and config.yaml) holds the choice
+        compile_why = "forced by train.compile" if t.compile is True else "off (train.compile: false)"
+        if t.compile == "auto":
+            t.compile, reason = compile_pays(self.model, t.precision, self.device, self.total_steps)
+            compile_why = f"auto: {reason}"
         self.ema = (
             EMA(
                 self.model.generators(),
@@ -164,14 +169,17 @@ class Trainer:
         if resume:
             self._restore()
         elif self.dist.is_main:
-            config_mod.save_yaml(cfg, self.run_dir / "config.yaml", {"train.precision": self.precision.why()})
+            why = {"train.precision": self.precision.why(), "train.compile": compile_why}
+            config_mod.save_yaml(cfg, self.run_dir / "config.yaml", why)
             truncate_stats(self.run_dir, 0)  # a fresh start in a given folder drops the lines of a try that failed
             truncate_jsonl(self.run_dir / QUALITY_FILE, 0)
         if self.dist.is_main:  # what this (part of the) run trains on, for the report and honest speed figures
             facts = {**machine_facts(self.device), "precision": self.precision.describe()}
+            facts["compile"] = f"{'on' if t.compile else 'off'} ({compile_why})"
             with reported_write(f"the run's environment.json in {self.run_dir}"):
                 atomic_write_text(self.run_dir / "environment.json", json.dumps(facts, indent=1) + "\n")
         console.info(f"{self.device.type}, precision {self.precision.describe()}")
+        console.info(f"torch.compile {'on' if t.compile else 'off'} ({compile_why})")
         distributed.reseed(t.seed, self.pos.step, self.dist)
         self.sync_buffers = distributed.needs_buffer_sync(self.model, self.device, self.dist)
         if t.compile:  # in place (state dict keys unchanged); after the EMA copy, which must stay a plain module

@@ -18,6 +18,8 @@ separate backward passes; each scaler's state is saved with the checkpoint under
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 from collections.abc import Callable
 from typing import Any
 
@@ -92,7 +94,39 @@ def channels_last_pays(model: nn.Module, precision: str = "fp32", device: torch.
     tensor and so copies NHWC tensors back and forth, only in bf16 on the CPU, where the faster NHWC bf16 convolutions
     outweigh the copies (CycleGAN 1.08×, CartoonGAN 1.13×; in fp32 0.97× and 1.02×). Instance-norm models on GPUs
     stay NCHW until measured there (benchmarks/gpu_check.sh)."""
-    has_instance_norm = any(
-        isinstance(m, nn.InstanceNorm1d | nn.InstanceNorm2d | nn.InstanceNorm3d) for m in model.modules()
-    )
-    return not has_instance_norm or (precision == "bf16" and torch.device(device).type == "cpu")
+    return not has_instance_norm(model) or (precision == "bf16" and torch.device(device).type == "cpu")
+
+
+def has_instance_norm(model: nn.Module) -> bool:
+    return any(isinstance(m, nn.InstanceNorm1d | nn.InstanceNorm2d | nn.InstanceNorm3d) for m in model.modules())
+
+
+#: planned steps from which `compile: auto` compiles: its one-off cost (~1.5-2 min on 2 CPU cores) is then a small
+#: share of the run (CycleGAN at ~0.5 s per eager step: 2,000 steps ≈ 17 min, a third of which compiling saves)
+COMPILE_MIN_STEPS = 2000
+
+
+def cxx_compiler() -> str | None:
+    """The C++ compiler torch.compile's CPU backend would build its kernels with, if one is on this machine."""
+    wanted = os.environ.get("CXX")
+    candidates = [wanted] if wanted else ["g++", "c++", "clang++"]
+    return next((path for path in map(shutil.which, candidates) if path), None)
+
+
+def compile_pays(model: nn.Module, precision: str, device: torch.device | str, planned_steps: int) -> tuple[bool, str]:
+    """What `train.compile: auto` decides, and why (for the console and config.yaml), as measured
+    (benchmarks/RESULTS.md, "torch.compile by measurement"): on a 2-vCPU Xeon without native bf16, compiled
+    instance-norm models train 1.3-1.5× faster in fp32 after ~1.5 min of compiling (CycleGAN 1.51×, CartoonGAN 1.29×
+    against the reference, where eager is 1.03× and 1.00×) — inductor fuses instance norm, ReLU and the residual adds
+    that eager runs as separate passes over memory. Elsewhere (batch-norm DCGAN, bf16, GPUs) it is not measured yet,
+    so auto leaves the networks eager there; `--compile` forces it anywhere."""
+    dev = torch.device(device).type
+    if dev != "cpu" or precision != "fp32":
+        return False, f"not measured to pay on {dev} in {precision} (benchmarks/gpu_check.sh, train_speed.py --compile)"
+    if not has_instance_norm(model):
+        return False, "batch-norm model: not measured to pay"
+    if planned_steps < COMPILE_MIN_STEPS:
+        return False, f"{planned_steps} planned steps: too short to win back ~1.5 min of compiling"
+    if cxx_compiler() is None:
+        return False, "no C++ compiler (g++, c++, clang++ or $CXX) for torch.compile's CPU kernels"
+    return True, f"instance-norm model in fp32 on the CPU, {planned_steps} steps: 1.3-1.5x faster once compiled"
