@@ -58,6 +58,28 @@ def test_resume_matches_an_uninterrupted_run(tmp_path: Path, ema: float) -> None
     assert steps == sorted(set(steps))  # the resumed run appended without duplicates
 
 
+def test_a_checkpoint_of_the_previous_format_resumes_exactly_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+    from avatargan.errors import CheckpointError
+    from avatargan.training import checkpoint
+
+    sections = {"train": {"steps": 6, "checkpoint_every": 3}}
+    straight = train(tiny_config(tmp_path / "a", **sections))
+    first = tiny_config(tmp_path / "b", **sections)
+    first.train.steps = 3
+    run_dir = train(first)
+    path, payload = latest_checkpoint(run_dir / "checkpoints")
+    # as avatargan wrote it before format 2: format_version 1 and an (always empty) "schedulers" entry
+    torch.save({**payload, "format_version": 1, "schedulers": {}}, path)
+    resumed = train(tiny_config(tmp_path / "b", **sections), run_dir=run_dir, resume=True)
+    a, b = _weights(straight), _weights(resumed)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+    newer = {**latest_checkpoint(resumed / "checkpoints")[1], "format_version": checkpoint.FORMAT_VERSION + 1}
+    torch.save(newer, tmp_path / "newer.pt")
+    with pytest.raises(CheckpointError, match=r"format 3, newer than this avatargan reads \(2\)"):
+        checkpoint.load_checkpoint(tmp_path / "newer.pt")
+
+
 def test_time_budget_stops_cleanly_and_the_bar_ends_at_the_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

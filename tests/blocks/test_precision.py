@@ -12,9 +12,9 @@ import yaml
 from conftest import tiny_config
 
 from avatargan import hardware
+from avatargan.blocks.precision import Updates
 from avatargan.training.checkpoint import latest_checkpoint
 from avatargan.training.loop import Trainer, train
-from avatargan.training.precision import Updates
 
 
 @pytest.mark.parametrize("precision", ["bf16", pytest.param("fp16", marks=pytest.mark.cuda)])
@@ -110,7 +110,7 @@ def test_auto_on_a_real_gpu_trains_in_its_native_precision(tmp_path: Path) -> No
     ],
 )
 def test_channels_last_follows_the_measured_rule(norm, precision: str, device: str, expected: bool) -> None:
-    from avatargan.training.precision import channels_last_pays
+    from avatargan.blocks.precision import channels_last_pays
 
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), norm(4))
     assert channels_last_pays(net, precision, device) is expected
