@@ -146,8 +146,7 @@ class NoiseModel(Model):
         self, seed_a: int, seed_b: int, t: torch.Tensor, mode: str = "slerp", truncation: float | None = None
     ) -> torch.Tensor:
         """Noises at fractions `t` (0 = seed_a's noise, 1 = seed_b's) of the way between two seeds' noises."""
-        if mode not in inference.INTERPOLATIONS:
-            raise UserError(f"unknown interpolation {mode!r}; use one of {', '.join(inference.INTERPOLATIONS)}")
+        inference.check_interpolation(mode)
         a, b = self.noise(1, seed_a, truncation), self.noise(1, seed_b, truncation)
         t = torch.as_tensor(t, dtype=torch.float32).reshape(-1, 1)
         return inference.slerp(a, b, t) if mode == "slerp" else a + (b - a) * t

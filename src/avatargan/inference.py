@@ -60,10 +60,15 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     return (torch.sin((1 - t) * omega) / so) * a + (torch.sin(t * omega) / so) * b
 
 
-def interpolation_noise(rows: int, steps: int, latent_dim: int, seed: int, mode: str = "slerp") -> torch.Tensor:
-    """rows × steps noises: each row walks from one random noise to another in `steps` equal steps."""
+def check_interpolation(mode: str) -> None:
+    """A UserError naming the choices unless `mode` is one of INTERPOLATIONS."""
     if mode not in INTERPOLATIONS:
         raise UserError(f"unknown interpolation {mode!r}; use one of {', '.join(INTERPOLATIONS)}")
+
+
+def interpolation_noise(rows: int, steps: int, latent_dim: int, seed: int, mode: str = "slerp") -> torch.Tensor:
+    """rows × steps noises: each row walks from one random noise to another in `steps` equal steps."""
+    check_interpolation(mode)
     if steps < 2:
         raise UserError("--steps must be at least 2 (the two end points)")
     ends = noise(2 * rows, latent_dim, seed)
