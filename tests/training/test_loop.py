@@ -35,6 +35,25 @@ def test_short_run_trains_and_writes_the_run_folder(tmp_path: Path) -> None:
     assert Trainer(cfg).run_dir.name == "00001-dcgan-anime-faces"  # runs are numbered
 
 
+def test_the_model_is_placed_before_its_optimizers_are_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from avatargan.models.base import GANModel
+    from avatargan.training import distributed
+
+    order: list[str] = []
+    real_prepare, real_build = distributed.prepare_model, GANModel.build_optimizers
+    monkeypatch.setattr(distributed, "prepare_model", lambda *a: order.append("placed") or real_prepare(*a))
+    monkeypatch.setattr(GANModel, "build_optimizers", lambda self: order.append("optimizers") or real_build(self))
+    trainer = Trainer(tiny_config(tmp_path, train={"channels_last": True}))
+    try:
+        assert order == ["placed", "optimizers"]
+        assert trainer.model.updates is trainer.updates  # optimize() goes through the run's precision and processes
+        params = {id(p) for p in trainer.model.parameters()}
+        groups = [g for o in trainer.model.optimizers().values() for g in o.param_groups]
+        assert all(id(p) in params for g in groups for p in g["params"])
+    finally:
+        trainer.lock.release()
+
+
 def _weights(run_dir: Path) -> dict[str, torch.Tensor]:
     return latest_checkpoint(run_dir / "checkpoints")[1]["model"]
 
