@@ -23,9 +23,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from avatargan import config as config_mod  # noqa: E402
+from avatargan.blocks.precision import Updates, channels_last_pays  # noqa: E402
 from avatargan.hardware import machine_facts  # noqa: E402
 from avatargan.models import model_class  # noqa: E402
-from avatargan.training.precision import Updates, channels_last_pays  # noqa: E402
 
 #: (recipe, image size, batch size, model overrides): the shapes train_speed.py uses on the CPU
 SHAPES = {
@@ -49,8 +49,8 @@ def variant(family: str, precision: str, channels_last: bool, compiled: bool):
     model = fresh_model(family)
     layout = torch.channels_last if channels_last else torch.contiguous_format
     model.to(memory_format=layout)
-    updates = Updates(precision, "cpu", model.optimizers())
-    model.use_updates(updates)
+    updates = Updates(precision, "cpu", model.build_optimizers())  # after the layout, as the trainer does
+    model.updates = updates
     if compiled:
         for net in model.children():
             net.compile()

@@ -20,22 +20,27 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 
 from avatargan import inference
+from avatargan import transfer as transfer_lib
+from avatargan.any_size import convert_image
+from avatargan.data.sources import IMAGE_ERRORS, fit_square
 from avatargan.errors import UserError
+from avatargan.export import read_export
 from avatargan.hardware import resolve_precision
+from avatargan.models.spec import PHOTO_TO_ANIME, FamilySpec
 from avatargan.photo_options import MIN_SCORE
+from avatargan.photo_transfer import PhotoResult, convert_photo, detector_for
 from avatargan.pixels import from_uint8
 from avatargan.report.figures import to_uint8
 from avatargan.runtime import resolve_device
-
-if TYPE_CHECKING:
-    from avatargan.photo_transfer import PhotoResult
+from avatargan.transfer import check_size, down_step
+from avatargan.weights import family_spec, load_generators
 
 _ALIASES = {"float32": "fp32", "float16": "fp16", "half": "fp16", "bfloat16": "bf16"}
 
@@ -47,13 +52,11 @@ def _to_pil(images: torch.Tensor) -> list[Image.Image]:
     return [Image.fromarray(a) for a in to_uint8(images)]
 
 
-def _torch_runner(g: torch.nn.Module, precision: str, batch_size: int, noise_driven: bool) -> Runner:
+def _torch_runner(g: torch.nn.Module, precision: str, batch_size: int, spec: FamilySpec) -> Runner:
     """The batched, inference-mode forward the CLI uses: `inference.generate` for noise → image generators (with
     its autocast for bf16/fp16), `transfer.convert` for image → image ones (the same batched forward)."""
-    if noise_driven:
+    if spec.kind == "noise":
         return lambda x: inference.generate(g, x, batch_size, precision=precision)
-    from avatargan import transfer as transfer_lib
-
     return lambda x: transfer_lib.convert(g, x, batch_size, precision=precision)
 
 
@@ -80,6 +83,8 @@ class Model:
         self, runners: dict[str, Runner], meta: dict[str, Any], device: torch.device, precision: str, backend: str
     ) -> None:
         self._runners, self.meta, self.device, self.precision, self.backend = runners, meta, device, precision, backend
+        #: what the family declares (`avatargan.models.spec.FamilySpec`): kind, generators, their inputs
+        self.spec = FamilySpec.from_json(meta["family_spec"])
 
     @property
     def family(self) -> str:
@@ -105,7 +110,7 @@ class NoiseModel(Model):
 
     @property
     def latent_dim(self) -> int:
-        return int(self.meta["model"]["latent_dim"])
+        return int(self.spec.latent_dim or 0)
 
     def noise(self, n: int, seed: int = 0, truncation: float | None = None) -> torch.Tensor:
         """n noise vectors for `seed`; with `truncation`, components beyond ±truncation are redrawn."""
@@ -116,7 +121,7 @@ class NoiseModel(Model):
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise UserError(f"noise must be N×{self.latent_dim}, got {tuple(z.shape)}")
         with torch.inference_mode():
-            return self._runners["generator"](z).float()
+            return self._runners[self.spec.main_generator](z).float()
 
     def generate(self, n: int = 1, seed: int = 0, truncation: float | None = None) -> list[Image.Image]:
         """n avatars for `seed`: the same seed gives the same avatars on any device and backend."""
@@ -141,8 +146,7 @@ class NoiseModel(Model):
         self, seed_a: int, seed_b: int, t: torch.Tensor, mode: str = "slerp", truncation: float | None = None
     ) -> torch.Tensor:
         """Noises at fractions `t` (0 = seed_a's noise, 1 = seed_b's) of the way between two seeds' noises."""
-        if mode not in inference.INTERPOLATIONS:
-            raise UserError(f"unknown interpolation {mode!r}; use one of {', '.join(inference.INTERPOLATIONS)}")
+        inference.check_interpolation(mode)
         a, b = self.noise(1, seed_a, truncation), self.noise(1, seed_b, truncation)
         t = torch.as_tensor(t, dtype=torch.float32).reshape(-1, 1)
         return inference.slerp(a, b, t) if mode == "slerp" else a + (b - a) * t
@@ -155,7 +159,7 @@ class TransferModel(Model):
     def directions(self) -> list[str]:
         return self.generators
 
-    def run(self, x: torch.Tensor, direction: str = "a2b") -> torch.Tensor:
+    def run(self, x: torch.Tensor, direction: str = PHOTO_TO_ANIME) -> torch.Tensor:
         """Converted images for a batch `x` (N×3×S×S in [-1, 1]), in batches, under inference mode."""
         self._check_direction(direction)
         with torch.inference_mode():
@@ -164,7 +168,7 @@ class TransferModel(Model):
     def transfer(
         self,
         images: Sequence[Image.Image | str | Path] | Image.Image | str | Path,
-        direction: str = "a2b",
+        direction: str = PHOTO_TO_ANIME,
         faces: bool = False,
         size: int | str | None = None,
     ) -> list[Image.Image]:
@@ -183,9 +187,6 @@ class TransferModel(Model):
         if faces:
             return [self.convert_photo(img, direction, size=size).image for img in images]
         if size == "native":
-            from avatargan.any_size import convert_image
-            from avatargan.transfer import down_step
-
             run = self._native(direction)
             return [convert_image(run, _open(img), down_step(self.meta)) for img in images]
         return _to_pil(self.run(self.prepare(images, size), direction))
@@ -193,16 +194,13 @@ class TransferModel(Model):
     def convert_photo(
         self,
         image: Image.Image | str | Path,
-        direction: str = "a2b",
+        direction: str = PHOTO_TO_ANIME,
         size: int | str | None = None,
         paste: bool = True,
         min_score: float = MIN_SCORE,
     ) -> PhotoResult:
         """`photo_transfer.PhotoResult` for one photo: its faces (as detected, aligned crops, converted avatars) and,
         with `paste`, the photo with the avatars pasted back (or converted whole when no face is found)."""
-        from avatargan.photo_transfer import convert_photo, detector_for
-        from avatargan.transfer import check_size, down_step
-
         run = self._native(direction)
         crop = check_size(self.image_size if size in (None, "native") else int(size), self.meta)
         photo = _open(image)
@@ -232,9 +230,6 @@ class TransferModel(Model):
 
     def prepare(self, images: Sequence[Image.Image | str | Path], size: int | None = None) -> torch.Tensor:
         """N×3×S×S floats in [-1, 1] (S: `size`, default the model's image size) from PIL images or files."""
-        from avatargan.data.sources import fit_square
-        from avatargan.transfer import check_size
-
         side = self.image_size if size is None else check_size(int(size), self.meta)
         arrays = [np.asarray(fit_square(_open(item), side)) for item in images]
         return from_uint8(torch.from_numpy(np.stack(arrays).astype(np.uint8)).permute(0, 3, 1, 2))
@@ -242,10 +237,6 @@ class TransferModel(Model):
 
 def _open(item: Image.Image | str | Path) -> Image.Image:
     """A PIL image as is, or an image file read (EXIF rotation applied); unreadable files are a UserError."""
-    from PIL import ImageOps
-
-    from avatargan.data.sources import IMAGE_ERRORS
-
     if isinstance(item, Image.Image):
         return item
     try:
@@ -281,10 +272,6 @@ def _precision(precision: str, backend: str, device: torch.device) -> str:
     return resolve_precision(name, device).precision
 
 
-def _noise_driven(meta: dict[str, Any]) -> bool:
-    return "latent_dim" in meta["model"]
-
-
 def _jit_load(file: Path, device: torch.device) -> torch.nn.Module:
     with warnings.catch_warnings():  # torch >= 2.10 marks torch.jit deprecated; the format is still what many deploy
         warnings.simplefilter("ignore", FutureWarning)
@@ -307,30 +294,28 @@ def load(
     best by the run's quality signal, generator-best.safetensors); `model.meta["snapshot"]` and `["step"]` say
     which was loaded.
     """
-    from avatargan.export import read_export
-    from avatargan.weights import load_generators
-
     dev = resolve_device(device) if isinstance(device, str) else torch.device(device)
     exported = read_export(path)
     if exported is None:
         prec = _precision(precision, "torch", dev)
         generators, meta = load_generators(path, dev, snapshot)
-        runners = {k: _torch_runner(g, prec, batch_size, _noise_driven(meta)) for k, g in generators.items()}
+        spec = family_spec(meta)
+        runners = {k: _torch_runner(g, prec, batch_size, spec) for k, g in generators.items()}
         backend = "torch"
     else:
         if snapshot != "last":
             raise UserError(f"{path} is an export, which holds one set of weights; snapshot={snapshot!r} needs a run")
         meta, files = exported
+        spec = family_spec(meta)  # exports of format 1: rebuilt from the family
         backend = meta["format"]
         prec = _precision(precision, backend, dev)
         if backend == "onnx":
             runners = {k: _onnx_runner(f, dev, batch_size) for k, f in files.items()}
         else:
-            runners = {
-                k: _torch_runner(_jit_load(f, dev), prec, batch_size, _noise_driven(meta)) for k, f in files.items()
-            }
+            runners = {k: _torch_runner(_jit_load(f, dev), prec, batch_size, spec) for k, f in files.items()}
         meta = {**meta, "source": str(path)}
-    cls = NoiseModel if _noise_driven(meta) else TransferModel
+    meta = {**meta, "family_spec": spec.to_json()}
+    cls = NoiseModel if spec.kind == "noise" else TransferModel
     return cls(runners, meta, dev, prec, backend)
 
 

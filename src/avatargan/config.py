@@ -33,6 +33,7 @@ from avatargan.config_checks import (
     check_value,
 )
 from avatargan.errors import ConfigError
+from avatargan.io_utils import atomic_write_text
 
 
 @dataclass
@@ -76,9 +77,9 @@ class TrainConfig:
     # NHWC layout (same maths) where it measured faster: not for instance norm, except in bf16 on the CPU
     channels_last: bool = True
     # torch.compile the networks: auto = where measured to pay (instance-norm models in fp32 on the CPU, runs of
-    # ≥ 2,000 steps; see training/precision.py compile_pays); true forces it, false never
+    # ≥ 2,000 steps; see blocks/precision.py compile_pays); true forces it, false never
     compile: Literal["auto", True, False] = "auto"
-    # exponential moving average (EMA) of the generator weights; samples, metrics and exports use it (training/ema.py)
+    # exponential moving average (EMA) of the generator weights; samples, metrics and exports use it (blocks/ema.py)
     ema_kimg: PositiveFloat | None = None  # EMA half-life in thousands of images (StyleGAN2-ADA), batch-independent
     ema_rampup: Annotated[float, Range(0)] = 0.05  # with ema_kimg: half-life ≤ this × images seen so far (0 = none)
     ema_decay: Decay = 0.0  # older form: a fixed per-step decay (0 = off); half-life = batch·ln 0.5/ln decay images
@@ -277,8 +278,6 @@ def apply_overrides(values: dict[str, Any], overrides: list[str]) -> dict[str, A
 
 def save_yaml(cfg: RunConfig, path: Path, notes: dict[str, str] | None = None) -> None:
     """Write the config; `notes` ({"train.precision": "auto: ..."}) become comments after those fields' values."""
-    from avatargan.io_utils import atomic_write_text
-
     lines = yaml.safe_dump(to_dict(cfg), sort_keys=False).splitlines()
     for key, note in (notes or {}).items():
         section, name = key.split(".")

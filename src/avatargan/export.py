@@ -3,7 +3,8 @@
 An export is a folder: the model file(s) and `generator.json`. The JSON is the one `weights.py` writes for
 safetensors (model family, model config, image size, source) plus, for ONNX and TorchScript, `format`, the file of
 each generator and its input (`z`: batch × latent for noise models, `image`: batch × 3 × H × W in [-1, 1] for
-transfer models). Only generators are exported: no discriminator, optimizer or training state.
+transfer models, as the family's declaration `family_spec` says). Only generators are exported: no
+discriminator, optimizer or training state.
 
 ONNX goes through torch's `torch.export`-based exporter (the maintained one since torch 2.9; it needs `onnxscript`),
 TorchScript through `torch.jit.trace`: both generators are plain feed-forward networks without data-dependent control
@@ -22,7 +23,15 @@ from torch import nn
 
 from avatargan.errors import CheckpointError, UserError
 from avatargan.io_utils import atomic_write_text
-from avatargan.weights import META_FILE, WEIGHTS_FILE, WEIGHTS_VERSION, load_generators, save_generators
+from avatargan.weights import (
+    META_FILE,
+    WEIGHTS_FILE,
+    WEIGHTS_VERSION,
+    check_format,
+    family_spec,
+    load_generators,
+    save_generators,
+)
 
 FORMATS = ("safetensors", "onnx", "torchscript")
 #: file name suffix of each graph format (TorchScript archives are zip files that `torch.jit.load` reads)
@@ -32,11 +41,12 @@ EXPORT_EXTRA = "pip install 'avatargan[export]'"
 
 
 def input_spec(meta: dict[str, Any]) -> dict[str, Any]:
-    """Name and shape of a generator's input ("batch" is the dynamic axis)."""
-    if "latent_dim" in meta["model"]:
-        return {"name": "z", "shape": ["batch", meta["model"]["latent_dim"]]}
-    size = meta["image_size"]
-    return {"name": "image", "shape": ["batch", 3, size, size], "range": [-1, 1]}
+    """Name and shape of a generator's input ("batch" is the dynamic axis), from the family's declaration."""
+    spec = family_spec(meta)
+    shape = spec.input_shape(int(meta["image_size"]))
+    if spec.kind == "noise":
+        return {"name": "z", "shape": shape}
+    return {"name": "image", "shape": shape, "range": [-1, 1]}
 
 
 def example_input(meta: dict[str, Any], batch: int = 2) -> torch.Tensor:
@@ -88,7 +98,12 @@ def export(source: str | Path, fmt: str, out: str | Path) -> Path:
     out = Path(out).expanduser()
     _check_folder(out, fmt)
     generators, meta = load_generators(source, "cpu")
-    base = {"model": meta["model"], "image_size": meta["image_size"], "source": str(meta.get("source", source))}
+    base = {
+        "model": meta["model"],
+        "family_spec": family_spec(meta).to_json(),
+        "image_size": meta["image_size"],
+        "source": str(meta.get("source", source)),
+    }
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "safetensors":
         save_generators(generators, base, out)
@@ -137,6 +152,7 @@ def read_export(path: str | Path) -> tuple[dict[str, Any], dict[str, Path]] | No
     meta = json.loads(meta_path.read_text())
     if meta.get("format", "safetensors") not in SUFFIXES:
         return None
+    check_format(meta, meta_path)
     files = {name: meta_path.parent / file for name, file in meta["files"].items()}
     for file in files.values():
         if not file.is_file():

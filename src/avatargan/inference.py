@@ -8,10 +8,12 @@ import torch
 from PIL import Image
 from torch import nn
 
+from avatargan.blocks.precision import Updates
 from avatargan.errors import UserError
+from avatargan.hardware import resolve_precision
 from avatargan.report.figures import grid, save_image, to_uint8
 from avatargan.runtime import resolve_device
-from avatargan.weights import load_generators
+from avatargan.weights import family_spec, load_generators
 
 INTERPOLATIONS = ("slerp", "linear")
 
@@ -19,12 +21,13 @@ INTERPOLATIONS = ("slerp", "linear")
 def load_noise_generator(path: str | Path, device: str = "auto") -> tuple[nn.Module, dict]:
     """The single noise-driven generator of a run or weights file; transfer models are refused with a hint."""
     generators, meta = load_generators(path, resolve_device(device))
-    if list(generators) != ["generator"] or "latent_dim" not in meta["model"]:
+    spec = family_spec(meta)
+    if spec.kind != "noise":
         raise UserError(
             f"{path} holds a {meta['model']['family']} model, which converts images rather than drawing "
             "from noise; use `avatargan transfer` with it"
         )
-    return generators["generator"], meta
+    return generators[spec.main_generator], meta
 
 
 def noise(n: int, latent_dim: int, seed: int) -> torch.Tensor:
@@ -37,9 +40,6 @@ def run_batched(g: nn.Module, inputs: torch.Tensor, batch_size: int, precision: 
     """`g` applied to `inputs` (noise or images, on the CPU) in batches on g's device, under inference mode and
     `precision`'s autocast (as `train --precision`; `auto` as `avatargan.hardware` decides); the outputs come back
     to the CPU."""
-    from avatargan.hardware import resolve_precision
-    from avatargan.training.precision import Updates
-
     device = next(g.parameters()).device
     with Updates(resolve_precision(precision, device).precision, device).autocast():
         return torch.cat(
@@ -60,10 +60,15 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     return (torch.sin((1 - t) * omega) / so) * a + (torch.sin(t * omega) / so) * b
 
 
-def interpolation_noise(rows: int, steps: int, latent_dim: int, seed: int, mode: str = "slerp") -> torch.Tensor:
-    """rows × steps noises: each row walks from one random noise to another in `steps` equal steps."""
+def check_interpolation(mode: str) -> None:
+    """A UserError naming the choices unless `mode` is one of INTERPOLATIONS."""
     if mode not in INTERPOLATIONS:
         raise UserError(f"unknown interpolation {mode!r}; use one of {', '.join(INTERPOLATIONS)}")
+
+
+def interpolation_noise(rows: int, steps: int, latent_dim: int, seed: int, mode: str = "slerp") -> torch.Tensor:
+    """rows × steps noises: each row walks from one random noise to another in `steps` equal steps."""
+    check_interpolation(mode)
     if steps < 2:
         raise UserError("--steps must be at least 2 (the two end points)")
     ends = noise(2 * rows, latent_dim, seed)

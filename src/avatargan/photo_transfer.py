@@ -20,6 +20,7 @@ from avatargan.any_size import Convert, convert_image
 from avatargan.faces.align import align_face
 from avatargan.faces.detectors import Detector, Face, detect_faces, make_detector
 from avatargan.faces.paste import FEATHER, paste_face
+from avatargan.models.spec import PHOTO_TO_ANIME
 from avatargan.photo_options import MARGIN, MIN_SCORE, TILE
 from avatargan.pixels import from_uint8
 from avatargan.report.figures import to_uint8
@@ -44,7 +45,7 @@ class PhotoResult:
 def detector_for(direction: str) -> Detector:
     """Photos are domain A and anime domain B in every two-domain layout: a2b looks for photo faces (dlib), b2a
     for anime faces (AnimeFace). Made once per process (loading dlib's predictor takes a moment)."""
-    return make_detector("photos" if direction == "a2b" else "anime")
+    return make_detector("photos" if direction == PHOTO_TO_ANIME else "anime")
 
 
 def convert_faces(

@@ -27,14 +27,16 @@ from avatargan.data.sources import IMAGE_ERRORS, IMAGE_EXTENSIONS, fit_square
 from avatargan.errors import UserError
 from avatargan.inference import run_batched
 from avatargan.io_utils import atomic_write_text
+from avatargan.models import model_class
+from avatargan.models.spec import DIRECTIONS, PHOTO_TO_ANIME
 from avatargan.photo_options import FACE_MODES, MIN_SCORE, TILE
 from avatargan.photo_transfer import PhotoResult, convert_photo, detector_for, outline_faces
 from avatargan.pixels import from_uint8
 from avatargan.report.figures import labelled_columns, save_image, to_uint8
 from avatargan.runtime import resolve_device
-from avatargan.weights import load_generators, snapshot_note
+from avatargan.video import is_video, transfer_videos
+from avatargan.weights import family_spec, load_generators, snapshot_note
 
-DIRECTIONS = ("a2b", "b2a")
 SHEET_TILE = 128  # sheets enlarge small images (nearest neighbour) to at least this many pixels
 PHOTO_TILE = 256  # whole photos on sheets are fitted into squares of this side
 NATIVE = "native"  # `--size native`: every image at its own size
@@ -42,7 +44,7 @@ CROPS_INDEX = "faces.jsonl"  # `--faces crops`: which photo and which face each 
 
 
 def load_transfer_generator(
-    path: str | Path, direction: str = "a2b", device: str = "auto", snapshot: str = "last"
+    path: str | Path, direction: str = PHOTO_TO_ANIME, device: str = "auto", snapshot: str = "last"
 ) -> tuple[nn.Module, dict]:
     """The generator of one direction of a run (its last or best weights), checkpoint or weights file, with its
     description."""
@@ -50,7 +52,7 @@ def load_transfer_generator(
         raise UserError(f"--direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
     generators, meta = load_generators(path, resolve_device(device), snapshot)
     family = meta["model"]["family"]
-    if not set(generators) & set(DIRECTIONS):
+    if family_spec(meta).kind != "transfer":
         raise UserError(
             f"{path} holds a {family} model, which draws from noise rather than converting images; "
             "use `avatargan generate` with it"
@@ -112,8 +114,9 @@ def convert(generator: nn.Module, images: torch.Tensor, batch_size: int = 16, pr
 
 
 def down_step(meta: dict) -> int:
-    """What every side the generator sees must be a multiple of: 2**(down-sampling stages)."""
-    return 2 ** int(meta["model"].get("g_down", 0))
+    """What every side the generator sees must be a multiple of (2**(down-sampling stages)), as the family
+    declares it."""
+    return family_spec(meta).side_multiple
 
 
 def check_size(size: int, meta: dict) -> int:
@@ -142,7 +145,7 @@ def transfer(
     weights: str | Path,
     inputs: Sequence[str],
     out_dir: str | Path,
-    direction: str = "a2b",
+    direction: str = PHOTO_TO_ANIME,
     size: int | str | None = None,
     sheet: str | Path | None = None,
     batch_size: int = 16,
@@ -157,8 +160,6 @@ def transfer(
 
     size: the square side (default: the training size) or "native"; faces: one of `FACE_MODES` (face crops are
     converted at the square side, or the training size with "native")."""
-    from avatargan.video import is_video, transfer_videos
-
     if faces not in FACE_MODES:
         raise UserError(f"--faces must be one of {', '.join(FACE_MODES)}, got {faces!r}")
     generator, meta = load_transfer_generator(weights, direction, device, snapshot)
@@ -290,8 +291,6 @@ def run_label(path: str | Path) -> str:
 
 def display_name(family: str) -> str:
     """How a family is written in titles: its class name (CycleGAN, CartoonGAN)."""
-    from avatargan.models import model_class
-
     return model_class(family).__name__
 
 
@@ -308,7 +307,7 @@ def compare(
     inputs: Sequence[str],
     models: Sequence[str],
     out: str | Path,
-    direction: str = "a2b",
+    direction: str = PHOTO_TO_ANIME,
     size: int | None = None,
     limit: int | None = None,
     device: str = "auto",

@@ -1,8 +1,11 @@
 """Released generator weights: `generator.safetensors` + `generator.json`, loadable without any training state.
 
-The JSON holds what rebuilds the networks (model family, model config, image size) and where the weights came
-from; the safetensors file holds each generator's tensors under `<name>.<parameter>`. `load_generators` accepts a
-run folder (its exported weights, or else its newest usable checkpoint), a checkpoint file, or the weights files.
+The JSON holds what rebuilds the networks (model family, model config, image size), the family's declaration
+(`family_spec`: its kind, generators and their inputs; `avatargan.models.spec`) and where the weights came from;
+the safetensors file holds each generator's tensors under `<name>.<parameter>`. Files of format 1 (before the
+declaration was written) still load: their declaration is rebuilt from the family and its config.
+`load_generators` accepts a run folder (its exported weights, or else its newest usable checkpoint), a checkpoint
+file, or the weights files.
 """
 
 from __future__ import annotations
@@ -16,21 +19,26 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from avatargan.config import build_dataclass
 from avatargan.errors import CheckpointError, UserError
 from avatargan.io_utils import atomic_path, atomic_write_text
+from avatargan.models import model_class
+from avatargan.models.spec import FamilySpec
+from avatargan.training.checkpoint import latest_checkpoint, load_checkpoint
 
 WEIGHTS_FILE, META_FILE = "generator.safetensors", "generator.json"
 #: the best snapshot by the run's quality signal (train.quality_every), kept beside the last weights
 BEST_WEIGHTS_FILE = "generator-best.safetensors"
 SNAPSHOTS = {"last": WEIGHTS_FILE, "best": BEST_WEIGHTS_FILE}
-WEIGHTS_VERSION = 1
+#: 2: generator.json carries `family_spec`; 1: it did not (read by rebuilding it, see `family_spec`)
+WEIGHTS_VERSION = 2
 
 
 def save_generators(
     generators: dict[str, nn.Module], meta: dict[str, Any], folder: Path, file: str = WEIGHTS_FILE
 ) -> Path:
     """Write the generators' tensors into `folder/file` (a .safetensors name) and a JSON description beside it
-    (same name, .json); returns the safetensors path."""
+    (same name, .json; `meta` plus the family's declaration when it lacks one); returns the safetensors path."""
     tensors = {
         f"{name}.{k}": v.detach().cpu().contiguous()
         for name, g in generators.items()
@@ -39,6 +47,7 @@ def save_generators(
     target = Path(folder) / file
     with atomic_path(target) as tmp:
         save_file(tensors, str(tmp), metadata={"format": "avatargan-generator", "version": str(WEIGHTS_VERSION)})
+    meta = {**meta, "family_spec": meta.get("family_spec") or family_spec(meta).to_json()}
     atomic_write_text(
         target.with_suffix(".json"),
         json.dumps({"format_version": WEIGHTS_VERSION, "generators": sorted(generators), **meta}, indent=2),
@@ -47,17 +56,36 @@ def save_generators(
 
 
 def _build(meta: dict[str, Any]) -> tuple[dict[str, nn.Module], Any]:
-    from avatargan.config import build_dataclass
-    from avatargan.models import model_class
-
-    cls = model_class(meta["model"]["family"])
-    cfg = build_dataclass(cls.Config, meta["model"], "model")
+    cls, cfg = _family(meta)
     return cls.build_generators(cfg, meta["image_size"]), cfg
 
 
-def _from_checkpoint(path: Path) -> tuple[dict[str, nn.Module], dict[str, Any]]:
-    from avatargan.training.checkpoint import load_checkpoint
+def _family(meta: dict[str, Any]) -> tuple[Any, Any]:
+    """The family class and model config a description names."""
+    cls = model_class(meta["model"]["family"])
+    return cls, build_dataclass(cls.Config, meta["model"], "model")
 
+
+def family_spec(meta: dict[str, Any]) -> FamilySpec:
+    """The declaration of the family a description (generator.json, an export's JSON, a checkpoint's meta) is
+    for: as written, or, for files of format 1, rebuilt from the family and its config."""
+    if "family_spec" in meta:
+        return FamilySpec.from_json(meta["family_spec"])
+    cls, cfg = _family(meta)
+    return cls.spec(cfg)
+
+
+def check_format(meta: dict[str, Any], path: Path | str) -> None:
+    """Refuse a description written by a newer avatargan, naming both format versions."""
+    version = int(meta.get("format_version", 1))
+    if version > WEIGHTS_VERSION:
+        raise CheckpointError(
+            f"{path} has generator format {version}, newer than this avatargan reads ({WEIGHTS_VERSION}); "
+            "upgrade avatargan"
+        )
+
+
+def _from_checkpoint(path: Path) -> tuple[dict[str, nn.Module], dict[str, Any]]:
     payload = load_checkpoint(path)
     meta = {
         "model": payload["config"]["model"],
@@ -65,6 +93,7 @@ def _from_checkpoint(path: Path) -> tuple[dict[str, nn.Module], dict[str, Any]]:
         "source": f"checkpoint {path} (step {payload['step']})",
     }
     generators, _ = _build(meta)
+    meta["family_spec"] = family_spec(meta).to_json()
     use_ema = payload.get("ema") is not None
     for name, g in generators.items():
         if use_ema:
@@ -118,8 +147,6 @@ def load_generators(
     """Generators (in eval mode on `device`) and their description, from a run folder, checkpoint or weights.
     For a run folder `snapshot` chooses its last weights (default) or its best ones by the quality signal; the
     description says which (`snapshot`, and `step`)."""
-    from avatargan.training.checkpoint import latest_checkpoint
-
     path = Path(path).expanduser()
     if path.is_dir():
         chosen = snapshot_file(path, snapshot)
@@ -145,6 +172,7 @@ def load_generators(
     if not meta_path.is_file():
         raise CheckpointError(f"{path} has no {meta_path.name} beside it (it says which network the weights are for)")
     meta = json.loads(meta_path.read_text())
+    check_format(meta, meta_path)
     try:
         tensors = load_file(str(path))
     except (SafetensorError, OSError) as exc:
@@ -160,4 +188,5 @@ def load_generators(
             ) from None
     meta["source"] = str(path)
     meta.setdefault("snapshot", "best" if path.name == BEST_WEIGHTS_FILE else "last")
+    meta.setdefault("family_spec", family_spec(meta).to_json())  # format 1: rebuilt from the family
     return {k: g.to(device).eval() for k, g in generators.items()}, meta

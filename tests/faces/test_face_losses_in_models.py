@@ -11,6 +11,7 @@ import torch
 
 from avatargan.config import DataConfig
 from avatargan.data.batches import build_datasets
+from avatargan.data.derived import derived_datasets
 from avatargan.models import model_class
 
 pytestmark = pytest.mark.filterwarnings("ignore:content backbone:UserWarning")  # random weights, on purpose
@@ -41,12 +42,16 @@ def test_step_with_face_losses(name: str) -> None:
     data = DataConfig(source_a="builtin:photo-faces", source_b="builtin:anime-faces", image_size=32, builtin_count=8)
     cfg = cls.Config(**TINY[name], landmark_gain=2.0, lambda_landmark_reg=1.0, lambda_color=1.0, lambda_gray=1.0)
     datasets = build_datasets(data, cls.domains)
-    derived = cls.derived_datasets(cfg, data, datasets)
+    derived = derived_datasets(cls.spec(cfg).derived, data, datasets, cls.domains)
     assert "a_keypoints" in derived and derived["a_keypoints"].paired_with == "a"
     datasets |= derived
     batch = {k: ds.batch(np.arange(2)).float() / 127.5 - 1 for k, ds in datasets.items()}
     torch.manual_seed(0)
-    out = cls(cfg, 32).train_step(batch, 0)
+    model = cls(cfg, 32)
+    # the terms' fixed networks are frozen ones: loaded before the first step, placed with the model, never saved
+    assert {"face_regressor", "face_gray_features"} <= set(model.frozen)
+    assert not any(k.startswith("face_") for k in model.state_dict())
+    out = model.train_step(batch, 0)
     assert {"loss_landmark_reg", "loss_color", "loss_gray"} <= set(out)
     assert all(torch.isfinite(v).all() for v in out.values())
 
@@ -56,5 +61,5 @@ def test_off_by_default_adds_nothing(name: str) -> None:
     cls = _family(name)
     cfg = cls.Config(**TINY[name])
     data = DataConfig(source_a="builtin:photo-faces", source_b="builtin:anime-faces", image_size=32, builtin_count=8)
-    derived = cls.derived_datasets(cfg, data, build_datasets(data, cls.domains))
+    derived = derived_datasets(cls.spec(cfg).derived, data, build_datasets(data, cls.domains), cls.domains)
     assert not any(k.endswith("_keypoints") for k in derived)

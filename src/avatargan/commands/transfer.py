@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from avatargan.commands.options import add_precision_option, add_snapshot_option
+from avatargan.models.spec import DIRECTIONS, PHOTO_TO_ANIME  # import-free: `--help` stays fast
 from avatargan.photo_options import FACE_MODES, MIN_SCORE, TILE  # import-free: `--help` stays fast
 
 EPILOG = """examples:
@@ -44,8 +45,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--direction",
-        default="a2b",
-        choices=("a2b", "b2a"),
+        default=PHOTO_TO_ANIME,
+        choices=DIRECTIONS,
         help="a2b: domain A → B, photos → anime (default); b2a: anime → photos (CycleGAN only)",
     )
     p.add_argument(

@@ -15,6 +15,8 @@ from typing import Protocol
 
 from PIL import Image, ImageColor, ImageOps
 
+from avatargan.data.builtin import faces
+from avatargan.data.builtin.faces import render_face
 from avatargan.errors import DataError
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
@@ -148,9 +150,7 @@ class ZipSource:
 
     def fingerprint(self) -> str:
         st = self.path.stat()
-        return _digest(
-            [str(self.path.resolve()), str(st.st_size), str(st.st_mtime_ns), self.background, *self.members]
-        )
+        return _digest([str(self.path.resolve()), str(st.st_size), str(st.st_mtime_ns), self.background, *self.members])
 
 
 class BuiltinFaces:
@@ -166,15 +166,11 @@ class BuiltinFaces:
         return self.count
 
     def load(self, index: int, size: int) -> Image.Image:
-        from avatargan.data.builtin.faces import render_face
-
         return render_face(self.offset + index, self.seed, self.style, size)
 
     def describe(self, index: int) -> str:
         return f"builtin:{self.style}-faces#{self.offset + index} (seed {self.seed})"
 
     def fingerprint(self) -> str:
-        from avatargan.data.builtin import faces
-
         version = getattr(faces, "RENDERER_VERSION", "1")
         return _digest([self.name, str(self.count), str(self.seed), str(self.offset), str(version)])

@@ -91,3 +91,8 @@ def data_name(cfg: DataConfig, domains: tuple[str, ...]) -> str:
         spec = getattr(cfg, f"source_{d}") or cfg.source
         names.append(spec[len(BUILTIN_PREFIX) :] if spec.startswith(BUILTIN_PREFIX) else Path(spec).stem)
     return "2".join(names)
+
+
+def target_source(data: DataConfig, family_domains: tuple[str, ...]) -> str:
+    """The data generated images are compared with: the run's images, or domain B (anime) for transfer."""
+    return (data.source_b or data.source) if len(family_domains) > 1 else data.source

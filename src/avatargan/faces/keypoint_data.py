@@ -1,12 +1,13 @@
 """Key points travelling with training images: a companion dataset of key point maps, paired with an image domain.
 
-A model that wants each image's key points (the landmark losses) adds, through `GANModel.derived_datasets`, a
-`KeypointMaps` dataset named e.g. "a_keypoints" with `paired_with = "a"`; `BatchStream` gives a paired dataset the
-very indices of its partner, so batch["a_keypoints"][i] belongs to batch["a"][i]. The maps are images (one narrow
-Gaussian peak per key point, uint8, K×H×W), so the trainer's device transfer and random flips treat them exactly as
-the images they go with; `decode_keypoints` turns them back into coordinates (soft-argmax), and a flip needs no
-special case (after a flip the "left eye" map marks the eye now on the right: the losses sort eyes and mouth
-corners by x, see `canonical_order`).
+A model that wants each image's key points (the landmark losses) asks for "keypoints" in its declaration
+(`GANModel.spec`), and the trainer adds (`avatargan.data.derived`) a `KeypointMaps` dataset named e.g. "a_keypoints"
+with `paired_with = "a"`; `BatchStream` gives a paired dataset the very indices of its partner, so
+batch["a_keypoints"][i] belongs to batch["a"][i]. The maps are images (one narrow Gaussian peak per key point,
+uint8, K×H×W), so the trainer's device transfer and random flips treat them exactly as the images they go with;
+`decode_keypoints` turns them back into coordinates (soft-argmax), and a flip needs no special case (after a flip
+the "left eye" map marks the eye now on the right: the losses sort eyes and mouth corners by x, see
+`canonical_order`).
 
 Key points come from the renderer for the built-in domains and from `landmarks.jsonl` for prepared folders.
 """
@@ -17,8 +18,12 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from avatargan.data.builtin.keypoints import KEYPOINT_NAMES
+from avatargan.data.builtin.face_params import sample_face_params
+from avatargan.data.builtin.keypoints import KEYPOINT_NAMES, keypoint_array
+from avatargan.data.sources import BuiltinFaces, FolderSource
+from avatargan.data.spec import open_domains
 from avatargan.errors import DataError
+from avatargan.faces import landmarks_file
 
 PEAK_SIGMA = 1.0  # pixels: narrow enough that soft-argmax recovers the point to a fraction of a pixel
 #: index pairs (image-left, image-right) of KEYPOINT_NAMES
@@ -28,13 +33,7 @@ LR_PAIRS = ((0, 1), (3, 4))
 def source_keypoints(source, size: int, limit: int | None = None) -> np.ndarray | None:
     """N×6×2 key points (pixels of a `size` image) of the images of `source` (the first `limit` if given), or None
     when it has none."""
-    from avatargan.data.sources import BuiltinFaces, FolderSource
-    from avatargan.faces import landmarks_file
-
     if isinstance(source, BuiltinFaces):
-        from avatargan.data.builtin.face_params import sample_face_params
-        from avatargan.data.builtin.keypoints import keypoint_array
-
         return np.stack(
             [
                 keypoint_array(sample_face_params(source.offset + i, source.seed), source.style, size)
@@ -72,8 +71,6 @@ class KeypointMaps(Dataset):
 
 def keypoint_datasets(data_cfg, datasets: dict[str, Dataset], domains: tuple[str, ...]) -> dict[str, Dataset]:
     """`{domain}_keypoints` companions for those of `domains` whose data has key points (built-in or prepared)."""
-    from avatargan.data.spec import open_domains
-
     out: dict[str, Dataset] = {}
     sources = open_domains(data_cfg, domains)
     for d in domains:

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from avatargan import console
+from avatargan.data.builtin.faces import face_record, render_face
 from avatargan.data.sources import DEFAULT_BACKGROUND, IMAGE_ERRORS, IMAGE_EXTENSIONS, to_rgb
 from avatargan.errors import DataError
 from avatargan.faces import landmarks_file
@@ -205,7 +206,7 @@ def _report(summary: PrepareSummary, out: Path) -> None:
     for reason, count in summary.dropped.items():
         if count:
             where = out / landmarks_file.FILENAME
-            console.info(f"dropped {count} detection(s), {reason} (each under \"dropped\" in {where})")
+            console.info(f'dropped {count} detection(s), {reason} (each under "dropped" in {where})')
     for reason, names in summary.skipped.items():
         if names:
             shown = "\n".join(f"  {n}" for n in names[:20]) + (
@@ -216,8 +217,6 @@ def _report(summary: PrepareSummary, out: Path) -> None:
 
 def prepare_builtin(spec: str, out: str | Path, size: int, count: int, seed: int) -> PrepareSummary:
     """Render `count` built-in faces with their exact key points into `out`, in the same format (resumable too)."""
-    from avatargan.data.builtin.faces import face_record, render_face
-
     style = {"builtin:photo-faces": "photo", "builtin:anime-faces": "anime"}.get(spec)
     if style is None:
         raise DataError(f"{spec}: unknown built-in domain; use builtin:photo-faces or builtin:anime-faces")

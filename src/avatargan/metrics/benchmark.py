@@ -16,13 +16,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from avatargan import config as config_mod
 from avatargan import console
+from avatargan.config import DataConfig
+from avatargan.data.builtin.faces import render_face
 from avatargan.errors import UserError
+from avatargan.inference import generate, noise
+from avatargan.metrics.base import EvalInputs, parse_metric_names
 from avatargan.metrics.catalog import JUDGE_METRICS, METRIC_MEANINGS
+from avatargan.metrics.evaluate import builtin_labels, compute, evaluate_generators, held_out_builtin, source_images
+from avatargan.models import family_names
 from avatargan.pixels import from_uint8
+from avatargan.report.figures import labelled_columns, save_image
+from avatargan.training.loop import Trainer
+from avatargan.weights import family_spec, load_generators
 
 DEFAULT_MODELS = ("dcgan", "cyclegan", "cartoongan")
 # The smallest packaged recipe of each family first: the budget is minutes, and a paper-size network on a CPU
@@ -63,8 +73,6 @@ def benchmark_overrides(model: str, image_size: int, minutes: float, count: int,
 
 def resolve(model: str, overrides: list[str]) -> tuple[config_mod.RunConfig, str] | str:
     """The model's benchmark config and where it came from, or why the model is missing."""
-    from avatargan.models import family_names
-
     try:
         families = family_names()
     except Exception as exc:  # a family module that does not import yet is "missing", not a crash
@@ -98,10 +106,6 @@ def run_one(model: str, args: Any, out: Path) -> Entry:
     cfg, entry.note = cfg
     if args.device:
         cfg.train.device = args.device
-    from avatargan.metrics.base import parse_metric_names
-    from avatargan.metrics.evaluate import evaluate_generators
-    from avatargan.training.loop import Trainer
-    from avatargan.weights import load_generators
 
     started = time.monotonic()
     try:
@@ -148,11 +152,6 @@ def markdown_table(entries: list[Entry], metrics: list[str], budget: float, n: i
 
 def comparison_sheet(entries: list[Entry], out: Path, seed: int) -> Path | None:
     """Held-out photos, their true anime faces, and every trained model's output side by side."""
-    from avatargan.data.builtin.faces import render_face
-    from avatargan.inference import generate, noise
-    from avatargan.report.figures import labelled_columns, save_image
-    from avatargan.weights import load_generators
-
     done = [e for e in entries if e.status == "ok" and e.run_dir]
     if not done:
         return None
@@ -161,18 +160,18 @@ def comparison_sheet(entries: list[Entry], out: Path, seed: int) -> Path | None:
     columns: list[tuple[str, torch.Tensor]] = [("photo", photos), ("true anime", _faces("anime", size, render_face))]
     for e in done:
         generators, meta = load_generators(e.run_dir)
-        if "generator" in generators:  # noise models draw other people: a row is not a pair for them
-            z = noise(SHEET_ROWS, meta["model"]["latent_dim"], seed)
-            columns.append((f"{e.model} (noise)", generate(generators["generator"], z)))
+        spec = family_spec(meta)
+        g = generators[spec.main_generator]
+        if spec.kind == "noise":  # noise models draw other people: a row is not a pair for them
+            z = noise(SHEET_ROWS, int(spec.latent_dim or 0), seed)
+            columns.append((f"{e.model} (noise)", generate(g, z)))
         else:
             with torch.inference_mode():
-                columns.append((e.model, generators["a2b"](from_uint8(photos))))
+                columns.append((e.model, g(from_uint8(photos))))
     return save_image(labelled_columns(columns, scale=max(1, 96 // size)), out / "comparison.png")
 
 
 def _faces(style: str, size: int, render: Any) -> torch.Tensor:
-    import numpy as np
-
     # people far beyond any training index, the same ones in both styles
     arrays = [np.asarray(render(900_000 + i, 0, style, size)) for i in range(SHEET_ROWS)]
     return torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
@@ -181,10 +180,6 @@ def _faces(style: str, size: int, render: Any) -> torch.Tensor:
 def reference_entries(args: Any, names: list[str]) -> list[Entry]:
     """Two yardsticks on the same held-out pairs: the true anime faces (what a perfect transfer scores) and the
     photos unchanged (what an identity map scores)."""
-    from avatargan.config import DataConfig
-    from avatargan.metrics.base import EvalInputs
-    from avatargan.metrics.evaluate import builtin_labels, compute, held_out_builtin, source_images
-
     cfg = DataConfig(image_size=args.image_size, builtin_count=args.count)
     photo_src = held_out_builtin("builtin:photo-faces", cfg, args.n)
     anime_src = held_out_builtin("builtin:anime-faces", cfg, args.n)

@@ -21,14 +21,18 @@ import yaml
 from torch import nn
 
 from avatargan import console
-from avatargan.config import DataConfig, build_dataclass
+from avatargan.config import DataConfig, build_dataclass, to_dict
+from avatargan.data.builtin.face_params import attributes, sample_face_params
+from avatargan.data.cache import cached_images
 from avatargan.data.sources import BuiltinFaces, ImageSource
 from avatargan.data.spec import BUILTIN_PREFIX, open_source, open_test_domains
 from avatargan.errors import UserError
-from avatargan.metrics.base import EvalInputs, Metric, all_metrics
+from avatargan.inference import generate, noise
+from avatargan.metrics.base import EvalInputs, Metric, all_metrics, parse_metric_names
+from avatargan.metrics.inception import find_weights
+from avatargan.metrics.judge import ATTRIBUTE_HEADS
 from avatargan.pixels import from_uint8, to_uint8
-
-TRANSFER_GENERATOR = "a2b"  # photo → anime in every transfer family
+from avatargan.weights import family_spec
 
 
 def run_dir_of(path: str | Path) -> Path | None:
@@ -53,8 +57,6 @@ def run_data_config(run_dir: Path | None) -> DataConfig:
 
 def source_images(source: ImageSource, size: int, n: int, cache_dir: str | None, seed: int = 0) -> torch.Tensor:
     """Up to `n` images of `source` at `size` as uint8 N×3×H×W: all of them, or a seeded random subset."""
-    from avatargan.data.cache import cached_images
-
     arr = np.load(cached_images(source, size, cache_dir, processes=1), mmap_mode="r")
     picks = np.arange(len(arr)) if len(arr) <= n else np.sort(np.random.default_rng(seed).permutation(len(arr))[:n])
     return torch.from_numpy(np.ascontiguousarray(arr[picks])).permute(0, 3, 1, 2).contiguous()
@@ -62,9 +64,6 @@ def source_images(source: ImageSource, size: int, n: int, cache_dir: str | None,
 
 def builtin_labels(source: BuiltinFaces) -> torch.Tensor:
     """True attribute classes (judge head order) of every face of a built-in source."""
-    from avatargan.data.builtin.face_params import attributes, sample_face_params
-    from avatargan.metrics.judge import ATTRIBUTE_HEADS
-
     rows = []
     for i in range(len(source)):
         attrs = attributes(sample_face_params(source.offset + i, source.seed))
@@ -82,8 +81,6 @@ def held_out_builtin(spec: str, cfg: DataConfig, n: int) -> BuiltinFaces | None:
 
 @torch.inference_mode()
 def noise_images(g: nn.Module, latent_dim: int, n: int, seed: int, batch_size: int) -> torch.Tensor:
-    from avatargan.inference import generate, noise
-
     return to_uint8(generate(g, noise(n, latent_dim, seed), batch_size))
 
 
@@ -116,15 +113,20 @@ def build_inputs(
     cfg = replace(data, image_size=size)
     device = next(next(iter(generators.values())).parameters()).device
     common = {"device": device, "batch_size": batch_size, "cache_dir": cfg.cache_dir}
-    if "generator" in generators and "latent_dim" in meta["model"]:
+    family = family_spec(meta)
+    if family.main_generator not in generators:
+        raise UserError(
+            f"cannot evaluate a {family.kind} model with generators {sorted(generators)}: "
+            f"it needs its {family.main_generator} generator"
+        )
+    main = generators[family.main_generator]  # noise → image, or photo → anime
+    if family.kind == "noise":
         spec = real or cfg.source
         ref = open_source(spec, cfg)
         real_images = source_images(ref, size, n, cfg.cache_dir, seed)
-        fake = noise_images(generators["generator"], meta["model"]["latent_dim"], n, seed, batch_size)
+        fake = noise_images(main, int(family.latent_dim or 0), n, seed, batch_size)
         key = f"{ref.name}|{ref.fingerprint()}|{size}px|{len(real_images)}|{seed}"
         return EvalInputs(fake, real_images, key, **common), f"{n} samples vs {len(real_images)} images of {spec}"
-    if TRANSFER_GENERATOR not in generators:
-        raise UserError(f"cannot evaluate a model with generators {sorted(generators)}: no noise or a2b generator")
     spec_a = source or cfg.source_a or cfg.source
     spec_b = real or cfg.source_b or cfg.source
     held_a, held_b = held_out_builtin(spec_a, cfg, n), held_out_builtin(spec_b, cfg, n)
@@ -133,7 +135,7 @@ def build_inputs(
     src_b = held_b or test.get("b") or open_source(spec_b, cfg)
     images_a = source_images(src_a, size, n, cfg.cache_dir, seed)
     images_b = source_images(src_b, size, n, cfg.cache_dir, seed)
-    fake = transfer_images(generators[TRANSFER_GENERATOR], images_a, batch_size)
+    fake = transfer_images(main, images_a, batch_size)
     key = f"{src_b.name}|{src_b.fingerprint()}|{size}px|{len(images_b)}|{seed}"
     inputs = EvalInputs(fake, images_b, key, source=images_a, **common)
     paired = held_a and held_b and held_a.style == "photo" and held_b.style == "anime" and held_a.seed == held_b.seed
@@ -197,8 +199,6 @@ def evaluate_generators(
     """Evaluate, print and (with `run_dir`) append the results to the run's metric files."""
     inception_weights = options.pop("inception_weights", None)
     if any(name in ("fid", "kid") for name in names):  # a missing Inception file fails before minutes of sampling
-        from avatargan.metrics.inception import find_weights
-
         find_weights(inception_weights)
         device = next(next(iter(generators.values())).parameters()).device
         if device.type == "cpu" and n > 2000:
@@ -228,9 +228,6 @@ def evaluate_in_training(
     `train.eval_metrics` on `train.eval_n` images, printed and appended to the run's metric files; with `names`
     and `n` given (the quality signal and block), quietly, and `memo` carries the real side's features from one
     call to the next (generated images change between calls, the real ones do not)."""
-    from avatargan.config import to_dict
-    from avatargan.metrics.base import parse_metric_names
-
     modes = {name: g.training for name, g in generators.items()}
     meta = {"model": to_dict(cfg.model), "image_size": cfg.data.image_size}
     try:

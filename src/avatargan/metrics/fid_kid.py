@@ -6,24 +6,19 @@ import torch
 
 from avatargan.metrics import stats
 from avatargan.metrics.base import EvalInputs, metric
+from avatargan.metrics.inception import INCEPTION_SHA256, inception_features, load_inception
+from avatargan.metrics.real_stats import cached_features
 
 
 def _inception(inputs: EvalInputs):
-    from avatargan.metrics.inception import load_inception
-
     return inputs.once("inception", lambda: load_inception(inputs.inception_weights, inputs.device))
 
 
 def fake_features(inputs: EvalInputs) -> torch.Tensor:
-    from avatargan.metrics.inception import inception_features
-
     return inputs.once("inception_fake", lambda: inception_features(_inception(inputs), inputs.fake, inputs.batch_size))
 
 
 def real_features(inputs: EvalInputs) -> torch.Tensor:
-    from avatargan.metrics.inception import INCEPTION_SHA256, inception_features
-    from avatargan.metrics.real_stats import cached_features
-
     def compute() -> torch.Tensor:
         return cached_features(
             f"inception-{INCEPTION_SHA256[:12]}|{inputs.real_key}",

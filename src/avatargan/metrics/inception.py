@@ -28,7 +28,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from avatargan.data.cache import cache_root
 from avatargan.errors import CheckpointError
+from avatargan.metrics.judge import file_sha256
 
 INCEPTION_SHA256 = "7ff4a85c3a6378f0dfc8433ffd789663b01176bec0a683a435651739c091fa34"
 INCEPTION_FILE = "fid-inception-2015-12-05.pt"
@@ -45,8 +47,6 @@ class InceptionWeightsError(CheckpointError):
 
 
 def how_to_get() -> str:
-    from avatargan.data.cache import cache_root
-
     target = cache_root(None) / "weights" / INCEPTION_FILE
     return (
         f"get the standard FID Inception weights (87 MB, SHA-256 {INCEPTION_SHA256[:16]}…) with\n"
@@ -58,8 +58,6 @@ def how_to_get() -> str:
 
 def candidate_paths() -> list[Path]:
     """Where the weights are looked for when no path is given (see the module docstring)."""
-    from avatargan.data.cache import cache_root
-
     paths = [
         cache_root(None) / "weights" / INCEPTION_FILE,
         Path(sys.prefix) / "share" / "avatargan" / INCEPTION_FILE,
@@ -74,8 +72,6 @@ def candidate_paths() -> list[Path]:
 
 
 def sha256_of(path: Path) -> str:
-    from avatargan.metrics.judge import file_sha256
-
     return file_sha256(path)
 
 

@@ -20,6 +20,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from avatargan.data.builtin.faces import face_record, render_face
+from avatargan.data.builtin.keypoints import KEYPOINT_NAMES
 from avatargan.metrics.judge import ATTRIBUTE_HEADS, JUDGE_SIZE, STYLES, Judge, judge_images, save_judge
 from avatargan.pixels import from_uint8
 
@@ -27,9 +29,6 @@ TRAIN_SEED, HELDOUT_SEED = 4242, 4243
 
 
 def _render_chunk(args: tuple[str, int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from avatargan.data.builtin.faces import face_record, render_face
-    from avatargan.data.builtin.keypoints import KEYPOINT_NAMES
-
     style, seed, start, stop = args
     images, labels, points = [], [], []
     for i in range(start, stop):

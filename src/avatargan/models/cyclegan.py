@@ -22,21 +22,21 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from avatargan import losses
+from avatargan.blocks import losses, schedule
+from avatargan.blocks.augment import AugmentOptions, for_d
+from avatargan.blocks.face_losses import weighted_l1
+from avatargan.blocks.face_terms import FaceLossOptions, FaceTerms, face_derived
+from avatargan.blocks.image_pool import ImagePool
+from avatargan.blocks.losses import AdversarialLoss
+from avatargan.blocks.schedule import Schedule
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Weight
-from avatargan.faces.landmark_loss import weighted_l1
-from avatargan.faces.model_terms import FaceLossOptions, FaceTerms, face_keypoint_datasets
-from avatargan.losses import AdversarialLoss
-from avatargan.models.augment_options import AugmentOptions, for_d
-from avatargan.models.base import GANModel, SampleSheet, check_image_size, eval_mode
+from avatargan.models.base import GANModel, SampleSheet, adam_g_and_d, check_image_size, eval_mode
+from avatargan.models.spec import ANIME_TO_PHOTO, DIRECTIONS, PHOTO_TO_ANIME, FamilySpec
 from avatargan.nn.layers import LayerNorm, Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.nn.resnet_generator import ResnetGenerator
 from avatargan.registry import MODELS
-from avatargan.training import schedule
-from avatargan.training.image_pool import ImagePool
-from avatargan.training.schedule import Schedule
 
 
 @dataclass
@@ -58,7 +58,7 @@ class CycleGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face loss
     lr_d: PositiveFloat | None = None  # D's learning rate when it should differ from G's
     beta1: Decay = 0.5
     beta2: Decay = 0.999
-    lr_schedule: Schedule = "step"  # step | linear | constant (see training/schedule.py)
+    lr_schedule: Schedule = "step"  # step | linear | constant (see blocks/schedule.py)
     lr_milestones: tuple[Count, ...] = (120,)  # step: epochs at which the rate is multiplied by lr_gamma
     lr_gamma: PositiveFloat = 0.1
     lr_decay_start: Count = 100  # linear: constant until this epoch ...
@@ -68,26 +68,20 @@ class CycleGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face loss
 @MODELS.register("cyclegan")
 class CycleGAN(GANModel):
     Config = CycleGANConfig
-    domains = ("a", "b")
+    kind = "transfer"
 
     def __init__(self, cfg: CycleGANConfig, image_size: int) -> None:
         super().__init__(cfg, image_size)
         self.check_config(cfg, image_size)
         gens = self.build_generators(cfg, image_size)
-        self.G_a2b, self.G_b2a = gens["a2b"], gens["b2a"]
+        self.G_a2b, self.G_b2a = gens[PHOTO_TO_ANIME], gens[ANIME_TO_PHOTO]
         self.D_a = PatchDiscriminator(cfg.d_channels, cfg.d_down, cfg.d_norm, style="dcgan")
         self.D_b = PatchDiscriminator(cfg.d_channels, cfg.d_down, cfg.d_norm, style="dcgan")
         init_dcgan_weights(self.D_a)
         init_dcgan_weights(self.D_b)
         self.pool_a, self.pool_b = ImagePool(cfg.pool_size, seed=1), ImagePool(cfg.pool_size, seed=2)
         self.face = FaceTerms(cfg)
-        betas = (cfg.beta1, cfg.beta2)
-        self.opt_g = torch.optim.Adam(
-            itertools.chain(self.G_a2b.parameters(), self.G_b2a.parameters()), lr=cfg.lr, betas=betas
-        )
-        self.opt_d = torch.optim.Adam(
-            itertools.chain(self.D_a.parameters(), self.D_b.parameters()), lr=cfg.lr_d or cfg.lr, betas=betas
-        )
+        self.frozen.update(self.face.networks)  # the enabled face terms' fixed networks
 
     @classmethod
     def check_config(cls, cfg: CycleGANConfig, image_size: int) -> None:
@@ -97,28 +91,30 @@ class CycleGAN(GANModel):
         schedule.check_schedule(cfg)
 
     @classmethod
+    def spec(cls, cfg: CycleGANConfig) -> FamilySpec:
+        # key point maps when a face landmark term is on
+        return FamilySpec.transfer(DIRECTIONS, side_multiple=2**cfg.g_down, derived=face_derived(cfg))
+
+    @classmethod
     def build_generators(cls, cfg: CycleGANConfig, image_size: int) -> dict[str, nn.Module]:
         gens = {}
-        for name in ("a2b", "b2a"):
+        for name in DIRECTIONS:
             g = ResnetGenerator(cfg.g_channels, cfg.g_down, cfg.g_blocks, style="cyclegan", norm=cfg.norm)
             init_dcgan_weights(g)  # N(0, 0.02), as the original CycleGAN initialises
             gens[name] = g
         return gens
 
-    @classmethod
-    def derived_datasets(cls, cfg: CycleGANConfig, data, datasets: dict) -> dict:
-        return face_keypoint_datasets(cfg, data, datasets, cls.domains)  # key point maps when a landmark loss is on
-
     def generators(self) -> dict[str, nn.Module]:
-        return {"a2b": self.G_a2b, "b2a": self.G_b2a}
+        return {PHOTO_TO_ANIME: self.G_a2b, ANIME_TO_PHOTO: self.G_b2a}
 
-    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        return {"g": self.opt_g, "d": self.opt_d}
+    def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        gs = itertools.chain(self.G_a2b.parameters(), self.G_b2a.parameters())
+        return adam_g_and_d(self.cfg, gs, itertools.chain(self.D_a.parameters(), self.D_b.parameters()))
 
     def on_epoch_start(self, epoch: int) -> None:
-        factor = schedule.scheduled_factor(self.cfg, epoch)
-        schedule.set_lr(self.opt_g, self.cfg.lr * factor)
-        schedule.set_lr(self.opt_d, (self.cfg.lr_d or self.cfg.lr) * factor)
+        factor, opt = schedule.scheduled_factor(self.cfg, epoch), self.optimizers()
+        schedule.set_lr(opt["g"], self.cfg.lr * factor)
+        schedule.set_lr(opt["d"], (self.cfg.lr_d or self.cfg.lr) * factor)
 
     def extra_state(self) -> dict[str, dict[str, torch.Tensor]]:
         return {"pool_a": self.pool_a.state_dict(), "pool_b": self.pool_b.state_dict()}
@@ -131,6 +127,7 @@ class CycleGAN(GANModel):
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
         cfg, kind = self.cfg, self.cfg.loss
         real_a, real_b = batch["a"], batch["b"]
+        opt = self.optimizers()
         w_a, w_b = self.face.weight_map(batch, "a"), self.face.weight_map(batch, "b")  # None: plain L1
 
         # Generators: both directions in one joint update, D frozen.
@@ -156,7 +153,7 @@ class CycleGAN(GANModel):
         extra = self.face.extra_losses(batch, fake_b, real_a, real_b)  # regressed key points, grayscale, colour
         out.update(extra)
         loss_g = loss_g + self.face.weighted_sum(extra)
-        self.optimize(loss_g, self.opt_g)
+        self.optimize(loss_g, opt["g"])
         self.D_a.requires_grad_(True)
         self.D_b.requires_grad_(True)
 
@@ -164,7 +161,7 @@ class CycleGAN(GANModel):
         pooled_a, pooled_b = self.pool_a.query(fake_a), self.pool_b.query(fake_b)
         loss_d_a = 0.5 * losses.d_loss(kind, self.D_a(for_d(cfg, real_a)), self.D_a(for_d(cfg, pooled_a)))
         loss_d_b = 0.5 * losses.d_loss(kind, self.D_b(for_d(cfg, real_b)), self.D_b(for_d(cfg, pooled_b)))
-        self.optimize(loss_d_a + loss_d_b, self.opt_d)
+        self.optimize(loss_d_a + loss_d_b, opt["d"])
 
         out.update(loss_g=loss_g, loss_d_a=loss_d_a, loss_d_b=loss_d_b)
         return {k: v.detach() for k, v in out.items()}
@@ -174,11 +171,11 @@ class CycleGAN(GANModel):
 
     @torch.no_grad()
     def sample(self, fixed: dict[str, torch.Tensor], generators: dict[str, nn.Module]) -> dict[str, SampleSheet]:
-        g, f = generators["a2b"], generators["b2a"]
+        g, f = generators[PHOTO_TO_ANIME], generators[ANIME_TO_PHOTO]
         with eval_mode(g, f):
             a, b = fixed["a"], fixed["b"]
             g_a, f_b = g(a), f(b)
             return {
-                "a2b": {"A": a, "G(A)": g_a, "F(G(A))": f(g_a)},
-                "b2a": {"B": b, "F(B)": f_b, "G(F(B))": g(f_b)},
+                PHOTO_TO_ANIME: {"A": a, "G(A)": g_a, "F(G(A))": f(g_a)},
+                ANIME_TO_PHOTO: {"B": b, "F(B)": f_b, "G(F(B))": g(f_b)},
             }

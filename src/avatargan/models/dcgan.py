@@ -16,19 +16,20 @@ from typing import Annotated, Any
 import torch
 from torch import nn
 
-from avatargan import losses
+from avatargan.blocks import losses
+from avatargan.blocks.ada import AdaptiveP
+from avatargan.blocks.augment import AugmentOptions, for_d
+from avatargan.blocks.losses import AdversarialLoss
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
 from avatargan.errors import ConfigError
-from avatargan.losses import AdversarialLoss
-from avatargan.models.augment_options import AugmentOptions, for_d
-from avatargan.models.base import GANModel
+from avatargan.models.base import GANModel, adam_g_and_d
+from avatargan.models.spec import NOISE_GENERATOR, FamilySpec
 from avatargan.nn import diff_augment
 from avatargan.nn.discriminators import DCGANDiscriminator
 from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading
 from avatargan.nn.layers import Norm, init_dcgan_weights
 from avatargan.registry import MODELS
-from avatargan.training.ada import AdaptiveP
 
 
 @dataclass
@@ -57,17 +58,14 @@ class DCGANConfig(ModelConfig, AugmentOptions):
 @MODELS.register("dcgan")
 class DCGAN(GANModel):
     Config = DCGANConfig
-    domains = ("image",)
+    kind = "noise"
 
     def __init__(self, cfg: DCGANConfig, image_size: int) -> None:
         super().__init__(cfg, image_size)
         self.check_config(cfg, image_size)
-        self.G = self.build_generators(cfg, image_size)["generator"]
+        self.G = self.build_generators(cfg, image_size)[NOISE_GENERATOR]
         self.D = DCGANDiscriminator(image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm)
         init_dcgan_weights(self.D)
-        betas = (cfg.beta1, cfg.beta2)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr, betas=betas)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d or cfg.lr, betas=betas)
         self.policy = diff_augment.parse_policy(cfg.augment)
         self.ada = AdaptiveP(cfg.ada_target, cfg.ada_kimg) if cfg.ada else None
 
@@ -84,18 +82,22 @@ class DCGAN(GANModel):
             )
 
     @classmethod
+    def spec(cls, cfg: DCGANConfig) -> FamilySpec:
+        return FamilySpec.noise(cfg.latent_dim)
+
+    @classmethod
     def build_generators(cls, cfg: DCGANConfig, image_size: int) -> dict[str, nn.Module]:
         g = DCGANGenerator(
             cfg.latent_dim, image_size, cfg.g_channels, cfg.extra_layers, cfg.extra_layer_reading, cfg.g_norm
         )
         init_dcgan_weights(g)
-        return {"generator": g}
+        return {NOISE_GENERATOR: g}
 
     def generators(self) -> dict[str, nn.Module]:
-        return {"generator": self.G}
+        return {NOISE_GENERATOR: self.G}
 
-    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        return {"g": self.opt_g, "d": self.opt_d}
+    def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        return adam_g_and_d(self.cfg, self.G.parameters(), self.D.parameters())
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         device = next(self.G.parameters()).device
@@ -111,6 +113,7 @@ class DCGAN(GANModel):
 
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
         real = batch["image"]
+        opt = self.optimizers()
         fake = self.G(self.noise(real.shape[0]))
         kind, cfg = self.cfg.loss, self.cfg
         r1_now = cfg.r1_gamma > 0 and step % cfg.r1_every == 0
@@ -127,14 +130,14 @@ class DCGAN(GANModel):
             r1 = losses.r1_penalty(d_real, real)
             loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1
             out["r1"] = r1.detach()
-        self.optimize(loss_d, self.opt_d)
+        self.optimize(loss_d, opt["d"])
         if self.ada:
             self.ada.observe(d_real, real.shape[0])
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.D.requires_grad_(False)
         loss_g = losses.g_loss(kind, self.D(self.d_view(fake)))
-        self.optimize(loss_g, self.opt_g)
+        self.optimize(loss_g, opt["g"])
         self.D.requires_grad_(True)
 
         return {
@@ -164,7 +167,7 @@ class DCGAN(GANModel):
 
     @torch.no_grad()
     def sample(self, fixed: dict[str, torch.Tensor], generators: dict[str, nn.Module]) -> dict[str, torch.Tensor]:
-        g = generators["generator"]
+        g = generators[NOISE_GENERATOR]
         was_training = g.training
         g.eval()
         images = g(fixed["noise"])

@@ -10,7 +10,7 @@ the paper's (images in [-1, 1]):
   cutout       a zero square of half the side at a random place
 
 Each sample gets each operation with probability p (1 in the paper; adaptive augmentation moves p, see
-`avatargan.training.ada`), so p = 0 is exactly the identity. Parameters are drawn once per call from the global
+`avatargan.blocks.ada`), so p = 0 is exactly the identity. Parameters are drawn once per call from the global
 torch RNG (which checkpoints save, so a resumed run augments alike); `draw` + `apply` apply the very same
 parameters to several batches when that is wanted.
 """

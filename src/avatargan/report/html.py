@@ -19,7 +19,9 @@ import numpy as np
 import yaml
 
 from avatargan.io_utils import atomic_write_text
+from avatargan.metrics.report import metrics_section  # metric-<name>.jsonl written by evaluations
 from avatargan.report.figures import labelled_columns, loss_curve, save_image
+from avatargan.report.quality import quality_section  # quality-final.json and quality.jsonl of the trainer
 from avatargan.training.stats import read_stats
 
 NOT_LOSSES = {"step", "epoch", "img_per_s", "time"}
@@ -114,8 +116,6 @@ def write_report(run_dir: str | Path) -> Path:
     summary = _summary(cfg, rows) + _environment(run_dir)
     parts += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary]
     parts.append("</table>")
-    from avatargan.report.quality import quality_section  # quality-final.json and quality.jsonl of the trainer
-
     parts += quality_section(run_dir, figures, _embed)
     parts.append("<h2>Loss curves</h2>")
     if curves:
@@ -127,8 +127,6 @@ def write_report(run_dir: str | Path) -> Path:
         parts.append("</div>")
     else:
         parts.append("<p>No statistics logged yet.</p>")
-    from avatargan.metrics.report import metrics_section  # metric-<name>.jsonl written by evaluations
-
     parts += metrics_section(run_dir, figures, _embed)
     parts.append("<h2>Latest samples</h2>")
     for kind, path in samples.items():

@@ -10,6 +10,7 @@ from PIL import Image
 from avatargan.api import NoiseModel, TransferModel
 from avatargan.errors import UserError
 from avatargan.faces.extra import FacesExtraMissing
+from avatargan.models.spec import PHOTO_TO_ANIME
 from avatargan.photo_transfer import PhotoResult, outline_faces
 from avatargan.report.figures import to_uint8
 from avatargan.serve.uploads import MAX_SIDE, enlarge, face_crop, fit_within, open_upload, side_by_side
@@ -57,4 +58,6 @@ def compare_photo(
         raise UserError("No transfer model is loaded; start `avatargan serve` with a CycleGAN or CartoonGAN run.")
     photo = face_crop(open_upload(path, max_bytes))
     shown = [(photo.resize((256, 256), Image.Resampling.LANCZOS), "photo (cropped)")]
-    return shown + [(enlarge(m.transfer([photo], direction="a2b")[0], 256), name) for name, m in models.items()]
+    return shown + [
+        (enlarge(m.transfer([photo], direction=PHOTO_TO_ANIME)[0], 256), name) for name, m in models.items()
+    ]

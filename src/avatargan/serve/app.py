@@ -14,8 +14,9 @@ from typing import Any
 
 from avatargan import console
 from avatargan.errors import UserError
+from avatargan.models.spec import DIRECTION_LABELS, PHOTO_TO_ANIME
 from avatargan.serve import actions
-from avatargan.serve.catalog import DIRECTION_LABELS, Catalog, load_catalog
+from avatargan.serve.catalog import Catalog, load_catalog
 from avatargan.serve.uploads import face_crop_note, photo_note
 
 # Gradio phones home (usage analytics, version check) unless told not to; a local demo has no business doing so.
@@ -132,7 +133,7 @@ def _direction_choices(catalog: Catalog, name: str) -> list[tuple[str, str]]:
 def _photo_tab(catalog: Catalog, names: list[str], max_bytes: int, max_upload_mb: float) -> None:
     with gr.Row():
         model = gr.Dropdown(names, value=names[0], label="Model")
-        direction = gr.Radio(_direction_choices(catalog, names[0]), value="a2b", label="Direction")
+        direction = gr.Radio(_direction_choices(catalog, names[0]), value=PHOTO_TO_ANIME, label="Direction")
     gr.Markdown(f"{photo_note()} Uploads up to {max_upload_mb:g} MB.")
     with gr.Row():
         photo = _photo_input(label="Photo", elem_id="photo-input", height=320)
@@ -144,7 +145,7 @@ def _photo_tab(catalog: Catalog, names: list[str], max_bytes: int, max_upload_mb
                 label="Anime (download)", format="png", interactive=False, buttons=["download"], elem_id="result"
             )
     go = gr.Button("Convert", variant="primary", elem_id="convert-button")
-    model.change(lambda n: gr.Radio(choices=_direction_choices(catalog, n), value="a2b"), model, direction)
+    model.change(lambda n: gr.Radio(choices=_direction_choices(catalog, n), value=PHOTO_TO_ANIME), model, direction)
     go.click(
         _shown(lambda n, p, d: actions.convert_photo(catalog.transfer[n], p, d, max_bytes)),
         [model, photo, direction],

@@ -7,10 +7,8 @@ from pathlib import Path
 
 from avatargan import console
 from avatargan.api import NoiseModel, TransferModel, load
+from avatargan.models.spec import DIRECTION_LABELS
 from avatargan.weights import snapshot_note
-
-#: how the menus describe a transfer generator's direction (A: photos, B: anime, as the two-domain layouts store them)
-DIRECTION_LABELS = {"a2b": "photo → anime", "b2a": "anime → photo"}
 
 
 @dataclass

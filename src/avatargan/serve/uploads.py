@@ -14,6 +14,9 @@ from typing import Any
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from avatargan.errors import UserError
+from avatargan.faces.align import align_face
+from avatargan.faces.detectors import PhotoDetector
+from avatargan.faces.extra import FacesExtraMissing
 
 #: beyond this many pixels an upload is refused before decoding (a 40-megapixel photo is already generous)
 MAX_PIXELS = 40_000_000
@@ -82,9 +85,6 @@ def side_by_side(left: Image.Image, right: Image.Image, gap: int = 8) -> Image.I
 @cache
 def photo_detector() -> Any | None:
     """The face extra's photo face detector, or None when the extra is not installed (made once: loading is slow)."""
-    from avatargan.faces.detectors import PhotoDetector
-    from avatargan.faces.extra import FacesExtraMissing
-
     try:
         return PhotoDetector()
     except FacesExtraMissing:
@@ -120,6 +120,5 @@ def face_crop(img: Image.Image) -> Image.Image:
     faces = detector.detect(img) if detector is not None else []
     if not faces:
         return centre_crop(img)
-    from avatargan.faces.align import align_face
 
     return align_face(img, faces[0], size=min(MAX_CROP, *img.size)).image

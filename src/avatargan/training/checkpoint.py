@@ -1,9 +1,9 @@
 """Training checkpoints that resume exactly, are written atomically, and load with `weights_only=True`.
 
-A checkpoint is a dict of tensors and plain values only (no pickled code): networks, optimizers, schedulers,
-EMA, the family's extra state (image pools...), RNG states, step/epoch/batch position, the run config and a format
-version. Files are `checkpoints/ckpt-<step>.pt`; the last K are kept. A truncated or corrupt file is refused with a
-message naming it, and resuming a run folder then falls back to the newest checkpoint that does load.
+A checkpoint is a dict of tensors and plain values only (no pickled code): networks, optimizers, EMA, the family's
+extra state (image pools...), RNG states, step/epoch/batch position, the run config and a format version. Files are
+`checkpoints/ckpt-<step>.pt`; the last K are kept. A truncated or corrupt file is refused with a message naming it,
+and resuming a run folder then falls back to the newest checkpoint that does load.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from avatargan import console
 from avatargan.errors import CheckpointError
 from avatargan.io_utils import atomic_write
 
-FORMAT_VERSION = 1
+#: 2: no "schedulers" entry (learning rates are a function of the epoch, set by the families); a format-1
+#: checkpoint (avatargan before the families declared their kind) loads as it is: nothing read from it changed
+FORMAT_VERSION = 2
 _NAME = re.compile(r"ckpt-(\d+)\.pt$")
 
 

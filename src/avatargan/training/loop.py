@@ -20,28 +20,33 @@ import torch
 
 from avatargan import config as config_mod
 from avatargan import console
+from avatargan.blocks.ema import EMA
+from avatargan.blocks.precision import Updates, channels_last_pays, compile_pays
 from avatargan.config import RunConfig
 from avatargan.data.batches import BatchStream, build_datasets, build_test_datasets, first_images
+from avatargan.data.derived import derived_datasets
 from avatargan.data.spec import data_name
 from avatargan.errors import StorageError, UserError
 from avatargan.hardware import machine_facts, resolve_precision
 from avatargan.io_utils import atomic_write_text, reported_write
+from avatargan.metrics.evaluate import evaluate_in_training
+from avatargan.metrics.quality_block import final_quality
 from avatargan.models import model_class
 from avatargan.models.base import GANModel
 from avatargan.pixels import from_uint8, to_uint8
 from avatargan.report.figures import grid, labelled_columns, save_image
+from avatargan.report.html import write_report
 from avatargan.runtime import resolve_device, seed_everything, set_threads
 from avatargan.training import checkpoint as ckpt
 from avatargan.training import distributed
-from avatargan.training.ema import EMA
 from avatargan.training.finite_guard import FiniteGuard, NonFiniteLoss, non_finite_weights
 from avatargan.training.interrupts import StopRequests, exit_code
-from avatargan.training.precision import Updates, channels_last_pays, compile_pays
 from avatargan.training.quality_guard import QUALITY_FILE, QualityGuard
 from avatargan.training.run_lock import RunLock, RunLocked
 from avatargan.training.stats import StatsLogger, truncate_jsonl, truncate_stats
 from avatargan.weights import generator_prefixes, save_generators
 
+GRID_COLUMNS = 8  # images per row of a sample grid
 PROGRESS_IMAGES = 8  # images of the fixed batch kept at each sample point for the progression figure
 SHEET_TILE = 128  # titled sample sheets enlarge small images (nearest neighbour) to at least this many pixels
 BN_SEED_OFFSET = 1_000_003  # seeds of the EMA statistics' inputs: apart from the fixed sample noise (the run seed)
@@ -118,15 +123,20 @@ class Trainer:
         # the model first: a mistake in its options (e.g. missing content-loss weights) stops the run before any
         # minutes of data caching
         self.model: GANModel = cls(cfg.model, cfg.data.image_size).to(self.device)
+        self.spec = cls.spec(cfg.model)
         self.channels_last = t.channels_last and channels_last_pays(self.model, t.precision, self.device)
-        if self.channels_last:  # in place: the optimizers keep their parameters
+        if self.channels_last:
             self.model.to(memory_format=torch.channels_last)
         distributed.prepare_model(self.model, self.device, self.dist)
-        self.updates = Updates(t.precision, self.device, self.model.optimizers(), distributed.grad_averager(self.dist))
-        self.model.use_updates(self.updates)
+        # the optimizers once the model is placed (device, layout, synchronised batch norm): they hold the very
+        # parameters that will be trained (nanoGPT's and Lightning's order); compiling, below, keeps them
+        optimizers = self.model.build_optimizers()
+        self.updates = Updates(t.precision, self.device, optimizers, distributed.grad_averager(self.dist))
+        self.model.updates = self.updates
         with distributed.main_first(self.dist):  # rank 0 builds the data caches, the others then read them
             self.datasets = build_datasets(cfg.data, cls.domains)
-            self.datasets.update(cls.derived_datasets(cfg.model, cfg.data, self.datasets))
+            # what the family's batches need beyond its domains (CartoonGAN's edges, face key points)
+            self.datasets.update(derived_datasets(self.spec.derived, cfg.data, self.datasets, cls.domains))
         try:
             self.stream = BatchStream(
                 self.datasets,
@@ -206,7 +216,6 @@ class Trainer:
             "model": self.model.state_dict(),
             "generator_prefixes": generator_prefixes(self.model, gens),
             "optimizers": {k: o.state_dict() for k, o in self.model.optimizers().items()},
-            "schedulers": {k: s.state_dict() for k, s in self.model.schedulers().items()},
             "ema": self.ema.state_dict() if self.ema else None,
             "extra": self.model.extra_state(),
             "rng": ckpt.rng_state(),
@@ -277,8 +286,6 @@ class Trainer:
             ) from None
         for k, opt in self.model.optimizers().items():
             opt.load_state_dict(payload["optimizers"][k])
-        for k, sched in self.model.schedulers().items():
-            sched.load_state_dict(payload["schedulers"][k])
         if self.ema and payload.get("ema"):
             self.ema.load_state_dict(payload["ema"])
         self.model.load_extra_state(payload.get("extra") or {})
@@ -327,7 +334,7 @@ class Trainer:
                 scale = max(1, SHEET_TILE // next(iter(sheet.values())).shape[-1])
                 image = labelled_columns(list(sheet.items()), scale=scale)
             else:
-                image = grid(sheet, nrow=getattr(self.model, "grid_columns", None) or 8)
+                image = grid(sheet, nrow=GRID_COLUMNS)
             save_image(image, folder / f"{name}-{tag}.png")
         first = self.model.progress_images(images)[:PROGRESS_IMAGES]
         (self.run_dir / "progress").mkdir(exist_ok=True)
@@ -436,14 +443,13 @@ class Trainer:
     def evaluate(self) -> None:
         """The configured metrics of the sampling generators, appended to the run's metric-<name>.jsonl."""
         if self.dist.is_main:
-            from avatargan.metrics.evaluate import evaluate_in_training
-
             evaluate_in_training(self.sample_generators(), self.cfg, self.run_dir, self.pos.step)
 
     def export_meta(self) -> dict[str, Any]:
         """What exported weights say about themselves (generator.json)."""
         return {
             "model": config_mod.to_dict(self.cfg.model),
+            "family_spec": self.spec.to_json(),
             "image_size": self.cfg.data.image_size,
             "step": self.pos.step,
             "ema": self.ema is not None,
@@ -468,8 +474,6 @@ class Trainer:
             self.check_quality()
         with reported_write("the exported generator weights"):
             save_generators(self.sample_generators(), self.export_meta(), self.run_dir)
-        from avatargan.metrics.quality_block import final_quality
-        from avatargan.report.html import write_report
 
         with reported_write("the quality block"):
             final_quality(self.sample_generators(), self.cfg, self.run_dir, self.pos.step, self.model.domains)

@@ -24,7 +24,8 @@ from typing import Any
 from torch import nn
 
 from avatargan import console
-from avatargan.data.spec import BUILTIN_PREFIX
+from avatargan.data.spec import BUILTIN_PREFIX, target_source
+from avatargan.metrics import evaluate, inception  # as modules: tests replace their functions
 from avatargan.training.stats import read_jsonl, truncate_jsonl
 from avatargan.weights import BEST_WEIGHTS_FILE, save_generators
 
@@ -34,11 +35,6 @@ FOLDER_SIGNAL = ("kid",)
 COLLAPSE_SHARE = 0.75  # built-in: a score below this share of the best is a collapse ...
 COLLAPSE_MIN_BEST = 0.3  # ... once the best is at least this
 COLLAPSE_KID = (2.0, 1.0)  # folders: a KID×100 above a × best + b is a collapse
-
-
-def target_source(data: Any, family_domains: tuple[str, ...]) -> str:
-    """The data the generated images are compared with: the run's images, or domain B for transfer."""
-    return (data.source_b or data.source) if len(family_domains) > 1 else data.source
 
 
 def signal_metrics(source: str) -> tuple[str, ...]:
@@ -72,16 +68,12 @@ class QualityGuard:
         self.collapsed = False  # inside a collapse episode (warned once)
         self.memo: dict[str, Any] = {}  # the real side's features, computed once
         if "kid" in self.names:  # a missing Inception file stops the run now, not after the first minutes
-            from avatargan.metrics.inception import find_weights
-
-            find_weights()
+            inception.find_weights()
 
     def check(self, generators: dict[str, nn.Module], step: int, meta: dict[str, Any]) -> dict[str, Any]:
         """Score `generators` now; keep them as the best snapshot when they beat it; warn on a collapse."""
-        from avatargan.metrics.evaluate import evaluate_in_training
-
         t = self.cfg.train
-        results = evaluate_in_training(generators, self.cfg, None, step, self.names, t.quality_n, self.memo)
+        results = evaluate.evaluate_in_training(generators, self.cfg, None, step, self.names, t.quality_n, self.memo)
         value, higher = score_of(results)
         better = self.best is None or (value > self.best if higher else value < self.best)
         if better:

@@ -1,4 +1,4 @@
-"""Train the shipped anime key point regressor: `python -m avatargan.faces.train_regressor [--out PATH]`.
+"""Train the shipped anime key point regressor: `python -m avatargan.landmark_regressor.train [--out PATH]`.
 
 Data: built-in anime faces (`builtin:anime-faces`, population seed 1000, indices 0..count-1) rendered at 64×64 with
 their exact key points; augmentation: horizontal flips (left/right points swapped) and small random shifts and
@@ -21,7 +21,7 @@ from avatargan.data.builtin.face_params import sample_face_params
 from avatargan.data.builtin.faces import render_face
 from avatargan.data.builtin.keypoints import keypoint_array
 from avatargan.faces.keypoint_data import canonical_order
-from avatargan.faces.regressor import INPUT_SIZE, WEIGHTS, AnimeLandmarkNet
+from avatargan.landmark_regressor.net import INPUT_SIZE, WEIGHTS, AnimeLandmarkNet
 from avatargan.pixels import from_uint8
 
 SEED = 1000

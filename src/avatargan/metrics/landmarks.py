@@ -15,8 +15,19 @@ import torch
 from PIL import Image
 from torch import nn
 
+from avatargan import console
+from avatargan.data.builtin.face_params import sample_face_params
+from avatargan.data.builtin.keypoints import keypoint_array
+from avatargan.data.sources import BuiltinFaces
+from avatargan.data.spec import open_source, open_test_domains
 from avatargan.errors import UserError
+from avatargan.faces.detectors import AnimeDetector
+from avatargan.faces.keypoint_data import source_keypoints
+from avatargan.landmark_regressor.net import WEIGHTS, load_regressor, photo_to_anime
+from avatargan.metrics.evaluate import transfer_images
+from avatargan.models.spec import PHOTO_TO_ANIME
 from avatargan.pixels import from_uint8
+from avatargan.weights import family_spec
 
 COMPARED = [0, 1, 2, 3, 4]  # eyes, nose tip, mouth corners (the chin is too uncertain on anime detections)
 DETECT_SIZE = 256  # AnimeFace's smallest window is ~43 px: small outputs are enlarged before detection
@@ -29,8 +40,6 @@ def _nme(pred: np.ndarray, ref: np.ndarray) -> float:
 
 def detect_anime_keypoints(images: torch.Tensor, detector=None) -> list[np.ndarray | None]:
     """Key points (6×2, in pixels of the given images) of the largest anime face in each uint8 image, or None."""
-    from avatargan.faces.detectors import AnimeDetector
-
     detector = detector or AnimeDetector()
     out: list[np.ndarray | None] = []
     for img in images:
@@ -60,8 +69,6 @@ def regressor_scores(outputs: torch.Tensor, photo_kp: np.ndarray, truth_kp: np.n
     points, so no detection rate): `reg_nme_photo` against the photo's key points mapped into the anime frame (what
     the regression loss aims at), `reg_nme_truth` against the built-in anime truth. The regressor was trained on
     built-in anime faces only, so on other data prefer the detector's numbers."""
-    from avatargan.faces.regressor import load_regressor, photo_to_anime
-
     net, meta = load_regressor()
     size = outputs.shape[-1]
     pred = torch.cat([net(from_uint8(outputs[i : i + 64])) for i in range(0, len(outputs), 64)]).numpy() * size
@@ -75,12 +82,6 @@ def regressor_scores(outputs: torch.Tensor, photo_kp: np.ndarray, truth_kp: np.n
 
 def landmark_inputs(data, spec: str | None, n: int, size: int) -> tuple[torch.Tensor, np.ndarray, np.ndarray | None]:
     """(uint8 photos, their key points, the built-in anime truth or None) for `spec`, or for the run's test A."""
-    from avatargan.data.builtin.face_params import sample_face_params
-    from avatargan.data.builtin.keypoints import keypoint_array
-    from avatargan.data.sources import BuiltinFaces
-    from avatargan.data.spec import open_source, open_test_domains
-    from avatargan.faces.keypoint_data import source_keypoints
-
     source = open_source(spec, data) if spec else open_test_domains(data, ("a",)).get("a")
     if source is None:
         raise UserError("--landmarks needs photos with key points: pass --source DIR (prepared) or builtin:photo-faces")
@@ -109,9 +110,6 @@ def evaluate_landmarks(
     g: nn.Module, data, spec: str | None, n: int, size: int, batch_size: int = 16
 ) -> dict[str, float]:
     """`landmark_scores` of generator `g` (photo → anime) on up to `n` photos of `spec` (default: the run's test A)."""
-    from avatargan.faces.regressor import WEIGHTS
-    from avatargan.metrics.evaluate import transfer_images
-
     photos, kp, truth = landmark_inputs(data, spec, n, size)
     outputs = transfer_images(g, photos, batch_size)
     res = landmark_scores(outputs, kp, truth)
@@ -124,14 +122,12 @@ def landmark_results(
     generators: dict[str, nn.Module], meta: dict, data, spec: str | None, n: int, batch_size: int
 ) -> dict[str, float]:
     """`avatargan evaluate --landmarks`: the photo → anime generator's landmark scores, rounded and printed."""
-    from avatargan import console
-
-    if "a2b" not in generators:
+    if family_spec(meta).kind != "transfer" or PHOTO_TO_ANIME not in generators:
         raise UserError(
             "--landmarks measures photo → anime transfer; these weights have no a2b (photo → anime) generator"
         )
     size = int(meta.get("image_size") or data.image_size)
-    values = evaluate_landmarks(generators["a2b"], data, spec, n, size, batch_size)
+    values = evaluate_landmarks(generators[PHOTO_TO_ANIME], data, spec, n, size, batch_size)
     values = {k: round(float(v), 6) for k, v in values.items()}
     text = ", ".join(f"{k} {v:.4g}" for k, v in values.items())
     console.info(f"landmarks: {text} (NME: mean distance / inter-ocular distance; lower keeps features in place)")

@@ -9,7 +9,7 @@ import pytest
 import torch
 from conftest import tiny_config
 
-from avatargan.training.ada import AdaptiveP
+from avatargan.blocks.ada import AdaptiveP
 from avatargan.training.checkpoint import latest_checkpoint
 from avatargan.training.loop import Trainer, train
 

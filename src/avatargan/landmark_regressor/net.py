@@ -2,7 +2,7 @@
 
 `AnimeLandmarkNet` maps a 64×64 anime face to the six key points of `KEYPOINT_NAMES` (as fractions of the image
 side). Its shipped weights (`weights/anime_landmarks.safetensors`, about 150 KB) were trained by
-`python -m avatargan.faces.train_regressor` on built-in anime faces only (`builtin:anime-faces`, population seed
+`python -m avatargan.landmark_regressor.train` on built-in anime faces only (`builtin:anime-faces`, population seed
 1000, so none of the faces a default run trains or is tested on), with flips and small random shifts/scales; the
 JSON beside them records the data, the training and the held-out error.
 
@@ -19,6 +19,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from avatargan.errors import CheckpointError
 
 WEIGHTS = Path(__file__).with_name("weights") / "anime_landmarks.safetensors"
 INPUT_SIZE = 64
@@ -46,12 +48,10 @@ def load_regressor(path: str | Path = WEIGHTS, device: torch.device | str = "cpu
     """The frozen regressor (eval mode, no gradients to its parameters) and its JSON description."""
     from safetensors.torch import load_file
 
-    from avatargan.errors import CheckpointError
-
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(
-            f"{path} is missing; train it with `python -m avatargan.faces.train_regressor` or reinstall avatargan"
+            f"{path} is missing; train it with `python -m avatargan.landmark_regressor.train` or reinstall avatargan"
         )
     meta = json.loads(path.with_suffix(".json").read_text())
     net = AnimeLandmarkNet(meta.get("width", 16))

@@ -1,6 +1,6 @@
 """How a model family's losses become parameter updates: precision, gradient scaling, multi-process averaging.
 
-The trainer builds one `Updates` object per run and hands it to the model (`GANModel.use_updates`). Families
+The trainer builds one `Updates` object per run and hands it to the model (`GANModel.updates`). Families
 never call `loss.backward()` / `optimizer.step()` themselves; they call `self.optimize(loss, optimizer)`, which
 lands in `Updates.optimize`:
 

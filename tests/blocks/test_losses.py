@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 
-from avatargan import losses
+from avatargan.blocks import losses
 
 REAL = [2.0, -1.0]  # D's logits on real images: one right, one wrong
 FAKE = [0.5, -3.0]  # D's logits on generated images

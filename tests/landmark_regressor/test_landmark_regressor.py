@@ -9,7 +9,7 @@ import torch
 from avatargan.data.builtin.face_params import sample_face_params
 from avatargan.data.builtin.faces import render_face
 from avatargan.data.builtin.keypoints import keypoint_array
-from avatargan.faces.regressor import load_regressor, photo_to_anime, regression_loss
+from avatargan.landmark_regressor.net import load_regressor, photo_to_anime, regression_loss
 
 
 def test_regressor_finds_keypoints_on_unseen_anime_faces() -> None:

@@ -12,9 +12,9 @@ import yaml
 from conftest import tiny_config
 
 from avatargan import hardware
+from avatargan.blocks.precision import Updates
 from avatargan.training.checkpoint import latest_checkpoint
 from avatargan.training.loop import Trainer, train
-from avatargan.training.precision import Updates
 
 
 @pytest.mark.parametrize("precision", ["bf16", pytest.param("fp16", marks=pytest.mark.cuda)])
@@ -110,7 +110,7 @@ def test_auto_on_a_real_gpu_trains_in_its_native_precision(tmp_path: Path) -> No
     ],
 )
 def test_channels_last_follows_the_measured_rule(norm, precision: str, device: str, expected: bool) -> None:
-    from avatargan.training.precision import channels_last_pays
+    from avatargan.blocks.precision import channels_last_pays
 
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), norm(4))
     assert channels_last_pays(net, precision, device) is expected
@@ -129,7 +129,7 @@ def test_channels_last_follows_the_measured_rule(norm, precision: str, device: s
 def test_compile_auto_follows_the_measured_rule(
     monkeypatch, norm, precision: str, device: str, steps: int, expected: bool
 ) -> None:
-    from avatargan.training import precision as precision_mod
+    from avatargan.blocks import precision as precision_mod
 
     monkeypatch.setattr(precision_mod, "cxx_compiler", lambda: "/usr/bin/g++")
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), norm(4))
@@ -138,7 +138,7 @@ def test_compile_auto_follows_the_measured_rule(
 
 
 def test_compile_auto_stays_eager_without_a_cxx_compiler(monkeypatch) -> None:
-    from avatargan.training import precision as precision_mod
+    from avatargan.blocks import precision as precision_mod
 
     monkeypatch.setenv("CXX", "no-such-compiler-here")
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.InstanceNorm2d(4))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from avatargan.faces.landmark_loss import CUTOFF, color_loss, grayscale_style_loss, landmark_weight_map, weighted_l1
+from avatargan.blocks.face_losses import CUTOFF, color_loss, grayscale_style_loss, landmark_weight_map, weighted_l1
 
 KP = torch.tensor([[[10.5, 12.5], [22.5, 12.5], [16.5, 18.5], [12.5, 24.5], [20.5, 24.5], [16.5, 29.5]]])
 

@@ -1,8 +1,9 @@
 """The face losses as one object a transfer family (CycleGAN, CartoonGAN) holds: config fields, data, loss terms.
 
-A family adds `FaceLossOptions` to its config dataclass, returns `face_keypoint_datasets(...)` from its
-`derived_datasets` (so batches carry "a_keypoints"/"b_keypoints" maps where the data has key points), builds
-`FaceTerms(cfg)` and asks it, in `train_step`, for the weight map of a domain's batch and for the extra terms.
+A family adds `FaceLossOptions` to its config dataclass, adds `face_derived(cfg)` to the derived data of its
+`spec` (so the trainer gives batches "a_keypoints"/"b_keypoints" maps where the data has key points,
+`avatargan.data.derived`), builds `FaceTerms(cfg)` and asks it, in `train_step`, for the weight map of a domain's
+batch and for the extra terms.
 Everything is off by default; turned on, a term that lacks its data (no key points) is a clear error.
 """
 
@@ -11,10 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+from torch import nn
 
+from avatargan.blocks import face_losses
 from avatargan.config_checks import PositiveFloat, Weight
-from avatargan.errors import ConfigError
-from avatargan.faces.options_help import HELP  # noqa: F401  (one line per option, for `train --help`)
+from avatargan.errors import ConfigError, UserError
+from avatargan.faces.keypoint_data import canonical_order, decode_keypoints
+from avatargan.landmark_regressor.net import load_regressor, photo_to_anime, regression_loss
+from avatargan.nn.content_backbone import MissingWeightsError, load_content_backbone
 
 
 @dataclass
@@ -30,35 +35,33 @@ def wants_keypoints(cfg: FaceLossOptions) -> bool:
     return cfg.landmark_gain > 0 or cfg.lambda_landmark_reg > 0
 
 
-def face_keypoint_datasets(cfg: FaceLossOptions, data, datasets: dict, domains: tuple[str, ...]) -> dict:
-    """Key point map companions of `domains` when a landmark term is on (see `faces.keypoint_data`)."""
-    if not wants_keypoints(cfg):
-        return {}
-    from avatargan.faces.keypoint_data import keypoint_datasets
-
-    out = keypoint_datasets(data, datasets, ("a",))  # the photos first: without them the loss cannot work
-    if "a_keypoints" not in out:
-        raise ConfigError(
-            "the face landmark loss needs key points for domain A (photos): use builtin:photo-faces or a folder "
-            "made by `avatargan prepare photos SRC --out DIR` (it holds landmarks.jsonl), or set "
-            "model.landmark_gain=0 and model.lambda_landmark_reg=0"
-        )
-    return out | keypoint_datasets(data, datasets, tuple(d for d in domains if d != "a"))
+def face_derived(cfg: FaceLossOptions) -> tuple[str, ...]:
+    """The derived data the enabled face terms need (for a family's `spec`): key point maps, or nothing."""
+    return ("keypoints",) if wants_keypoints(cfg) else ()
 
 
 class FaceTerms:
-    """Loss terms of `FaceLossOptions`; the frozen networks they use (regressor, grayscale features) load lazily
-    and are not part of the model's state (they are fixed, shipped weights)."""
+    """Loss terms of `FaceLossOptions`. The frozen networks the enabled terms use (the key point regressor, the
+    grayscale features) load here, so missing weights stop the run before it starts; the family adds `networks` to
+    its frozen ones (`GANModel.frozen`): placed with the model, never trained, never saved."""
 
     def __init__(self, cfg: FaceLossOptions) -> None:
         self.cfg = cfg  # its values were checked with the model's config (config_checks: Weight, PositiveFloat)
-        self._regressor = None
-        self._affine = None
-        self._features = None
+        self.networks: dict[str, nn.Module] = {}
+        if cfg.lambda_landmark_reg > 0:
+            regressor, meta = load_regressor()
+            # the photo → anime key point map travels with the regressor it belongs to (not saved: shipped data)
+            affine = torch.tensor(meta["photo_to_anime"], dtype=torch.float32)
+            regressor.register_buffer("photo_to_anime", affine, persistent=False)
+            self.networks["face_regressor"] = regressor
+        if cfg.lambda_gray > 0:
+            try:
+                features = load_content_backbone("efficientnet-lite0")
+            except MissingWeightsError as exc:
+                raise UserError(f"model.lambda_gray (grayscale features of EfficientNet-Lite0): {exc}") from None
+            self.networks["face_gray_features"] = features.eval().requires_grad_(False)
 
     def keypoints(self, batch: dict[str, torch.Tensor], domain: str) -> tuple[torch.Tensor, torch.Tensor] | None:
-        from avatargan.faces.keypoint_data import canonical_order, decode_keypoints
-
         maps = batch.get(f"{domain}_keypoints")
         if maps is None:
             return None
@@ -72,25 +75,24 @@ class FaceTerms:
         found = self.keypoints(batch, domain)
         if found is None:
             return None
-        from avatargan.faces.landmark_loss import landmark_weight_map
-
         kp, valid = found
         size = batch[domain].shape[-1]
-        return landmark_weight_map(kp, size, self.cfg.landmark_radius, self.cfg.landmark_gain, valid.float())
+        return face_losses.landmark_weight_map(
+            kp, size, self.cfg.landmark_radius, self.cfg.landmark_gain, valid.float()
+        )
 
     def extra_losses(
         self, batch: dict[str, torch.Tensor], fake_b: torch.Tensor, real_a: torch.Tensor, real_b: torch.Tensor
     ) -> dict[str, torch.Tensor]:
         """The enabled terms for G(photo) = `fake_b`, unweighted: name → loss (multiply by the matching lambda)."""
-        from avatargan.faces import landmark_loss
-
         out: dict[str, torch.Tensor] = {}
         if self.cfg.lambda_landmark_reg > 0:
             out["loss_landmark_reg"] = self._regression(batch, fake_b)
         if self.cfg.lambda_gray > 0:
-            out["loss_gray"] = landmark_loss.grayscale_style_loss(fake_b, real_b, self._gray_features(fake_b.device))
+            features = self.networks["face_gray_features"]
+            out["loss_gray"] = face_losses.grayscale_style_loss(fake_b, real_b, features)
         if self.cfg.lambda_color > 0:
-            out["loss_color"] = landmark_loss.color_loss(fake_b, real_a)
+            out["loss_color"] = face_losses.color_loss(fake_b, real_a)
         return out
 
     def weighted_sum(self, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
@@ -99,21 +101,10 @@ class FaceTerms:
         return sum(lambdas[k] * v for k, v in terms.items())
 
     def _regression(self, batch: dict[str, torch.Tensor], fake_b: torch.Tensor) -> torch.Tensor:
-        from avatargan.faces.regressor import load_regressor, photo_to_anime, regression_loss
-
-        if self._regressor is None:
-            self._regressor, meta = load_regressor(device=fake_b.device)
-            self._affine = torch.tensor(meta["photo_to_anime"], dtype=torch.float32, device=fake_b.device)
+        regressor = self.networks["face_regressor"]
         found = self.keypoints(batch, "a")
         if found is None:
             raise ConfigError("model.lambda_landmark_reg needs key points of the photos (domain A)")
         kp, valid = found
-        target = photo_to_anime(kp / fake_b.shape[-1], self._affine)
-        return regression_loss(self._regressor, fake_b, target, valid.float())
-
-    def _gray_features(self, device: torch.device):
-        if self._features is None:
-            from avatargan.nn.content_backbone import load_content_backbone
-
-            self._features = load_content_backbone("efficientnet-lite0").to(device).eval().requires_grad_(False)
-        return self._features
+        target = photo_to_anime(kp / fake_b.shape[-1], regressor.photo_to_anime)
+        return regression_loss(regressor, fake_b, target, valid.float())

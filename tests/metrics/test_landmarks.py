@@ -14,7 +14,7 @@ from avatargan.data.builtin.keypoints import keypoint_array
 
 pytest.importorskip("animeface", reason="face extra not installed: pip install 'avatargan[faces]'")
 
-from avatargan.faces.landmark_metric import landmark_inputs, landmark_scores  # noqa: E402
+from avatargan.metrics.landmarks import landmark_inputs, landmark_scores  # noqa: E402
 
 
 def _renders(style: str, n: int, size: int) -> torch.Tensor:

@@ -66,13 +66,8 @@ def r1_penalty(real_scores: torch.Tensor, real_images: torch.Tensor) -> torch.Te
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Feature losses of CartoonGAN (cycle and identity losses are plain `F.l1_loss` calls in the CycleGAN family)
-
-
-def content_loss(features_fake: torch.Tensor, features_source: torch.Tensor) -> torch.Tensor:
-    """CartoonGAN's content loss: L1 between a frozen backbone's features of G(photo) and of the photo
-    (the photo's features are a target, so no gradient flows into them)."""
-    return F.l1_loss(features_fake, features_source.detach())
+# Feature losses of CartoonGAN. Its content loss, and CycleGAN's cycle and identity losses, are L1 distances that
+# the face landmark term may weight: `face_losses.weighted_l1` and `weighted_feature_l1` (plain L1 when it is off).
 
 
 def style_loss(features_fake: torch.Tensor, features_style: torch.Tensor) -> torch.Tensor:

@@ -9,8 +9,8 @@ import torch
 from conftest import tiny_config
 from torch import nn
 
+from avatargan.blocks.ema import EMA, batch_norms, decay_as_kimg, half_life_decay, recompute_bn
 from avatargan.cli import main
-from avatargan.training.ema import EMA, batch_norms, decay_as_kimg, half_life_decay, recompute_bn
 from avatargan.training.loop import BN_SEED_OFFSET, Trainer
 
 

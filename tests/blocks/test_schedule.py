@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from avatargan.training.schedule import lr_factor, set_lr
+from avatargan.blocks.schedule import lr_factor, set_lr
 
 
 def test_report_cyclegan_steps_once_at_epoch_120() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from avatargan.training.image_pool import ImagePool
+from avatargan.blocks.image_pool import ImagePool
 
 
 def _images(n: int, start: int = 0) -> torch.Tensor:
