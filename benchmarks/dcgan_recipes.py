@@ -25,7 +25,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import recipe_runs  # noqa: E402
-from recipe_runs import Arm  # noqa: E402
 
 from avatargan.config import RunConfig  # noqa: E402
 from avatargan.metrics.evaluate import evaluate_generators  # noqa: E402
@@ -57,16 +56,7 @@ SMOKE = {
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--recipes", default="dcgan_paper,dcgan_modern", help="packaged recipes, comma-separated")
-    p.add_argument(
-        "--arm",
-        dest="arms",
-        action="append",
-        default=[],
-        type=recipe_runs.parse_arm,
-        metavar='"LABEL RECIPE [KEY=VALUE ...]"',
-        help="an extra row: a recipe with overrides",
-    )
+    recipe_runs.add_arm_options(p, "dcgan_paper,dcgan_modern")
     p.add_argument("--n", type=int, default=2000, help="generated and real images per score (default 2000)")
     p.add_argument("--images", type=int, help="training images (data.builtin_count): the small-data comparison")
     recipe_runs.add_common_options(p, "benchmarks/results/dcgan-recipes")
@@ -89,7 +79,7 @@ def score(weights: Path | str, snapshot: str, n: int, data: Any) -> dict[str, fl
 
 def main() -> None:
     args = parse_args()
-    arms = [Arm(r, r) for r in args.recipes.split(",") if r] + args.arms
+    arms = recipe_runs.arms_of(args)
 
     def score_run(run_dir: Path, cfg: RunConfig) -> list[dict[str, Any]]:
         snapshots = ["last"] + (["best"] if (run_dir / BEST_WEIGHTS_FILE).is_file() else [])

@@ -81,7 +81,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--n", type=int, default=500, help="held-out pairs for the judge's metrics (default 500)")
     p.add_argument("--landmarks", type=int, default=100, help="held-out photos for AnimeFace (default 100)")
     p.add_argument("--real-faces", metavar="DIR", help="prepared real photos (avatargan prepare photos ... --size 64)")
-    p.add_argument("--summarise-only", action="store_true", help="no training: tabulate --out/results*.json")
+    p.add_argument("--summarise-only", action="store_true", help="no training: tabulate the runs in --out again")
     recipe_runs.add_common_options(p, "benchmarks/results/landmark-ab", default_seeds="0,1,2")
     args = p.parse_args()
     unknown = [a for a in args.arms.split(",") if a not in ARMS]
@@ -95,7 +95,6 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    columns = COLUMNS | (REAL_COLUMNS if args.real_faces else {})
     overrides = arm_overrides(args)
     arms = [Arm(name, args.recipe, overrides[name]) for name in args.arms.split(",")]
 
@@ -105,12 +104,13 @@ def main() -> None:
     if not args.summarise_only:
         recipe_runs.run_arms(args, arms, score, SMOKE, json_name=recipe_runs.invocation_file(arms, args))
     rows = recipe_runs.gathered_rows(Path(args.out))
+    real = any("real_reg_nme_photo" in r for r in rows)
+    columns = COLUMNS | (REAL_COLUMNS if real else {})
     summary = recipe_runs.summarise(rows, list(columns))
-    gains = f"gain {args.gain}, radius {args.radius}; regressor {args.reg}; gray {args.gray}; colour {args.color}"
+    real_n = next((int(r["real_n"]) for r in rows if "real_n" in r), 0)
     intro = (
-        f"Arms of recipe {args.recipe} ({gains}); judge metrics on {args.n} held-out built-in pairs, AnimeFace "
-        f"on {args.landmarks} held-out photos"
-        + (f", real faces from {args.real_faces}" if args.real_faces else "")
+        f"Judge metrics on {args.n} held-out built-in pairs, AnimeFace on {args.landmarks} held-out photos"
+        + (f", real faces: {real_n} prepared photos" if real else "")
         + ". NME: mean key point distance / inter-ocular distance.\n\n"
         + FOOTNOTE
     )

@@ -44,6 +44,25 @@ def parse_arm(text: str) -> Arm:
     return Arm(parts[0], parts[1], parts[2:])
 
 
+def add_arm_options(p: argparse.ArgumentParser, default_recipes: str) -> None:
+    """--recipes (one arm per packaged recipe) and --arm (an extra row: a recipe with overrides)."""
+    p.add_argument("--recipes", default=default_recipes, help=f"packaged recipes, comma-separated ({default_recipes})")
+    p.add_argument(
+        "--arm",
+        dest="arms",
+        action="append",
+        default=[],
+        type=parse_arm,
+        metavar='"LABEL RECIPE [KEY=VALUE ...]"',
+        help='an extra row: a recipe with overrides, e.g. "cycle10 cyclegan_modern model.lambda_cycle=10"',
+    )
+
+
+def arms_of(args: argparse.Namespace) -> list[Arm]:
+    """The arms --recipes and --arm name, in that order."""
+    return [Arm(r, r) for r in args.recipes.split(",") if r] + args.arms
+
+
 def add_common_options(p: argparse.ArgumentParser, default_out: str, default_seeds: str = "0,1") -> None:
     """--seeds, the budget (--minutes | --steps), --images, --precision, --set, --out and --smoke."""
     p.add_argument("--seeds", default=default_seeds, help=f"training seeds, comma-separated (default {default_seeds})")
@@ -132,7 +151,7 @@ def run_arms(
     for arm in arms:
         for seed in seeds(args):
             console.info(f"== {arm.label} ({arm.recipe} {' '.join(arm.overrides)}), seed {seed}")
-            base: dict[str, Any] = {"arm": arm.label, "recipe": arm.recipe, "seed": seed}
+            base: dict[str, Any] = {"arm": arm.label, "recipe": arm.recipe, "overrides": arm.overrides, "seed": seed}
             started = time.perf_counter()
             try:
                 cfg = run_config(args, arm, seed, smoke)
@@ -181,6 +200,7 @@ def summarise(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[s
     out = []
     for (arm, snapshot), group in groups.items():
         entry: dict[str, Any] = {"arm": arm, "recipe": group[0]["recipe"], "snapshot": snapshot, "seeds": len(group)}
+        entry["overrides"] = group[0].get("overrides", [])
         for key in columns:
             values = [g[key] for g in group if g.get(key) is not None and g[key] == g[key]]
             entry[key] = statistics.fmean(values) if values else None
@@ -217,13 +237,14 @@ def markdown(
         f"Budget per run: {budget}; seeds {args.seeds}; precision {args.precision}. {intro}\n",
         f"Command: `python benchmarks/{script} {' '.join(args.argv)}`\n",
         "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
-        "| arm | recipe | snapshot | seeds | steps | " + " | ".join(names) + " |",
+        "| arm | recipe and overrides | snapshot | seeds | steps | " + " | ".join(names) + " |",
         "|---|---|---|---|---|" + "---|" * len(names),
     ]
     for s in summary:
         cells = [_cell(s[k], s[f"{k}_spread"]) for k in columns]
+        recipe = " ".join([s["recipe"], *(f"`{o}`" for o in s["overrides"])])
         lines.append(
-            f"| {s['arm']} | {s['recipe']} | {s['snapshot']} | {s['seeds']} | {s['steps']:.0f} | {' | '.join(cells)} |"
+            f"| {s['arm']} | {recipe} | {s['snapshot']} | {s['seeds']} | {s['steps']:.0f} | {' | '.join(cells)} |"
         )
     for ref in references:
         lines.append(f"| {ref['arm']} | – | – | – | – | " + " | ".join(_cell(ref.get(k)) for k in columns) + " |")

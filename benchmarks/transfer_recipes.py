@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import recipe_runs  # noqa: E402
 import transfer_scores  # noqa: E402
-from recipe_runs import Arm  # noqa: E402
 
 from avatargan.config import RunConfig  # noqa: E402
 
@@ -57,16 +56,7 @@ SMOKE = {
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--recipes", default=RECIPES, help=f"packaged recipes, comma-separated (default {RECIPES})")
-    p.add_argument(
-        "--arm",
-        dest="arms",
-        action="append",
-        default=[],
-        type=recipe_runs.parse_arm,
-        metavar='"LABEL RECIPE [KEY=VALUE ...]"',
-        help='an extra row: a recipe with overrides, e.g. "cycle10 cyclegan_modern model.lambda_cycle=10"',
-    )
+    recipe_runs.add_arm_options(p, RECIPES)
     p.add_argument("--n", type=int, default=500, help="held-out pairs per score (default 500, as `benchmark`)")
     p.add_argument("--images", type=int, default=4000, help="built-in faces per domain (default 4000, as `benchmark`)")
     p.add_argument("--landmarks", type=int, default=0, metavar="N", help="also AnimeFace on N held-out outputs")
@@ -82,8 +72,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    arms = [Arm(r, r) for r in args.recipes.split(",") if r] + args.arms
-    columns = COLUMNS | (LANDMARK_COLUMNS if args.landmarks else {})
+    arms = recipe_runs.arms_of(args)
 
     def score(run_dir: Path, cfg: RunConfig) -> list[dict[str, Any]]:
         return [transfer_scores.score_run(run_dir, cfg, args.n, args.landmarks)]
@@ -91,11 +80,13 @@ def main() -> None:
     if not args.summarise_only:
         recipe_runs.run_arms(args, arms, score, SMOKE, json_name=recipe_runs.invocation_file(arms, args))
     rows = recipe_runs.gathered_rows(Path(args.out))
+    columns = COLUMNS | (LANDMARK_COLUMNS if any("detection_rate" in r for r in rows) else {})
     summary = recipe_runs.summarise(rows, list(columns))
     scored = [r for r in rows if "failed" not in r]
     references = []
     if scored and not args.no_reference:  # on the data of the first run: --images makes it every run's
-        references = transfer_scores.reference_rows(recipe_runs.run_config_of(scored[0]), args.n, args.landmarks)
+        landmarks_n = int(max((r.get("landmarks_n", 0) for r in scored), default=0))
+        references = transfer_scores.reference_rows(recipe_runs.run_config_of(scored[0]), args.n, landmarks_n)
     images = args.images or "the recipes' own number of"
     intro = (
         f"Data: {images} built-in faces per domain; scores on {args.n} held-out photo → anime "

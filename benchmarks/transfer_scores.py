@@ -42,6 +42,7 @@ def score_run(
     if landmarks_n:
         found = evaluate_landmarks(generators["a2b"], cfg.data, None, landmarks_n, size)
         flat |= {k: float(v) for k, v in found.items() if k in LANDMARK_VALUES}
+        flat["landmarks_n"] = float(found["n"])
     if real_faces:
         found = evaluate_landmarks(generators["a2b"], cfg.data, real_faces, 10_000, size)
         flat |= {f"real_{k}": float(v) for k, v in found.items() if f"real_{k}" in REAL_VALUES}
