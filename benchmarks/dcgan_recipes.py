@@ -41,6 +41,7 @@ VALUES = {
 }
 COLUMNS = {"fid": "FID", "kid_x100": "KID×100", "attr_coverage": "coverage", "valid_faces": "valid faces"}
 COLUMNS["judge_fd"] = "judge_fd"
+COLUMNS["step"] = "weights of step"  # the best snapshot's step (last: the steps trained)
 SMOKE = {
     "dcgan": [
         "data.image_size=16",

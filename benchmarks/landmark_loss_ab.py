@@ -107,10 +107,10 @@ def main() -> None:
     real = any("real_reg_nme_photo" in r for r in rows)
     columns = COLUMNS | (REAL_COLUMNS if real else {})
     summary = recipe_runs.summarise(rows, list(columns))
-    real_n = next((int(r["real_n"]) for r in rows if "real_n" in r), 0)
+    n = {k: int(max((r.get(k, 0) for r in rows), default=0)) for k in ("judge_n", "landmarks_n", "real_n")}
     intro = (
-        f"Judge metrics on {args.n} held-out built-in pairs, AnimeFace on {args.landmarks} held-out photos"
-        + (f", real faces: {real_n} prepared photos" if real else "")
+        f"Judge metrics on {n['judge_n']} held-out built-in pairs, AnimeFace on {n['landmarks_n']} held-out photos"
+        + (f", real faces: {n['real_n']} prepared photos" if real else "")
         + ". NME: mean key point distance / inter-ocular distance.\n\n"
         + FOOTNOTE
     )

@@ -211,7 +211,7 @@ def summarise(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[s
 
 
 def _cell(value: Any, spread: Any = None) -> str:
-    if value is None:
+    if value is None or value != value:  # missing, or NaN (e.g. an NME where no face was detected)
         return "–"
     text = f"{value:.4g}" if isinstance(value, float) else str(value)
     return text if spread is None else f"{text} ± {spread:.2g}"
@@ -232,9 +232,10 @@ def markdown(
     budget = f"{args.minutes} min of wall-clock" if args.minutes is not None else f"{args.steps} steps"
     if args.minutes is None and args.steps is None:
         budget = "as the per-run table says"
+    run_seeds = ",".join(str(x) for x in sorted({r["seed"] for r in rows})) or args.seeds
     lines = [
         f"# {title}\n",
-        f"Budget per run: {budget}; seeds {args.seeds}; precision {args.precision}. {intro}\n",
+        f"Budget per run: {budget}; seeds {run_seeds}; precision {args.precision}. {intro}\n",
         f"Command: `python benchmarks/{script} {' '.join(args.argv)}`\n",
         "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
         "| arm | recipe and overrides | snapshot | seeds | steps | " + " | ".join(names) + " |",

@@ -83,13 +83,16 @@ def main() -> None:
     columns = COLUMNS | (LANDMARK_COLUMNS if any("detection_rate" in r for r in rows) else {})
     summary = recipe_runs.summarise(rows, list(columns))
     scored = [r for r in rows if "failed" not in r]
-    references = []
-    if scored and not args.no_reference:  # on the data of the first run: --images makes it every run's
-        landmarks_n = int(max((r.get("landmarks_n", 0) for r in scored), default=0))
-        references = transfer_scores.reference_rows(recipe_runs.run_config_of(scored[0]), args.n, landmarks_n)
-    images = args.images or "the recipes' own number of"
+    judge_n = int(max((r.get("judge_n", args.n) for r in scored), default=args.n))
+    references, images = [], args.images
+    if scored:  # the data of the first run (--images makes it every run's)
+        first = recipe_runs.run_config_of(scored[0])
+        images = first.data.builtin_count
+        if not args.no_reference:
+            landmarks_n = int(max(r.get("landmarks_n", 0) for r in scored))
+            references = transfer_scores.reference_rows(first, judge_n, landmarks_n)
     intro = (
-        f"Data: {images} built-in faces per domain; scores on {args.n} held-out photo → anime "
+        f"Data: {images} built-in faces per domain; scores on {judge_n} held-out photo → anime "
         "pairs (the same people for every run and reference row), last weights. Lower is better for keypoint "
         "error and judge_fd; higher for attribute preservation, valid faces and coverage; movement is how far "
         "G(photo) moved from the photo (the true anime face: its reference row)."

@@ -38,6 +38,7 @@ def score_run(
     generators, meta = load_generators(run_dir, "cpu")
     results = evaluate_generators(generators, meta, cfg.data, JUDGE_VALUES, n)
     flat = {name: results[name][name] for name in JUDGE_VALUES if name in results}
+    flat["judge_n"] = float(n)
     size = int(meta["image_size"])
     if landmarks_n:
         found = evaluate_landmarks(generators["a2b"], cfg.data, None, landmarks_n, size)
