@@ -7,6 +7,12 @@ seeds, then scored by FID/KID (n stated), judge coverage, valid faces and judge_
     python benchmarks/dcgan_recipes.py --recipes dcgan_modern --minutes 8 --set model.augment=none   # an ablation
     python benchmarks/dcgan_recipes.py --minutes 8 --arm "no-aug dcgan_modern model.augment=none"     # an extra row
     python benchmarks/dcgan_recipes.py --smoke      # a few steps and tiny n: checks that the script works
+    python benchmarks/dcgan_recipes.py --recipes dcgan_paper,dcgan_modern --steps dcgan_paper=185,dcgan_modern=3800
+
+Equal wall-clock on a shared machine: a --minutes budget is only fair when nothing else runs. Otherwise measure each
+recipe's steps per second once on a quiet machine (`avatargan train dcgan --recipe R --minutes 1.5` prints them),
+convert the budget into steps per recipe (`--steps R1=N1,R2=N2`) and train by steps: load then slows every run
+alike and changes no result. results.md states which budget was used.
 
 Every run trains with the project's own Trainer (its run folder, report and quality checks are kept under
 --out/runs) with the final quality block off; the scores are computed here, for every run alike, on the last

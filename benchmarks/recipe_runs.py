@@ -68,7 +68,12 @@ def add_common_options(p: argparse.ArgumentParser, default_out: str, default_see
     p.add_argument("--seeds", default=default_seeds, help=f"training seeds, comma-separated (default {default_seeds})")
     budget = p.add_mutually_exclusive_group()
     budget.add_argument("--minutes", type=float, help="wall-clock budget of each training run")
-    budget.add_argument("--steps", type=int, help="steps of each training run (equal steps instead of equal time)")
+    budget.add_argument(
+        "--steps",
+        type=parse_steps,
+        help="steps of each training run: N for every arm (equal steps), or NAME=N,... per arm label or recipe (a "
+        "wall-clock budget converted to steps at rates measured on a quiet machine)",
+    )
     p.add_argument("--precision", default="auto", help="train.precision of every run (default auto)")
     p.add_argument(
         "--set",
@@ -81,6 +86,37 @@ def add_common_options(p: argparse.ArgumentParser, default_out: str, default_see
     )
     p.add_argument("--out", default=f"{default_out}-{time.strftime('%Y-%m-%d-%H%M')}", help="results folder")
     p.add_argument("--smoke", action="store_true", help="tiny shapes, 4 steps, tiny n: proves the script works")
+
+
+def parse_steps(text: str) -> int | dict[str, int]:
+    """`--steps 3000` (every arm) or `--steps cyclegan_paper=40,cyclegan_modern=1200` (per arm label or recipe)."""
+    try:
+        if "=" not in text:
+            return int(text)
+        pairs = [item.split("=", 1) for item in text.split(",") if item]
+        return {name.strip(): int(value) for name, value in pairs}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected N or NAME=N,NAME=N,...") from None
+
+
+def steps_for(args: argparse.Namespace, arm: Arm) -> int:
+    """The step budget of `arm`: the one number, or its entry by label (first) or recipe."""
+    if isinstance(args.steps, int):
+        return args.steps
+    for name in (arm.label, arm.recipe):
+        if name in args.steps:
+            return args.steps[name]
+    raise UserError(f"--steps names no budget for {arm.label!r} (it gives: {', '.join(args.steps)})")
+
+
+def budget_text(args: argparse.Namespace) -> str:
+    if args.minutes is not None:
+        return f"{args.minutes} min of wall-clock"
+    if isinstance(args.steps, int):
+        return f"{args.steps} steps"
+    if isinstance(args.steps, dict):
+        return "steps per arm (" + ", ".join(f"{k}: {v}" for k, v in args.steps.items()) + ")"
+    return "as the per-run table says"
 
 
 def check_budget(p: argparse.ArgumentParser, args: argparse.Namespace, needed: bool = True) -> None:
@@ -122,7 +158,7 @@ def run_config(args: argparse.Namespace, arm: Arm, seed: int, smoke: dict[str, l
     if args.minutes is not None:
         overrides += [f"train.max_minutes={args.minutes}", "train.steps=10000000"]
     else:
-        overrides.append(f"train.steps={args.steps}")
+        overrides.append(f"train.steps={steps_for(args, arm)}")
     if getattr(args, "images", None):
         overrides.append(f"data.builtin_count={args.images}")
     user = list(args.overrides)
@@ -229,13 +265,10 @@ def markdown(
 ) -> str:
     """The results page: the per-arm table (mean ± spread), the reference rows, then one row per run."""
     names = list(columns.values())
-    budget = f"{args.minutes} min of wall-clock" if args.minutes is not None else f"{args.steps} steps"
-    if args.minutes is None and args.steps is None:
-        budget = "as the per-run table says"
     run_seeds = ",".join(str(x) for x in sorted({r["seed"] for r in rows})) or args.seeds
     lines = [
         f"# {title}\n",
-        f"Budget per run: {budget}; seeds {run_seeds}; precision {args.precision}. {intro}\n",
+        f"Budget per run: {budget_text(args)}; seeds {run_seeds}; precision {args.precision}. {intro}\n",
         f"Command: `python benchmarks/{script} {' '.join(args.argv)}`\n",
         "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
         "| arm | recipe and overrides | snapshot | seeds | steps | " + " | ".join(names) + " |",

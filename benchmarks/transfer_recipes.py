@@ -11,6 +11,9 @@ faces; photo unchanged).
         --arm "gray cartoongan_modern model.lambda_gray=2.5" --arm "color cartoongan_modern model.lambda_color=10"
     python benchmarks/transfer_recipes.py --smoke      # a few steps, tiny shapes and n: checks that the script works
 
+On a shared machine, give the wall-clock budget as steps per recipe, converted at rates measured on a quiet one
+(`--steps cyclegan_paper=N1,cyclegan_modern=N2,...`; see dcgan_recipes.py): load then changes no result.
+
 cartoongan_paper's VGG19 needs torchvision's ImageNet weights; without them its runs are listed as failed with the
 how-to, or run it on the weights this machine has: --set cartoongan_paper:model.content_backbone=efficientnet-lite0
 (the row then is "the paper's losses and weights on Lite0 features"; say so where the table is shown).
