@@ -34,7 +34,7 @@ MODELS = {
         g_channels=4, g_blocks=1, d_channels=4, content_backbone="efficientnet-lite0", init_epochs=1
     ),
     "cyclegan_modern": lambda: _recipe_model("cyclegan_modern", **TINY, d_down=2, pool_size=3),
-    "cartoongan_modern": lambda: _recipe_model("cartoongan_modern", **TINY, content_size=32, init_epochs=1),
+    "cartoongan_modern": lambda: _recipe_model("cartoongan_modern", **TINY, content_size=32, init_steps=4),
 }
 
 
