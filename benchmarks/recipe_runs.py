@@ -64,7 +64,7 @@ def arms_of(args: argparse.Namespace) -> list[Arm]:
 
 
 def add_common_options(p: argparse.ArgumentParser, default_out: str, default_seeds: str = "0,1") -> None:
-    """--seeds, the budget (--minutes | --steps), --images, --precision, --set, --out and --smoke."""
+    """--seeds, the budget (--minutes | --steps), --precision, --set, --out and --smoke."""
     p.add_argument("--seeds", default=default_seeds, help=f"training seeds, comma-separated (default {default_seeds})")
     budget = p.add_mutually_exclusive_group()
     budget.add_argument("--minutes", type=float, help="wall-clock budget of each training run")
