@@ -4,7 +4,7 @@ by the judge's transfer metrics on the same held-out photo/anime pairs, beside t
 faces; photo unchanged).
 
     python benchmarks/transfer_recipes.py --minutes 12                    # the six recipes, seeds 0 and 1
-    python benchmarks/transfer_recipes.py --recipes cyclegan_paper,cyclegan_modern --minutes 12 --landmarks 100
+    python benchmarks/transfer_recipes.py --recipes cyclegan_paper,cyclegan_modern --minutes 12 --landmarks 0
     python benchmarks/transfer_recipes.py --recipes cyclegan_modern --minutes 12 \\
         --arm "cycle10 cyclegan_modern model.lambda_cycle=10" --arm "hinge cyclegan_modern model.loss=hinge"
     python benchmarks/transfer_recipes.py --recipes cartoongan_modern --minutes 12 \\
@@ -63,7 +63,9 @@ def parse_args() -> argparse.Namespace:
     recipe_runs.add_arm_options(p, RECIPES)
     p.add_argument("--n", type=int, default=500, help="held-out pairs per score (default 500, as `benchmark`)")
     p.add_argument("--images", type=int, default=4000, help="built-in faces per domain (default 4000, as `benchmark`)")
-    p.add_argument("--landmarks", type=int, default=0, metavar="N", help="also AnimeFace on N held-out outputs")
+    p.add_argument(
+        "--landmarks", type=int, default=100, metavar="N", help="AnimeFace on N held-out outputs (default 100; 0: off)"
+    )
     p.add_argument("--no-reference", action="store_true", help="leave out the true-anime and photo-unchanged rows")
     p.add_argument("--summarise-only", action="store_true", help="no training: tabulate the runs in --out again")
     recipe_runs.add_common_options(p, "benchmarks/results/transfer-recipes")
