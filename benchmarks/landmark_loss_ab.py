@@ -1,80 +1,123 @@
-"""Does the face landmark loss keep key points in place? Two short CycleGAN runs, same seed and budget, with and
-without `model.landmark_gain`, then `evaluate --landmarks` on the same held-out built-in photos for each.
+"""Do the face loss terms help? Arms of one transfer recipe (default cyclegan_modern) that differ only in a face
+term, each trained for the same budget and the same seeds, scored on the same held-out built-in pairs.
 
-    python benchmarks/landmark_loss_ab.py --minutes 8 --gain 4 --image-size 64 --out runs/landmark-ab
+    python benchmarks/landmark_loss_ab.py --steps 9000                        # none, weighted, regressor × seeds 0,1,2
+    python benchmarks/landmark_loss_ab.py --steps 9000 --arms none,gray,color --seeds 0,1    # grayscale, colour
+    python benchmarks/landmark_loss_ab.py --steps 9000 --real-faces data/real64             # + the real-face metric
+    python benchmarks/landmark_loss_ab.py --steps 9000 --arms weighted --seeds 2 --out DIR  # one arm (a core each)
+    python benchmarks/landmark_loss_ab.py --smoke                  # a few steps, tiny shapes: checks that it works
 
-Reports, per run: the anime detector's detection rate and NME (mean key point distance / inter-ocular distance)
-against the photo's key points and against the same person's true anime key points (the built-in ground truth).
-Not part of `make test` (minutes of CPU).
+Arms (`--arms`, comma-separated): `none` (no face term); `weighted` (the report's landmark loss: cycle and identity
+L1 — CartoonGAN: the content loss — weighted 1 + --gain at Gaussian bumps of --radius around the photo's key
+points); `regressor` (Wu et al. 2019: the shipped anime key point regressor on G(photo) pulled towards the photo's
+key points, weight --reg); `gray` (AnimeGAN's grayscale Gram loss, weight --gray); `color` (AnimeGAN's YUV colour
+loss, weight --color). Per arm (mean ± spread between seeds): the judge's keypoint_error and attr_preservation
+(and movement, valid_faces), AnimeFace's detection rate and NME on G(held-out photos), the regressor's NME and,
+with --real-faces DIR (a folder made by `avatargan prepare photos SRC --out DIR --size 64`), the same on real faces.
+
+Results: --out/results.json and --out/results.md over every run in --out (each invocation also keeps its own
+--out/runs-ARMS-seedsS.json, so arms run in parallel into one --out add up); runs under --out/runs/ARM/seedS. Tabulate a
+folder again without training: --out DIR --summarise-only.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import recipe_runs  # noqa: E402
+import transfer_scores  # noqa: E402
+from recipe_runs import Arm  # noqa: E402
+from transfer_recipes import SMOKE  # noqa: E402
+
+from avatargan.config import RunConfig  # noqa: E402
+
+ARMS = ("none", "weighted", "regressor", "gray", "color")
+COLUMNS = {
+    "keypoint_error": "judge keypoint error (% side, ↓)",
+    "attr_preservation": "attr. preservation (↑)",
+    "detection_rate": "AnimeFace detection (↑)",
+    "nme_truth": "AnimeFace NME vs true anime (↓)",
+    "nme_photo": "AnimeFace NME vs photo (↓)",
+    "reg_nme_truth": "regressor NME vs true anime (↓) ¹",
+    "movement": "movement",
+    "valid_faces": "valid faces (↑)",
+}
+REAL_COLUMNS = {
+    "real_reg_nme_photo": "real faces: regressor NME vs dlib (↓)",
+    "real_detection_rate": "real faces: AnimeFace detection (↑)",
+    "real_nme_photo": "real faces: AnimeFace NME vs dlib (↓)",
+}
+FOOTNOTE = (
+    "¹ The `regressor` arm trains against the regressor that measures this column: it favours that arm by "
+    "construction; the judge and AnimeFace are the independent measures."
+)
 
 
-def train(out: Path, name: str, args: argparse.Namespace, extra: list[str]) -> Path:
-    cmd = [
-        sys.executable,
-        "-m",
-        "avatargan",
-        "train",
-        "cyclegan",
-        "--recipe",
-        "cyclegan_quick",
-        "--seed",
-        str(args.seed),
-    ]
-    cmd += ["--out", str(out / name), "--image-size", str(args.image_size), "--minutes", str(args.minutes)]
-    cmd += ["--steps", str(args.steps), "--set", "train.threads=1", "--set", "train.sample_every=100000"]
-    cmd += ["--set", "train.checkpoint_every=100000", "--set", f"data.builtin_count={args.count}", *extra]
-    subprocess.run(cmd, check=True)
-    return sorted((out / name).iterdir())[-1]
+def arm_overrides(args: argparse.Namespace) -> dict[str, list[str]]:
+    return {
+        "none": [],
+        "weighted": [f"model.landmark_gain={args.gain}", f"model.landmark_radius={args.radius}"],
+        "regressor": [f"model.lambda_landmark_reg={args.reg}"],
+        "gray": [f"model.lambda_gray={args.gray}"],
+        "color": [f"model.lambda_color={args.color}"],
+    }
 
 
-def evaluate(run: Path, n: int) -> dict:
-    js = run / "landmarks.json"
-    cmd = [sys.executable, "-m", "avatargan", "evaluate", str(run), "--landmarks", "--n", str(n), "--json", str(js)]
-    subprocess.run(cmd, check=True)
-    return json.loads(js.read_text())["landmarks"]
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--recipe", default="cyclegan_modern", help="the transfer recipe of every arm (cyclegan_modern)")
+    p.add_argument("--arms", default="none,weighted,regressor", help=f"comma-separated, of {', '.join(ARMS)}")
+    p.add_argument("--gain", type=float, default=4.0, help="model.landmark_gain of `weighted` (default 4)")
+    p.add_argument("--radius", type=float, default=0.06, help="model.landmark_radius of `weighted` (default 0.06)")
+    p.add_argument("--reg", type=float, default=1.0, help="model.lambda_landmark_reg of `regressor` (default 1)")
+    p.add_argument("--gray", type=float, default=2.5, help="model.lambda_gray of `gray` (default 2.5, AnimeGAN's)")
+    p.add_argument("--color", type=float, default=10.0, help="model.lambda_color of `color` (default 10, AnimeGAN's)")
+    p.add_argument("--images", type=int, help="built-in faces per domain (default: the recipe's)")
+    p.add_argument("--n", type=int, default=500, help="held-out pairs for the judge's metrics (default 500)")
+    p.add_argument("--landmarks", type=int, default=100, help="held-out photos for AnimeFace (default 100)")
+    p.add_argument("--real-faces", metavar="DIR", help="prepared real photos (avatargan prepare photos ... --size 64)")
+    p.add_argument("--summarise-only", action="store_true", help="no training: tabulate the runs in --out again")
+    recipe_runs.add_common_options(p, "benchmarks/results/landmark-ab", default_seeds="0,1,2")
+    args = p.parse_args()
+    unknown = [a for a in args.arms.split(",") if a not in ARMS]
+    if unknown:
+        p.error(f"--arms: unknown {', '.join(unknown)}; choose from {', '.join(ARMS)}")
+    recipe_runs.check_budget(p, args, needed=not args.summarise_only)
+    if args.smoke:
+        args.n, args.landmarks = 8, 4
+    return args
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="runs/landmark-ab")
-    ap.add_argument("--minutes", type=float, default=8)
-    ap.add_argument("--steps", type=int, default=100000, help="step cap (the same for both runs)")
-    ap.add_argument("--gain", type=float, default=4.0)
-    ap.add_argument("--radius", type=float, default=0.06)
-    ap.add_argument("--image-size", type=int, default=64)
-    ap.add_argument("--count", type=int, default=2000)
-    ap.add_argument("--n", type=int, default=100, help="held-out photos evaluated")
-    ap.add_argument("--seed", type=int, default=0, help="the same for every arm")
-    ap.add_argument("--reg", type=float, default=1.0, help="model.lambda_landmark_reg of the `regressor` arm")
-    ap.add_argument(
-        "--only",
-        choices=("with", "without", "regressor"),
-        help="run one arm (to run arms in parallel); default: `without` and `with` (the weight map) one after another",
+    args = parse_args()
+    overrides = arm_overrides(args)
+    arms = [Arm(name, args.recipe, overrides[name]) for name in args.arms.split(",")]
+
+    def score(run_dir: Path, cfg: RunConfig) -> list[dict[str, Any]]:
+        return [transfer_scores.score_run(run_dir, cfg, args.n, args.landmarks, args.real_faces)]
+
+    if not args.summarise_only:
+        recipe_runs.run_arms(args, arms, score, SMOKE, json_name=recipe_runs.invocation_file(arms, args))
+    rows = recipe_runs.gathered_rows(Path(args.out))
+    real = any("real_reg_nme_photo" in r for r in rows)
+    columns = COLUMNS | (REAL_COLUMNS if real else {})
+    summary = recipe_runs.summarise(rows, list(columns))
+    n = {k: int(max((r.get(k, 0) for r in rows), default=0)) for k in ("judge_n", "landmarks_n", "real_n")}
+    intro = (
+        f"Judge metrics on {n['judge_n']} held-out built-in pairs, AnimeFace on {n['landmarks_n']} held-out photos"
+        + (f", real faces: {n['real_n']} prepared photos" if real else "")
+        + ". NME: mean key point distance / inter-ocular distance.\n\n"
+        + FOOTNOTE
     )
-    args = ap.parse_args()
-    out = Path(args.out)
-    arms = {
-        "without": [],
-        "with": ["--set", f"model.landmark_gain={args.gain}", "--set", f"model.landmark_radius={args.radius}"],
-        "regressor": ["--set", f"model.lambda_landmark_reg={args.reg}"],  # Wu et al.'s regressed key points
-    }
-    results = {}
-    for name in [args.only] if args.only else ["without", "with"]:
-        run = train(out, name, args, arms[name])
-        steps = [json.loads(x)["step"] for x in (run / "stats.jsonl").read_text().splitlines() if x.strip()]
-        results[name] = {"run": str(run), "steps": max(steps) if steps else None, **evaluate(run, args.n)}
-    print(json.dumps(results, indent=2))
-    (out / f"results-{args.only or 'both'}-seed{args.seed}.json").write_text(json.dumps(results, indent=2) + "\n")
+    title = f"Face loss terms on {args.recipe}: {', '.join(dict.fromkeys(r['arm'] for r in rows))}"
+    page = recipe_runs.markdown(title, intro, "landmark_loss_ab.py", args, rows, summary, columns)
+    recipe_runs.finish(args, rows, summary, page)
 
 
 if __name__ == "__main__":
-    main()
+    recipe_runs.run_main(main)

@@ -16,6 +16,22 @@ def test_paper_recipe_holds_the_reports_numbers() -> None:
     assert cfg.model.loss == "bce" and cfg.model.extra_layers == 1
 
 
+@pytest.mark.parametrize("name", config_mod.recipe_names())
+def test_every_packaged_recipe_resolves(name: str) -> None:
+    cfg = config_mod.from_dict(config_mod.load_recipe(name))
+    assert name.startswith(cfg.model.family + "_")
+
+
+def test_modern_transfer_recipes_keep_the_paper_layout_and_weights_source() -> None:
+    # the modern recipes change training and width, not the networks' sampling: benchmarks compare like with like
+    for family in ("cyclegan", "cartoongan"):
+        paper, modern = (config_mod.from_dict(config_mod.load_recipe(f"{family}_{k}")) for k in ("paper", "modern"))
+        assert (modern.model.g_down, modern.model.d_down) == (paper.model.g_down, paper.model.d_down)
+        assert modern.data.image_size == paper.data.image_size == 64
+    # offline-capable content features (VGG19 needs torchvision's download)
+    assert config_mod.from_dict(config_mod.load_recipe("cartoongan_modern")).model.content_backbone != "vgg19"
+
+
 def test_overrides_are_converted_to_field_types() -> None:
     values = config_mod.apply_overrides(
         config_mod.load_recipe("dcgan_paper"),

@@ -94,6 +94,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "content_size": "4",
     "style_weight": "-0.5",
     "init_epochs": "-1",
+    "init_steps": "-3",
     "landmark_gain": "-1",
     "landmark_radius": "0",
     "lambda_landmark_reg": "-1",

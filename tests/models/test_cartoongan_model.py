@@ -45,6 +45,28 @@ def test_initialisation_trains_g_on_content_only_then_adversarial_training_updat
     assert _changed(g1, model.G) and _changed(d1, model.D)
 
 
+def test_init_steps_set_the_initialisation_in_steps_whatever_the_epochs() -> None:
+    # init_epochs would keep epochs 0-4 content-only; init_steps=2 makes it steps 0 and 1, inside epoch 0
+    torch.manual_seed(0)
+    model = CartoonGAN(CartoonGANConfig(**{**TINY, "init_epochs": 5, "init_steps": 2}), image_size=16)
+    model.on_epoch_start(0)
+    assert [set(model.train_step(_batch(), step=s)) == {"loss_content"} for s in range(3)] == [True, True, False]
+    model.on_epoch_start(3)  # a new epoch does not restart the initialisation
+    assert "loss_gan" in model.train_step(_batch(), step=3)
+
+
+def test_init_steps_is_in_train_help_and_in_the_run_config(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from avatargan import config as config_mod
+    from avatargan.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert "model.init_steps" in capsys.readouterr().out
+    cfg = config_mod.from_dict(config_mod.load_recipe("cartoongan_modern"))
+    config_mod.save_yaml(cfg, tmp_path / "config.yaml")
+    assert config_mod.load_yaml(tmp_path / "config.yaml")["model"]["init_steps"] == cfg.model.init_steps == 250
+
+
 def test_the_edge_smoothed_batch_is_scored_fake(model: CartoonGAN) -> None:
     model.on_epoch_start(1)
     batch = _batch()

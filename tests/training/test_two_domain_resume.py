@@ -1,5 +1,6 @@
 """CycleGAN and CartoonGAN resume exactly: the image pools and the initialisation phase position come back with
-the checkpoint, so a run stopped and resumed ends with the weights of an uninterrupted one."""
+the checkpoint, so a run stopped and resumed ends with the weights of an uninterrupted one — also with the modern
+recipes' options on (spectral norm's power-iteration vectors, DiffAugment's random draws, TTUR)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,21 @@ import pytest
 import torch
 from conftest import tiny_config
 
+from avatargan import config as config_mod
 from avatargan.models.cartoongan import CartoonGANConfig
 from avatargan.models.cyclegan import CycleGANConfig
 from avatargan.training.checkpoint import latest_checkpoint
 from avatargan.training.loop import train
+
+TINY = {"g_channels": 4, "g_blocks": 1, "d_channels": 4}
+
+
+def _recipe_model(name: str, **tiny):
+    """The model section of a packaged recipe at a tiny width (every other option as the recipe has it)."""
+    values = config_mod.merge(config_mod.load_recipe(name), {"model": tiny})
+    values["data"] = {"image_size": 16}
+    return config_mod.from_dict(values).model
+
 
 MODELS = {
     # a pool of 3 fills in the first step, so later steps draw from it: resuming must restore its images
@@ -21,6 +33,8 @@ MODELS = {
     "cartoongan": lambda: CartoonGANConfig(
         g_channels=4, g_blocks=1, d_channels=4, content_backbone="efficientnet-lite0", init_epochs=1
     ),
+    "cyclegan_modern": lambda: _recipe_model("cyclegan_modern", **TINY, d_down=2, pool_size=3),
+    "cartoongan_modern": lambda: _recipe_model("cartoongan_modern", **TINY, content_size=32, init_steps=4),
 }
 
 
@@ -44,7 +58,7 @@ def _config(root: Path, family: str, cache_dir: str, steps: int):
     return cfg
 
 
-@pytest.mark.parametrize("family", ["cyclegan", "cartoongan"])
+@pytest.mark.parametrize("family", list(MODELS))
 def test_resume_matches_an_uninterrupted_run(tmp_path: Path, family: str, cache_dir: str) -> None:
     # stopped at step 3: inside CartoonGAN's initialisation epoch; resumed across it into adversarial training
     straight = train(_config(tmp_path / "a", family, cache_dir, steps=7))
@@ -56,10 +70,10 @@ def test_resume_matches_an_uninterrupted_run(tmp_path: Path, family: str, cache_
     assert a["step"] == b["step"] == 7
     for k in a["model"]:
         assert torch.equal(a["model"][k], b["model"][k]), k
-    if family == "cyclegan":
+    if family.startswith("cyclegan"):
         assert torch.equal(a["extra"]["pool_a"]["images"], b["extra"]["pool_a"]["images"])
         assert a["extra"]["pool_a"]["images"].shape[0] == 3
     else:
         assert not any(k.startswith("content") for k in a["model"])  # the backbone is never checkpointed
-    for sheet in ("a2b", "b2a") if family == "cyclegan" else ("a2b",):
+    for sheet in ("a2b", "b2a") if family.startswith("cyclegan") else ("a2b",):
         assert (resumed / "samples" / f"{sheet}-step000000007.png").is_file()

@@ -20,6 +20,7 @@ EPILOG = f"""examples:
   torchrun --nproc_per_node 4 -m avatargan train dcgan    # 4 processes (GPUs); --batch-size is the global batch
   avatargan train cyclegan --data ~/selfie2anime                # trainA/ trainB/ (testA/ testB/) inside
   avatargan train cyclegan --recipe cyclegan_quick              # a small CPU recipe on the built-in faces
+  avatargan train cyclegan --recipe cyclegan_modern --minutes 12  # SN + LSGAN, TTUR, DiffAugment (candidate)
   avatargan train cartoongan --data-a ~/photos --data-b ~/anime --content-backbone efficientnet-lite0
 
 Any config field can be set with --set section.field=value (sections: model, data, train); the run's resolved
@@ -34,6 +35,9 @@ Quality: every run ends with a quality block (FID/KID on train.final_fid_n image
 coverage, valid faces and judge_fd on train.final_judge_n) in the console and report.html. With
 train.quality_every=N the run scores itself every N steps, keeps generator-best.safetensors beside the last weights
 (`generate --weights best`) and names a collapse.
+
+CartoonGAN's initialisation (content loss only) lasts model.init_epochs epochs, or with --set model.init_steps=N
+N steps whatever the data size (an epoch of 4,000 faces at batch 8 is 500 steps).
 
 {FACE_LOSS_HELP}"""
 

@@ -2,6 +2,10 @@
 
 Cartoon images have crisp edges; E holds the same images with their edges smoothed, and the discriminator learns
 to call them fake, so the generator is pushed toward sharp edges (Chen et al., CartoonGAN, CVPR 2018, sec. 3.3).
+
+The reference settings below are for 256-px images. At other sizes the dilation and blur kernels scale with the
+image side (`scaled_kernels`), so the blurred band covers the same share of a face at 64 px as at 256 px; the
+Canny thresholds do not scale (see `scaled_kernels`). Explicit kernel sizes override the scaling.
 """
 
 from __future__ import annotations
@@ -24,8 +28,30 @@ CANNY_LOW = 100
 CANNY_HIGH = 200
 DILATE_KERNEL = 5
 BLUR_KERNEL = 5
-CACHE_FORMAT = 1  # bump when the algorithm changes so that old caches are rebuilt
+REFERENCE_SIZE = 256  # the image side those kernels were chosen for
+MIN_BLUR_KERNEL = 3  # a 1×1 Gaussian is the identity: E would be the anime images themselves, called fake
+CACHE_FORMAT = 2  # bump when the algorithm changes so that old caches are rebuilt (2: kernels scale with the size)
 PROGRESS_MIN = 200  # show a progress bar from this many images on
+
+
+def _odd(width: float) -> int:
+    """The odd integer nearest to `width` (ties go up), at least 1."""
+    return 2 * int(max(width, 0.0) / 2) + 1
+
+
+def scaled_kernels(size: int) -> tuple[int, int]:
+    """(dilation, blur) kernel sides for `size`-px images: the reference 5 × 5 scaled by size / 256, odd.
+
+    The band of blurred pixels is the Canny edge dilated by the box kernel, so its width in pixels is the kernel
+    side; Canny lines are one pixel thin at any size and their length grows with the side, so a kernel side
+    proportional to the image side keeps the band's share of the image constant (256 px: 5, 128: 3, 64: 1). The
+    blur kernel scales the same way but stays at least 3, because a 1×1 Gaussian changes nothing. The Canny
+    thresholds are left alone: they apply to the Sobel response, which for a step edge (a cartoon outline, crisp or
+    one pixel anti-aliased) is the same at any resolution; only smooth shading gets steeper per pixel in a smaller
+    image, and raising the thresholds to compensate would drop real outlines of moderate contrast.
+    """
+    scale = size / REFERENCE_SIZE
+    return _odd(DILATE_KERNEL * scale), max(MIN_BLUR_KERNEL, _odd(BLUR_KERNEL * scale))
 
 
 def edge_promote(
@@ -33,16 +59,21 @@ def edge_promote(
     *,
     canny_low: int = CANNY_LOW,
     canny_high: int = CANNY_HIGH,
-    dilate_kernel: int = DILATE_KERNEL,
-    blur_kernel: int = BLUR_KERNEL,
+    dilate_kernel: int | None = None,
+    blur_kernel: int | None = None,
 ) -> np.ndarray:
     """Gaussian-blur the pixels near edges of an H x W x 3 uint8 RGB image; all other pixels are left untouched.
 
+    Kernel sides left as None are scaled to the image's shorter side (`scaled_kernels`; at 256 px they are the
+    reference 5 × 5); given, they are used as they are.
     The references write each blurred value into a uint8 array (truncating); ``cv2.GaussianBlur`` rounds, so values
     may differ from theirs by 1. Both pad by reflection (``np.pad(mode='reflect')`` == OpenCV's default border).
     """
     if img.dtype != np.uint8 or img.ndim != 3 or img.shape[2] != 3:
         raise ValueError(f"expected an H x W x 3 uint8 image, got shape {img.shape} and dtype {img.dtype}")
+    scaled_dilate, scaled_blur = scaled_kernels(min(img.shape[:2]))
+    dilate_kernel = scaled_dilate if dilate_kernel is None else dilate_kernel
+    blur_kernel = scaled_blur if blur_kernel is None else blur_kernel
     for name, k in (("dilate_kernel", dilate_kernel), ("blur_kernel", blur_kernel)):
         if k < 1 or k % 2 == 0:
             raise ValueError(f"{name} must be a positive odd integer, got {k}")
@@ -78,22 +109,24 @@ def edge_promote_dataset(
     *,
     canny_low: int = CANNY_LOW,
     canny_high: int = CANNY_HIGH,
-    dilate_kernel: int = DILATE_KERNEL,
-    blur_kernel: int = BLUR_KERNEL,
+    dilate_kernel: int | None = None,
+    blur_kernel: int | None = None,
 ) -> np.memmap:
     """Edge-promote ``count`` size x size RGB uint8 images once and cache them as one N x size x size x 3 ``.npy``.
 
     ``images`` is either a function giving the i-th image or an iterable of them. ``fingerprint`` identifies the
     source images (e.g. a hash of file names and mtimes, chosen by the caller): the cache is reused when it, the
     count, the size and the parameters all match its JSON sidecar (``<cache_path>.json``), and rebuilt otherwise.
+    Kernel sides left as None are scaled to `size` (`scaled_kernels`); the sidecar records the sides used.
     Returns a read-only memory map of the cache.
     """
     cache_path = Path(cache_path)
+    scaled_dilate, scaled_blur = scaled_kernels(size)
     params = {
         "canny_low": canny_low,
         "canny_high": canny_high,
-        "dilate_kernel": dilate_kernel,
-        "blur_kernel": blur_kernel,
+        "dilate_kernel": scaled_dilate if dilate_kernel is None else dilate_kernel,
+        "blur_kernel": scaled_blur if blur_kernel is None else blur_kernel,
     }
     meta = {"format": CACHE_FORMAT, "count": count, "size": size, "fingerprint": fingerprint, "params": params}
     if _cache_is_valid(cache_path, meta):

@@ -1,0 +1,311 @@
+"""What the recipe benchmarks share: arms (a recipe plus overrides), the budget and seed options, one training run
+per arm and seed with the project's Trainer, and the summary (mean and spread between seeds) as JSON and markdown.
+
+Used by `dcgan_recipes.py`, `transfer_recipes.py` and `landmark_loss_ab.py`; each script brings its own arms, its
+smoke overrides and a `score(run_dir, cfg)` function, and this module does the rest alike for all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from avatargan import config as config_mod
+from avatargan import console
+from avatargan.errors import UserError
+from avatargan.training.loop import Trainer
+
+
+@dataclass
+class Arm:
+    """One row of a comparison: a packaged recipe and the overrides that make this arm differ from it."""
+
+    label: str
+    recipe: str
+    overrides: list[str] = field(default_factory=list)
+
+    @property
+    def family(self) -> str:
+        return str(config_mod.load_recipe(self.recipe)["model"]["family"])
+
+
+def parse_arm(text: str) -> Arm:
+    """`--arm "LABEL RECIPE [KEY=VALUE ...]"`, e.g. "cycle5 cyclegan_modern model.lambda_cycle=5"."""
+    parts = text.split()
+    if len(parts) < 2 or any("=" not in p for p in parts[2:]):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected 'LABEL RECIPE [section.field=value ...]'")
+    return Arm(parts[0], parts[1], parts[2:])
+
+
+def add_arm_options(p: argparse.ArgumentParser, default_recipes: str) -> None:
+    """--recipes (one arm per packaged recipe) and --arm (an extra row: a recipe with overrides)."""
+    p.add_argument("--recipes", default=default_recipes, help=f"packaged recipes, comma-separated ({default_recipes})")
+    p.add_argument(
+        "--arm",
+        dest="arms",
+        action="append",
+        default=[],
+        type=parse_arm,
+        metavar='"LABEL RECIPE [KEY=VALUE ...]"',
+        help='an extra row: a recipe with overrides, e.g. "cycle10 cyclegan_modern model.lambda_cycle=10"',
+    )
+
+
+def arms_of(args: argparse.Namespace) -> list[Arm]:
+    """The arms --recipes and --arm name, in that order."""
+    return [Arm(r, r) for r in args.recipes.split(",") if r] + args.arms
+
+
+def add_common_options(p: argparse.ArgumentParser, default_out: str, default_seeds: str = "0,1") -> None:
+    """--seeds, the budget (--minutes | --steps), --precision, --set, --out and --smoke."""
+    p.add_argument("--seeds", default=default_seeds, help=f"training seeds, comma-separated (default {default_seeds})")
+    budget = p.add_mutually_exclusive_group()
+    budget.add_argument("--minutes", type=float, help="wall-clock budget of each training run")
+    budget.add_argument(
+        "--steps",
+        type=parse_steps,
+        help="steps of each training run: N for every arm (equal steps), or NAME=N,... per arm label or recipe (a "
+        "wall-clock budget converted to steps at rates measured on a quiet machine)",
+    )
+    p.add_argument("--precision", default="auto", help="train.precision of every run (default auto)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="[NAME:]KEY=VALUE",
+        help="a config override for every run, or only for the runs whose arm label, recipe or model family is "
+        "NAME (e.g. --set cartoongan:model.content_backbone=efficientnet-lite0)",
+    )
+    p.add_argument("--out", default=f"{default_out}-{time.strftime('%Y-%m-%d-%H%M')}", help="results folder")
+    p.add_argument("--smoke", action="store_true", help="tiny shapes, 4 steps, tiny n: proves the script works")
+
+
+def parse_steps(text: str) -> int | dict[str, int]:
+    """`--steps 3000` (every arm) or `--steps cyclegan_paper=40,cyclegan_modern=1200` (per arm label or recipe)."""
+    try:
+        if "=" not in text:
+            return int(text)
+        pairs = [item.split("=", 1) for item in text.split(",") if item]
+        return {name.strip(): int(value) for name, value in pairs}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected N or NAME=N,NAME=N,...") from None
+
+
+def steps_for(args: argparse.Namespace, arm: Arm) -> int:
+    """The step budget of `arm`: the one number, or its entry by label (first) or recipe."""
+    if isinstance(args.steps, int):
+        return args.steps
+    for name in (arm.label, arm.recipe):
+        if name in args.steps:
+            return args.steps[name]
+    raise UserError(f"--steps names no budget for {arm.label!r} (it gives: {', '.join(args.steps)})")
+
+
+def budget_text(args: argparse.Namespace) -> str:
+    if args.minutes is not None:
+        return f"{args.minutes} min of wall-clock"
+    if isinstance(args.steps, int):
+        return f"{args.steps} steps"
+    if isinstance(args.steps, dict):
+        return "steps per arm (" + ", ".join(f"{k}: {v}" for k, v in args.steps.items()) + ")"
+    return "as the per-run table says"
+
+
+def check_budget(p: argparse.ArgumentParser, args: argparse.Namespace, needed: bool = True) -> None:
+    if args.smoke:
+        args.steps, args.minutes = 4, None
+    if needed and args.minutes is None and args.steps is None:
+        p.error("give the budget: --minutes M (equal wall-clock) or --steps N (equal steps)")
+    args.argv = sys.argv[1:]
+
+
+def seeds(args: argparse.Namespace) -> list[int]:
+    return [int(s) for s in str(args.seeds).split(",") if s.strip()]
+
+
+def _own(overrides: Sequence[str], arm: Arm) -> list[str]:
+    """The `--set` values that apply to `arm`: unprefixed ones, and those prefixed with its label, recipe or family."""
+    names = {arm.label, arm.recipe, arm.family}
+    out = []
+    for item in overrides:
+        key = item.split("=", 1)[0]
+        if ":" in key:
+            name, item = item.split(":", 1)
+            if name not in names:
+                continue
+        out.append(item)
+    return out
+
+
+def run_config(args: argparse.Namespace, arm: Arm, seed: int, smoke: dict[str, list[str]]) -> config_mod.RunConfig:
+    """The arm's recipe with the benchmark's fixed settings, the arm's overrides and the user's `--set` on top."""
+    overrides = [
+        f"train.seed={seed}",
+        # a folder per arm and seed: invocations sharing --out never number runs in the same folder at once
+        f"train.out_root={Path(args.out) / 'runs' / arm.label / f'seed{seed}'}",
+        f"train.precision={args.precision}",
+        "train.final_fid_n=0",  # scored by the script, alike for every run
+        "train.final_judge_n=0",
+    ]
+    if args.minutes is not None:
+        overrides += [f"train.max_minutes={args.minutes}", "train.steps=10000000"]
+    else:
+        overrides.append(f"train.steps={steps_for(args, arm)}")
+    if getattr(args, "images", None):
+        overrides.append(f"data.builtin_count={args.images}")
+    user = list(args.overrides)
+    if args.smoke:
+        user = smoke.get("all", []) + smoke.get(arm.family, []) + user
+    values = config_mod.apply_overrides(config_mod.load_recipe(arm.recipe), overrides + arm.overrides + _own(user, arm))
+    return config_mod.from_dict(values)
+
+
+def run_arms(
+    args: argparse.Namespace,
+    arms: Sequence[Arm],
+    score: Callable[[Path, config_mod.RunConfig], list[dict[str, Any]]],
+    smoke: dict[str, list[str]],
+    json_name: str = "results.json",
+) -> list[dict[str, Any]]:
+    """Train every arm for every seed and score each run; `score` returns one row per snapshot it scores. A run
+    that fails with a user error (e.g. missing backbone weights) becomes a row with its reason, and the others go on.
+    Rows are written to `--out/<json_name>` as they come, so an interrupted comparison keeps what it measured.
+    Every arm's config is resolved before the first run, so a mistyped override stops the script at once."""
+    for arm in arms:
+        run_config(args, arm, 0, smoke)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    for arm in arms:
+        for seed in seeds(args):
+            console.info(f"== {arm.label} ({arm.recipe} {' '.join(arm.overrides)}), seed {seed}")
+            base: dict[str, Any] = {"arm": arm.label, "recipe": arm.recipe, "overrides": arm.overrides, "seed": seed}
+            started = time.perf_counter()
+            try:
+                cfg = run_config(args, arm, seed, smoke)
+                trainer = Trainer(cfg)
+                run_dir = trainer.run()
+                base |= {"run": str(run_dir), "steps": trainer.pos.step}
+                base["train_seconds"] = round(time.perf_counter() - started, 1)
+                rows += [{**base, **r} for r in score(run_dir, cfg)]
+            except UserError as exc:
+                console.warn(f"{arm.label}, seed {seed} failed: {exc}")
+                rows.append({**base, "failed": str(exc).splitlines()[0]})
+            write_json(out / json_name, args, rows)
+    return rows
+
+
+def invocation_file(arms: Sequence[Arm], args: argparse.Namespace) -> str:
+    """The rows file of one invocation: several invocations (e.g. one per core) can share one --out."""
+    return f"runs-{'-'.join(a.label for a in arms)}-seeds{str(args.seeds).replace(',', '-')}.json"
+
+
+def gathered_rows(out: Path) -> list[dict[str, Any]]:
+    """The runs of every invocation that wrote into `out` (its runs-*.json files)."""
+    rows: list[dict[str, Any]] = []
+    for path in sorted(out.glob("runs-*.json")):
+        rows += json.loads(path.read_text()).get("runs", [])
+    return rows
+
+
+def run_config_of(row: dict[str, Any]) -> config_mod.RunConfig:
+    """The resolved config a scored run trained with (its run folder's config.yaml)."""
+    return config_mod.from_dict(config_mod.load_yaml(Path(row["run"]) / "config.yaml"))
+
+
+def write_json(path: Path, args: argparse.Namespace, rows: list[dict[str, Any]], **extra: Any) -> None:
+    payload = {"args": vars(args), "runs": rows, **extra}
+    path.write_text(json.dumps(payload, indent=1, default=str) + "\n")
+
+
+def summarise(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Per (arm, snapshot): the mean of each column and its spread between seeds (max − min); failed runs and
+    missing values (NaN: e.g. no detected face) are left out, and `seeds` says how many runs remain."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        if "failed" not in r:
+            groups.setdefault((r["arm"], r.get("snapshot", "last")), []).append(r)
+    out = []
+    for (arm, snapshot), group in groups.items():
+        entry: dict[str, Any] = {"arm": arm, "recipe": group[0]["recipe"], "snapshot": snapshot, "seeds": len(group)}
+        entry["overrides"] = group[0].get("overrides", [])
+        for key in columns:
+            values = [g[key] for g in group if g.get(key) is not None and g[key] == g[key]]
+            entry[key] = statistics.fmean(values) if values else None
+            entry[f"{key}_spread"] = max(values) - min(values) if values else None
+        entry["steps"] = statistics.fmean(g["steps"] for g in group)
+        out.append(entry)
+    return out
+
+
+def _cell(value: Any, spread: Any = None) -> str:
+    if value is None or value != value:  # missing, or NaN (e.g. an NME where no face was detected)
+        return "–"
+    text = f"{value:.4g}" if isinstance(value, float) else str(value)
+    return text if spread is None else f"{text} ± {spread:.2g}"
+
+
+def markdown(
+    title: str,
+    intro: str,
+    script: str,
+    args: argparse.Namespace,
+    rows: list[dict[str, Any]],
+    summary: list[dict[str, Any]],
+    columns: dict[str, str],
+    references: Sequence[dict[str, Any]] = (),
+) -> str:
+    """The results page: the per-arm table (mean ± spread), the reference rows, then one row per run."""
+    names = list(columns.values())
+    run_seeds = ",".join(str(x) for x in sorted({r["seed"] for r in rows})) or args.seeds
+    lines = [
+        f"# {title}\n",
+        f"Budget per run: {budget_text(args)}; seeds {run_seeds}; precision {args.precision}. {intro}\n",
+        f"Command: `python benchmarks/{script} {' '.join(args.argv)}`\n",
+        "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
+        "| arm | recipe and overrides | snapshot | seeds | steps | " + " | ".join(names) + " |",
+        "|---|---|---|---|---|" + "---|" * len(names),
+    ]
+    for s in summary:
+        cells = [_cell(s[k], s[f"{k}_spread"]) for k in columns]
+        recipe = " ".join([s["recipe"], *(f"`{o}`" for o in s["overrides"])])
+        lines.append(
+            f"| {s['arm']} | {recipe} | {s['snapshot']} | {s['seeds']} | {s['steps']:.0f} | {' | '.join(cells)} |"
+        )
+    for ref in references:
+        lines.append(f"| {ref['arm']} | – | – | – | – | " + " | ".join(_cell(ref.get(k)) for k in columns) + " |")
+    lines += ["", "## Per run\n", "| arm | snapshot | seed | steps trained | " + " | ".join(names) + " |"]
+    lines.append("|---|---|---|---|" + "---|" * len(names))
+    for r in rows:
+        if "failed" in r:
+            lines.append(f"| {r['arm']} | – | {r['seed']} | failed: {r['failed']} |" + " |" * (len(names) - 1))
+            continue
+        cells = [_cell(r.get(k)) for k in columns]
+        lines.append(f"| {r['arm']} | {r.get('snapshot', 'last')} | {r['seed']} | {r['steps']} | {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_main(main: Callable[[], None]) -> None:
+    """Run a benchmark's main: a user mistake (a wrong recipe or override) ends with one line, as the CLI does."""
+    try:
+        main()
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def finish(
+    args: argparse.Namespace, rows: list[dict[str, Any]], summary: list[dict[str, Any]], page: str, **extra: Any
+) -> None:
+    out = Path(args.out)
+    write_json(out / "results.json", args, rows, summary=summary, **extra)
+    (out / "results.md").write_text(page)
+    print(page)
