@@ -29,3 +29,15 @@ def test_reference_rows_score_the_known_answers() -> None:
     truth, identity = reference_entries(args, ["keypoint_error", "movement", "attr_preservation"])
     assert truth.results["keypoint_error"]["keypoint_error"] == 0.0 and truth.results["movement"]["movement"] > 0.05
     assert identity.results["movement"]["movement"] == 0.0
+
+
+def test_a_row_may_name_a_packaged_recipe() -> None:
+    from avatargan.metrics.benchmark import benchmark_overrides, family_of, resolve
+
+    assert family_of("dcgan_modern") == "dcgan" and family_of("cyclegan") == "cyclegan"
+    overrides = benchmark_overrides("dcgan", 16, 0.1, 8, Path("runs"))
+    modern, origin = resolve("dcgan_modern", overrides)
+    assert origin == "recipe dcgan_modern" and modern.model.loss == "hinge"  # the modern recipe, not the family's
+    demo, origin = resolve("dcgan", overrides)
+    assert origin == "recipe dcgan_demo" and demo.model.loss == "bce"  # a family: its smallest packaged recipe
+    assert modern.data.image_size == 16 and modern.train.max_minutes == 0.1  # the benchmark's fixed settings

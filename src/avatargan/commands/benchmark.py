@@ -26,7 +26,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--models", default="dcgan,cyclegan,cartoongan", help="comma-separated (default: all three)")
+    p.add_argument(
+        "--models",
+        default="dcgan,cyclegan,cartoongan",
+        help="comma-separated rows: a family (its smallest packaged recipe: _quick, else _demo, else _paper) or a "
+        "packaged recipe by name, e.g. dcgan_demo,dcgan_modern to compare recipes (default: the three families)",
+    )
     p.add_argument(
         "--budget-minutes",
         type=float,

@@ -71,14 +71,23 @@ def benchmark_overrides(model: str, image_size: int, minutes: float, count: int,
     return [*common, "data.source_a=builtin:photo-faces", "data.source_b=builtin:anime-faces"]
 
 
+def family_of(model: str) -> str:
+    """A row's family: the name itself (`dcgan`), or the family of the packaged recipe it names (`dcgan_modern`)."""
+    if model in config_mod.recipe_names():
+        return str(config_mod.load_recipe(model).get("model", {}).get("family", model))
+    return model
+
+
 def resolve(model: str, overrides: list[str]) -> tuple[config_mod.RunConfig, str] | str:
-    """The model's benchmark config and where it came from, or why the model is missing."""
+    """The row's benchmark config and where it came from, or why the model is missing. A row is a family (its
+    smallest packaged recipe) or a packaged recipe by name, so recipes of one family compare in one table."""
     try:
         families = family_names()
     except Exception as exc:  # a family module that does not import yet is "missing", not a crash
         return f"its model code does not import ({type(exc).__name__}: {exc})"
-    if model not in families:
-        return f"no model family {model!r} in this build (available: {', '.join(families)})"
+    family = family_of(model)
+    if family not in families:
+        return f"no model family {family!r} in this build (available: {', '.join(families)})"
     try:
         return _config(model, overrides)
     except UserError as exc:  # e.g. a recipe naming a field this build's family lacks
@@ -86,10 +95,11 @@ def resolve(model: str, overrides: list[str]) -> tuple[config_mod.RunConfig, str
 
 
 def _config(model: str, overrides: list[str]) -> tuple[config_mod.RunConfig, str]:
+    recipes = config_mod.recipe_names()
     values, origin = {"model": {"family": model}}, f"{model} defaults (no packaged recipe)"
-    for suffix in RECIPE_PREFERENCE:
-        if f"{model}_{suffix}" in config_mod.recipe_names():
-            values, origin = config_mod.load_recipe(f"{model}_{suffix}"), f"recipe {model}_{suffix}"
+    for name in (model, *(f"{model}_{suffix}" for suffix in RECIPE_PREFERENCE)):
+        if name in recipes:
+            values, origin = config_mod.load_recipe(name), f"recipe {name}"
             break
     return config_mod.from_dict(config_mod.apply_overrides(values, overrides)), origin
 
@@ -97,7 +107,8 @@ def _config(model: str, overrides: list[str]) -> tuple[config_mod.RunConfig, str
 def run_one(model: str, args: Any, out: Path) -> Entry:
     entry = Entry(model)
     own = [o.split(":", 1)[1] for o in args.overrides if o.startswith(f"{model}:")]
-    overrides = benchmark_overrides(model, args.image_size, args.budget_minutes, args.count, out / "runs") + own
+    family = family_of(model)
+    overrides = benchmark_overrides(family, args.image_size, args.budget_minutes, args.count, out / "runs") + own
     cfg = resolve(model, overrides)
     if isinstance(cfg, str):
         entry.status, entry.note = "missing", cfg
@@ -114,7 +125,7 @@ def run_one(model: str, args: Any, out: Path) -> Entry:
         entry.run_dir, entry.steps = str(run_dir), trainer.pos.step
         entry.minutes = round((time.monotonic() - started) / 60, 2)
         generators, meta = load_generators(run_dir, trainer.device)
-        names = [n for n in parse_metric_names(args.metrics) if model != "dcgan" or n not in _PAIR_ONLY]
+        names = [n for n in parse_metric_names(args.metrics) if family != "dcgan" or n not in _PAIR_ONLY]
         entry.results = evaluate_generators(
             generators, meta, cfg.data, names, args.n, run_dir=run_dir, step=entry.steps, seed=args.seed
         )
