@@ -50,7 +50,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+# generous: the server imports torch and gradio and loads a model first, which on a 2-core machine shared with
+# other work took over 60 s (a quiet machine: a few seconds); a longer limit costs nothing when it is fast
+def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 240) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
