@@ -21,7 +21,7 @@ import torch
 from avatargan import config as config_mod
 from avatargan import console
 from avatargan.blocks.ema import EMA
-from avatargan.blocks.precision import Updates, channels_last_pays, compile_pays
+from avatargan.blocks.precision import Updates, channels_last_pays, resolve_compile
 from avatargan.config import RunConfig
 from avatargan.data.batches import BatchStream, build_datasets, build_test_datasets, first_images
 from avatargan.data.derived import derived_datasets
@@ -151,10 +151,7 @@ class Trainer:
             raise UserError(str(exc)) from None
         self.total_steps = t.steps if t.steps is not None else t.epochs * self.stream.steps_per_epoch
         # auto → compiled where measured to pay; like the precision, the config (and config.yaml) holds the choice
-        compile_why = "forced by train.compile" if t.compile is True else "off (train.compile: false)"
-        if t.compile == "auto":
-            t.compile, reason = compile_pays(self.model, t.precision, self.device, self.total_steps)
-            compile_why = f"auto: {reason}"
+        t.compile, compile_why = resolve_compile(t.compile, self.model, t.precision, self.device, self.total_steps)
         self.ema = (
             EMA(
                 self.model.generators(),
@@ -183,13 +180,13 @@ class Trainer:
             config_mod.save_yaml(cfg, self.run_dir / "config.yaml", why)
             truncate_stats(self.run_dir, 0)  # a fresh start in a given folder drops the lines of a try that failed
             truncate_jsonl(self.run_dir / QUALITY_FILE, 0)
+        compiled = f"{'on' if t.compile else 'off'} ({compile_why})"
         if self.dist.is_main:  # what this (part of the) run trains on, for the report and honest speed figures
-            facts = {**machine_facts(self.device), "precision": self.precision.describe()}
-            facts["compile"] = f"{'on' if t.compile else 'off'} ({compile_why})"
+            facts = {**machine_facts(self.device), "precision": self.precision.describe(), "compile": compiled}
             with reported_write(f"the run's environment.json in {self.run_dir}"):
                 atomic_write_text(self.run_dir / "environment.json", json.dumps(facts, indent=1) + "\n")
         console.info(f"{self.device.type}, precision {self.precision.describe()}")
-        console.info(f"torch.compile {'on' if t.compile else 'off'} ({compile_why})")
+        console.info(f"torch.compile {compiled}")
         distributed.reseed(t.seed, self.pos.step, self.dist)
         self.sync_buffers = distributed.needs_buffer_sync(self.model, self.device, self.dist)
         if t.compile:  # in place (state dict keys unchanged); after the EMA copy, which must stay a plain module
