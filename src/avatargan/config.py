@@ -77,7 +77,7 @@ class TrainConfig:
     # NHWC layout (same maths) where it measured faster: not for instance norm, except in bf16 on the CPU
     channels_last: bool = True
     # torch.compile the networks: auto = where measured to pay (instance-norm models in fp32 on the CPU, runs of
-    # ≥ 2,000 steps; see blocks/precision.py compile_pays); true forces it, false never
+    # ≥ 2,000 steps or a --minutes budget ≥ 6; see blocks/precision.py compile_pays); true forces it, false never
     compile: Literal["auto", True, False] = "auto"
     # exponential moving average (EMA) of the generator weights; samples, metrics and exports use it (blocks/ema.py)
     ema_kimg: PositiveFloat | None = None  # EMA half-life in thousands of images (StyleGAN2-ADA), batch-independent

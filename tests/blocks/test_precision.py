@@ -137,6 +137,17 @@ def test_compile_auto_follows_the_measured_rule(
     assert decided is expected and why
 
 
+@pytest.mark.parametrize("minutes, expected", [(2.0, False), (12.0, True)])
+def test_compile_auto_under_a_time_budget_follows_the_budget(monkeypatch, minutes: float, expected: bool) -> None:
+    from avatargan.blocks import precision as precision_mod
+
+    monkeypatch.setattr(precision_mod, "cxx_compiler", lambda: "/usr/bin/g++")
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.InstanceNorm2d(4))
+    # --minutes runs plan epochs × steps per epoch (millions): the budget, not that, says whether compiling pays
+    decided, why = precision_mod.compile_pays(net, "fp32", "cpu", 10_000_000, budget_minutes=minutes)
+    assert decided is expected and f"{minutes:g}-minute budget" in why
+
+
 def test_compile_auto_stays_eager_without_a_cxx_compiler(monkeypatch) -> None:
     from avatargan.blocks import precision as precision_mod
 

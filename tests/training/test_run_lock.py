@@ -26,8 +26,13 @@ def test_a_second_training_in_the_same_folder_is_refused_until_the_first_ends(tm
 def test_a_killed_holder_leaves_no_stuck_lock(tmp_path: Path) -> None:
     src = str(Path(__file__).parents[2] / "src")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from avatargan.training.run_lock import RunLock; "
-         "lock = RunLock(sys.argv[1]); lock.acquire(); print('locked', flush=True); time.sleep(60)", str(tmp_path)],
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from avatargan.training.run_lock import RunLock; "
+            "lock = RunLock(sys.argv[1]); lock.acquire(); print('locked', flush=True); time.sleep(60)",
+            str(tmp_path),
+        ],
         env={**os.environ, "PYTHONPATH": src},
         stdout=subprocess.PIPE,
         text=True,

@@ -104,6 +104,9 @@ def has_instance_norm(model: nn.Module) -> bool:
 #: planned steps from which `compile: auto` compiles: its one-off cost (~1.5-2 min on 2 CPU cores) is then a small
 #: share of the run (CycleGAN at ~0.5 s per eager step: 2,000 steps ≈ 17 min, a third of which compiling saves)
 COMPILE_MIN_STEPS = 2000
+#: shortest `--minutes` budget for which `compile: auto` compiles: with ~1.5 min of compiling and 1.3-1.5x faster
+#: steps after it, compiled and eager runs reach the same step at ~5 min (1.4 × (T − 1.5) = T → T ≈ 5.3)
+COMPILE_MIN_MINUTES = 6.0
 
 
 def cxx_compiler() -> str | None:
@@ -113,30 +116,45 @@ def cxx_compiler() -> str | None:
     return next((path for path in map(shutil.which, candidates) if path), None)
 
 
-def compile_pays(model: nn.Module, precision: str, device: torch.device | str, planned_steps: int) -> tuple[bool, str]:
+def compile_pays(
+    model: nn.Module,
+    precision: str,
+    device: torch.device | str,
+    planned_steps: int,
+    budget_minutes: float | None = None,
+) -> tuple[bool, str]:
     """What `train.compile: auto` decides, and why (for the console and config.yaml), as measured
     (benchmarks/RESULTS.md, "torch.compile by measurement"): on a 2-vCPU Xeon without native bf16, compiled
     instance-norm models train 1.3-1.5× faster in fp32 after ~1.5 min of compiling (CycleGAN 1.51×, CartoonGAN 1.29×
     against the reference, where eager is 1.03× and 1.00×) — inductor fuses instance norm, ReLU and the residual adds
     that eager runs as separate passes over memory. Elsewhere (batch-norm DCGAN, bf16, GPUs) it is not measured yet,
-    so auto leaves the networks eager there; `--compile` forces it anywhere."""
+    so auto leaves the networks eager there; `--compile` forces it anywhere. Under a wall-clock budget
+    (`--minutes`) the budget decides how long the run is, not the planned steps."""
     dev = torch.device(device).type
     if dev != "cpu" or precision != "fp32":
         return False, f"not measured to pay on {dev} in {precision} (benchmarks/gpu_check.sh, train_speed.py --compile)"
     if not has_instance_norm(model):
         return False, "batch-norm model: not measured to pay"
+    if budget_minutes is not None and budget_minutes < COMPILE_MIN_MINUTES:
+        return False, f"a {budget_minutes:g}-minute budget: too short to win back ~1.5 min of compiling"
     if planned_steps < COMPILE_MIN_STEPS:
         return False, f"{planned_steps} planned steps: too short to win back ~1.5 min of compiling"
     if cxx_compiler() is None:
         return False, "no C++ compiler (g++, c++, clang++ or $CXX) for torch.compile's CPU kernels"
-    return True, f"instance-norm model in fp32 on the CPU, {planned_steps} steps: 1.3-1.5x faster once compiled"
+    length = f"a {budget_minutes:g}-minute budget" if budget_minutes is not None else f"{planned_steps} steps"
+    return True, f"instance-norm model in fp32 on the CPU, {length}: 1.3-1.5x faster once compiled"
 
 
 def resolve_compile(
-    setting: bool | str, model: nn.Module, precision: str, device: torch.device | str, planned_steps: int
+    setting: bool | str,
+    model: nn.Module,
+    precision: str,
+    device: torch.device | str,
+    planned_steps: int,
+    budget_minutes: float | None = None,
 ) -> tuple[bool, str]:
     """`train.compile` (auto, true or false) → whether to compile, and why (for the console and config.yaml)."""
     if setting == "auto":
-        decided, reason = compile_pays(model, precision, device, planned_steps)
+        decided, reason = compile_pays(model, precision, device, planned_steps, budget_minutes)
         return decided, f"auto: {reason}"
     return (True, "forced by train.compile") if setting is True else (False, "off (train.compile: false)")

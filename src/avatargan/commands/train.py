@@ -93,8 +93,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="torch.compile the networks: one-off compilation (1-2 min on a CPU), then faster steps. Default auto: "
-        "on where measured to pay (CycleGAN/CartoonGAN in fp32 on the CPU, runs of 2,000+ steps: 1.3-1.5x faster; "
-        "benchmarks/RESULTS.md), off elsewhere; --no-compile never",
+        "on where measured to pay (CycleGAN/CartoonGAN in fp32 on the CPU, runs of 2,000+ steps or --minutes 6+: "
+        "1.3-1.5x faster; benchmarks/RESULTS.md), off elsewhere; --no-compile never",
     )
     p.add_argument(
         "--channels-last",

@@ -151,7 +151,9 @@ class Trainer:
             raise UserError(str(exc)) from None
         self.total_steps = t.steps if t.steps is not None else t.epochs * self.stream.steps_per_epoch
         # auto → compiled where measured to pay; like the precision, the config (and config.yaml) holds the choice
-        t.compile, compile_why = resolve_compile(t.compile, self.model, t.precision, self.device, self.total_steps)
+        t.compile, compile_why = resolve_compile(
+            t.compile, self.model, t.precision, self.device, self.total_steps, t.max_minutes or None
+        )
         self.ema = (
             EMA(
                 self.model.generators(),
