@@ -110,12 +110,22 @@ def test_time_budget_stops_cleanly_and_the_bar_ends_at_the_budget(
         return bars[-1]
 
     monkeypatch.setattr(console, "progress", keep)
-    run_dir = train(tiny_config(tmp_path, train={"steps": 10_000, "max_minutes": 0.001, "log_every": 1}))
+    # log_every beyond the run: the bar's end must follow the budget from the first steps, not from a log line
+    run_dir = train(tiny_config(tmp_path, train={"steps": 10_000, "max_minutes": 0.001, "log_every": 5_000}))
     assert (run_dir / "report.html").is_file()
     stopped = latest_checkpoint(run_dir / "checkpoints")[1]["step"]
     assert stopped < 10_000
     # the bar's end is the step the time budget reaches (estimated from the speed), not the 10,000 steps
     assert bars[0].total < 10_000
+
+
+def test_steps_within_budget_extrapolates_the_rate_so_far_and_never_passes_the_plan() -> None:
+    from avatargan.training.loop import steps_within_budget
+
+    # 10 steps in 5 s, 30 s left: 60 more steps at that rate
+    assert steps_within_budget(step=110, done=10, elapsed=5.0, left=30.0, cap=10_000) == 170
+    assert steps_within_budget(step=110, done=10, elapsed=5.0, left=30.0, cap=150) == 150
+    assert steps_within_budget(step=110, done=10, elapsed=5.0, left=-2.0, cap=10_000) == 110  # budget spent
 
 
 def test_a_loss_that_starts_mid_window_is_averaged_over_its_own_steps(

@@ -52,6 +52,13 @@ SHEET_TILE = 128  # titled sample sheets enlarge small images (nearest neighbour
 BN_SEED_OFFSET = 1_000_003  # seeds of the EMA statistics' inputs: apart from the fixed sample noise (the run seed)
 
 
+def steps_within_budget(step: int, done: int, elapsed: float, left: float, cap: int) -> int:
+    """Where a `--minutes` run will stop at its rate so far (the progress bar's total from the first step on:
+    the epochs' end of a time-budgeted run is millions of steps away): `done` steps took `elapsed` seconds and
+    `left` seconds remain; never beyond `cap`, the planned steps."""
+    return min(cap, step + int(max(left, 0.0) * done / max(elapsed, 1e-9)))
+
+
 class TrainingInterrupted(UserError):
     """A stop signal: a checkpoint of the last whole step was written; the message says how to resume."""
 
@@ -371,7 +378,8 @@ class Trainer:
         sums: dict[str, torch.Tensor] = {}
         counts: dict[str, int] = {}  # steps that reported each loss (a phase switch, e.g. CartoonGAN's init, adds keys)
         logged_at, window_start = pos.step, time.perf_counter()
-        deadline = time.monotonic() + t.max_minutes * 60 if t.max_minutes else None
+        loop_start, loop_start_step = time.monotonic(), pos.step
+        deadline = loop_start + t.max_minutes * 60 if t.max_minutes else None
         desc = f"train {self.cfg.model.family} {t.precision}"
         bar = console.progress(self.total_steps, desc, unit="step", initial=pos.step)
         stopped_by_budget, signum = False, 0
@@ -407,14 +415,16 @@ class Trainer:
                         with reported_write(f"the training statistics of step {pos.step}"):
                             stats.log(pos.step, values)
                         self.check_finite()  # the values were read anyway: the check costs no extra sync
-                        if deadline:  # under --minutes the bar ends where the time budget will, not the epochs
-                            reachable = pos.step + int(max(deadline - time.monotonic(), 0.0) * n / max(elapsed, 1e-9))
-                            bar.total = min(self.total_steps, reachable)
                         bar.set_postfix(
                             {k: f"{values[k]:.3f}" for k in list(sums)[:4]} | {"img/s": values["img_per_s"]}
                         )
                         sums, counts, logged_at, window_start = {}, {}, pos.step, time.perf_counter()
                     bar.update(1)
+                    if deadline:  # under --minutes the bar ends where the time budget will, not the epochs
+                        now = time.monotonic()
+                        bar.total = steps_within_budget(
+                            pos.step, pos.step - loop_start_step, now - loop_start, deadline - now, self.total_steps
+                        )
                     if pos.step % t.sample_every == 0:
                         self.write_samples(f"step{pos.step:09d}")
                     if pos.step % t.checkpoint_every == 0:
