@@ -159,7 +159,7 @@ class Trainer:
         self.total_steps = t.steps if t.steps is not None else t.epochs * self.stream.steps_per_epoch
         # auto → compiled where measured to pay; like the precision, the config (and config.yaml) holds the choice
         t.compile, compile_why = resolve_compile(
-            t.compile, self.model, t.precision, self.device, self.total_steps, t.max_minutes or None
+            t.compile, self.model, t.precision, self.device, self.total_steps, t.max_minutes
         )
         self.ema = (
             EMA(
