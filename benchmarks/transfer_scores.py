@@ -38,6 +38,7 @@ def score_run(
     generators, meta = load_generators(run_dir, "cpu")
     results = evaluate_generators(generators, meta, cfg.data, JUDGE_VALUES, n)
     flat = {name: results[name][name] for name in JUDGE_VALUES if name in results}
+    flat |= _kept_per_attribute(results)
     flat["judge_n"] = float(n)
     size = int(meta["image_size"])
     if landmarks_n:
@@ -66,7 +67,12 @@ def reference_rows(cfg: RunConfig, n: int, landmarks_n: int = 0) -> list[dict[st
 
 
 def _flat(results: dict[str, dict[str, float]]) -> dict[str, float]:
-    return {name: values[name] for name, values in results.items()}
+    return {name: values[name] for name, values in results.items()} | _kept_per_attribute(results)
+
+
+def _kept_per_attribute(results: dict[str, dict[str, float]]) -> dict[str, float]:
+    """attr_preservation per attribute (kept_hair_color, ...): which attributes a transfer loses (JSON rows only)."""
+    return {k: v for k, v in results.get("attr_preservation", {}).items() if k.startswith("kept_")}
 
 
 def _landmark_references(cfg: RunConfig, n: int) -> tuple[dict[str, float], dict[str, float]]:

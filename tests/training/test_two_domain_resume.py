@@ -34,6 +34,10 @@ MODELS = {
         g_channels=4, g_blocks=1, d_channels=4, content_backbone="efficientnet-lite0", init_epochs=1
     ),
     "cyclegan_modern": lambda: _recipe_model("cyclegan_modern", **TINY, d_down=2, pool_size=3),
+    # the options the CycleGAN recipe measured without (spectral norm, TTUR, translation) must resume exactly too
+    "cyclegan_sn_ttur": lambda: CycleGANConfig(
+        **TINY, d_down=2, pool_size=3, d_norm="spectral", lr_d=4e-4, augment="translation,cutout"
+    ),
     "cartoongan_modern": lambda: _recipe_model("cartoongan_modern", **TINY, content_size=32, init_steps=4),
 }
 

@@ -20,7 +20,7 @@ EPILOG = f"""examples:
   torchrun --nproc_per_node 4 -m avatargan train dcgan    # 4 processes (GPUs); --batch-size is the global batch
   avatargan train cyclegan --data ~/selfie2anime                # trainA/ trainB/ (testA/ testB/) inside
   avatargan train cyclegan --recipe cyclegan_quick              # a small CPU recipe on the built-in faces
-  avatargan train cyclegan --recipe cyclegan_modern --minutes 12  # SN + LSGAN, TTUR, DiffAugment (candidate)
+  avatargan train cyclegan --recipe cyclegan_modern --minutes 12  # + D sees cutouts: the benchmark's best CycleGAN
   avatargan train cartoongan --data-a ~/photos --data-b ~/anime --content-backbone efficientnet-lite0
 
 Any config field can be set with --set section.field=value (sections: model, data, train); the run's resolved
