@@ -496,6 +496,10 @@ def train(cfg: RunConfig, run_dir: Path | None = None, resume: bool = False) -> 
     """Train `cfg` in a new run folder (or continue `run_dir` when `resume`); returns the run folder."""
     trainer = Trainer(cfg, run_dir, resume)
     try:
-        return trainer.run()
+        done = trainer.run()
+        # the other processes wait while rank 0 writes the report: a gloo group torn down by one process while
+        # another is still busy can abort the early one at exit (seen once in CI as SIGABRT of rank 1)
+        distributed.barrier(trainer.dist)
+        return done
     finally:
         distributed.teardown(trainer.dist)
