@@ -362,6 +362,9 @@ class Trainer:
                         exit_code(signum),
                     )
                 self.finish()  # a first signal here lets the final checkpoint, weights and report complete
+                # the other processes wait while rank 0 writes the report: a gloo group torn down by one process
+                # while another is still busy can abort the early one at exit (seen once in CI: SIGABRT of rank 1)
+                distributed.barrier(self.dist)
         except StorageError as exc:
             raise StorageError(
                 f"{exc}. The run folder's earlier checkpoints are intact: free space (or make {self.run_dir} "
@@ -496,10 +499,6 @@ def train(cfg: RunConfig, run_dir: Path | None = None, resume: bool = False) -> 
     """Train `cfg` in a new run folder (or continue `run_dir` when `resume`); returns the run folder."""
     trainer = Trainer(cfg, run_dir, resume)
     try:
-        done = trainer.run()
-        # the other processes wait while rank 0 writes the report: a gloo group torn down by one process while
-        # another is still busy can abort the early one at exit (seen once in CI as SIGABRT of rank 1)
-        distributed.barrier(trainer.dist)
-        return done
+        return trainer.run()
     finally:
         distributed.teardown(trainer.dist)
