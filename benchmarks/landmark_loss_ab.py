@@ -17,7 +17,8 @@ with --real-faces DIR (a folder made by `avatargan prepare photos SRC --out DIR 
 
 Results: --out/results.json and --out/results.md over every run in --out (each invocation also keeps its own
 --out/runs-ARMS-seedsS.json, so arms run in parallel into one --out add up); runs under --out/runs/ARM/seedS. Tabulate a
-folder again without training: --out DIR --summarise-only.
+folder again without training: --out DIR --summarise-only. Stopped (Ctrl-C, kill), the same command into the same
+--out continues: scored runs are kept and the stopped run resumes from its last checkpoint.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from typing import Any
 from avatargan import config as config_mod
 from avatargan import console
 from avatargan.errors import UserError
-from avatargan.training.loop import Trainer
+from avatargan.training.checkpoint import list_checkpoints
+from avatargan.training.loop import Trainer, TrainingInterrupted
 
 
 @dataclass
@@ -177,30 +178,98 @@ def run_arms(
 ) -> list[dict[str, Any]]:
     """Train every arm for every seed and score each run; `score` returns one row per snapshot it scores. A run
     that fails with a user error (e.g. missing backbone weights) becomes a row with its reason, and the others go on.
-    Rows are written to `--out/<json_name>` as they come, so an interrupted comparison keeps what it measured.
-    Every arm's config is resolved before the first run, so a mistyped override stops the script at once."""
+    Rows are written to `--out/<json_name>` as they come, so an interrupted comparison keeps what it measured, and
+    the same command into the same --out continues it: runs it scored are kept, a run stopped part-way resumes from
+    its last checkpoint (bit-exact, as `avatargan train --resume`), and only what is missing is trained. A stop
+    signal (Ctrl-C, SIGTERM) ends the whole comparison, not only the run it stopped.
+    Every run's config is resolved before the first run, so a mistyped override, or a stopped run with other
+    settings than this command's, stops the script at once."""
     for arm in arms:
-        run_config(args, arm, 0, smoke)
+        for seed in seeds(args):
+            cfg = run_config(args, arm, seed, smoke)
+            if (stopped := resumable_run(args, cfg)) is not None:
+                check_same_settings(stopped, cfg)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    scored = [r for r in previous_rows(out / json_name) if "failed" not in r]
     rows: list[dict[str, Any]] = []
     for arm in arms:
         for seed in seeds(args):
+            kept = [r for r in scored if r["arm"] == arm.label and r["seed"] == seed]
+            if kept:
+                console.info(f"== {arm.label}, seed {seed}: scored before ({kept[0].get('run')}), kept")
+                rows += kept
+                continue
             console.info(f"== {arm.label} ({arm.recipe} {' '.join(arm.overrides)}), seed {seed}")
             base: dict[str, Any] = {"arm": arm.label, "recipe": arm.recipe, "overrides": arm.overrides, "seed": seed}
             started = time.perf_counter()
             try:
                 cfg = run_config(args, arm, seed, smoke)
-                trainer = Trainer(cfg)
+                run_dir = resumable_run(args, cfg)
+                if run_dir is not None:
+                    console.info(f"continuing the stopped run {run_dir}")
+                    cfg = config_of_run(run_dir)  # what it trained with: auto precision and compile as chosen then
+                trainer = Trainer(cfg, run_dir, resume=run_dir is not None)
                 run_dir = trainer.run()
                 base |= {"run": str(run_dir), "steps": trainer.pos.step}
                 base["train_seconds"] = round(time.perf_counter() - started, 1)
                 rows += [{**base, **r} for r in score(run_dir, cfg)]
+            except TrainingInterrupted:
+                write_json(out / json_name, args, rows + _not_reached(scored, rows))
+                raise
             except UserError as exc:
                 console.warn(f"{arm.label}, seed {seed} failed: {exc}")
                 rows.append({**base, "failed": str(exc).splitlines()[0]})
-            write_json(out / json_name, args, rows)
+            write_json(out / json_name, args, rows + _not_reached(scored, rows))
     return rows
+
+
+def previous_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows an earlier call of the same invocation wrote (none if it never wrote any)."""
+    if not path.is_file():
+        return []
+    return list(json.loads(path.read_text()).get("runs", []))
+
+
+def _not_reached(scored: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Scored rows of an earlier call that this call has not come to yet: rewriting the file must not drop them."""
+    reached = {(r["arm"], r["seed"]) for r in rows}
+    return [r for r in scored if (r["arm"], r["seed"]) not in reached]
+
+
+def resumable_run(args: argparse.Namespace, cfg: config_mod.RunConfig) -> Path | None:
+    """The newest run folder of this arm and seed (`cfg`'s out_root) with a checkpoint to resume from, or None: a
+    folder stopped before its first checkpoint holds nothing to continue, and a fresh run starts beside it. A
+    wall-clock budget (--minutes) is never continued: the resumed run's clock would start again."""
+    if args.minutes is not None:
+        return None
+    root = Path(cfg.train.out_root)
+    runs = sorted(p for p in root.glob("[0-9]*") if (p / "config.yaml").is_file()) if root.is_dir() else []
+    for run_dir in reversed(runs):
+        if list_checkpoints(run_dir / "checkpoints"):
+            return run_dir
+    return None
+
+
+# resolved when a run starts (auto → the choice made there), so they may differ from the command's values
+_RESOLVED_AT_START = {("train", "precision"), ("train", "compile")}
+
+
+def check_same_settings(run_dir: Path, cfg: config_mod.RunConfig) -> None:
+    """Refuse to continue a stopped run that trained with other settings than this command's (another budget,
+    recipe or override): its scores would be filed under the wrong arm."""
+    saved = config_mod.to_dict(config_of_run(run_dir))
+    differ = []
+    for section, values in config_mod.to_dict(cfg).items():
+        before = saved.get(section, {})
+        for key, value in values.items():
+            if (section, key) not in _RESOLVED_AT_START and before.get(key) != value:
+                differ.append(f"{section}.{key} {before.get(key)!r} there, {value!r} now")
+    if differ:
+        raise UserError(
+            f"{run_dir} is a stopped run of this arm and seed with other settings ({'; '.join(differ)}): "
+            "give another --out, or delete that folder to train it afresh"
+        )
 
 
 def invocation_file(arms: Sequence[Arm], args: argparse.Namespace) -> str:
@@ -216,9 +285,14 @@ def gathered_rows(out: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def config_of_run(run_dir: Path) -> config_mod.RunConfig:
+    """The resolved config a run trained with (its run folder's config.yaml)."""
+    return config_mod.from_dict(config_mod.load_yaml(run_dir / "config.yaml"))
+
+
 def run_config_of(row: dict[str, Any]) -> config_mod.RunConfig:
-    """The resolved config a scored run trained with (its run folder's config.yaml)."""
-    return config_mod.from_dict(config_mod.load_yaml(Path(row["run"]) / "config.yaml"))
+    """The resolved config a scored run trained with."""
+    return config_of_run(Path(row["run"]))
 
 
 def write_json(path: Path, args: argparse.Namespace, rows: list[dict[str, Any]], **extra: Any) -> None:
@@ -297,6 +371,9 @@ def run_main(main: Callable[[], None]) -> None:
     """Run a benchmark's main: a user mistake (a wrong recipe or override) ends with one line, as the CLI does."""
     try:
         main()
+    except TrainingInterrupted as exc:  # what was scored is saved; the message says how the run resumes
+        print(f"{exc}\nOr run the same command into the same --out: it continues there.", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

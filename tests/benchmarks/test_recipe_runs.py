@@ -1,0 +1,131 @@
+"""The recipe benchmarks' run loop: a comparison stopped part-way continues where it stopped, with the same command."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import recipe_runs  # noqa: E402
+from recipe_runs import Arm  # noqa: E402
+
+from avatargan.errors import UserError  # noqa: E402
+from avatargan.training.checkpoint import latest_checkpoint  # noqa: E402
+from avatargan.training.loop import Trainer, TrainingInterrupted  # noqa: E402
+
+TINY = [
+    "data.image_size=16",
+    "data.builtin_count=64",
+    "model.latent_dim=8",
+    "model.g_channels=4",
+    "model.d_channels=4",
+    "train.batch_size=8",
+    "train.checkpoint_every=2",
+    "train.sample_every=3",
+    "train.log_every=2",
+    "train.sample_count=8",
+    "train.device=cpu",
+    "train.quality_every=0",
+]
+
+
+def parse(out: Path, *budget: str) -> argparse.Namespace:
+    p = argparse.ArgumentParser()
+    recipe_runs.add_common_options(p, str(out))
+    args = p.parse_args(["--out", str(out), "--seeds", "0,1", "--precision", "fp32", *budget])
+    args.overrides += TINY
+    args.argv = []
+    return args
+
+
+class Scorer:
+    """A score function that records which runs it scored and returns their step count."""
+
+    def __init__(self) -> None:
+        self.scored: list[Path] = []
+
+    def __call__(self, run_dir: Path, cfg: Any) -> list[dict[str, Any]]:
+        self.scored.append(run_dir)
+        return [{"final_step": latest_checkpoint(run_dir / "checkpoints")[1]["step"]}]
+
+
+def stop_seed_1_after(step: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C during seed 1's run, after G's update of `step` (from 1): the trainer checkpoints that step and stops."""
+
+    class StoppedTrainer(Trainer):
+        def run(self) -> Path:
+            if self.cfg.train.seed == 1:
+                real, done = self.model.optimize, [0]
+
+                def optimize(loss, optimizer, retain_graph=False):  # noqa: ANN001, ANN202
+                    real(loss, optimizer, retain_graph)
+                    if optimizer is self.model.optimizers()["g"]:
+                        done[0] += 1
+                        if done[0] == step:
+                            signal.raise_signal(signal.SIGINT)
+
+                self.model.optimize = optimize
+            return super().run()
+
+    monkeypatch.setattr(recipe_runs, "Trainer", StoppedTrainer)
+
+
+def run_folders(out: Path, seed: int) -> list[Path]:
+    return sorted((out / "runs" / "paper" / f"seed{seed}").glob("0*"))
+
+
+def test_a_stopped_comparison_keeps_its_scores_and_continues_the_stopped_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, arms = tmp_path / "out", [Arm("paper", "dcgan_paper")]
+    first = Scorer()
+    stop_seed_1_after(3, monkeypatch)
+    with pytest.raises(TrainingInterrupted):  # the stop ends the comparison: no "failed" row, no next run
+        recipe_runs.run_arms(parse(out, "--steps", "6"), arms, first, {}, json_name="rows.json")
+    assert [r["seed"] for r in recipe_runs.previous_rows(out / "rows.json")] == [0]  # seed 0 scored and saved
+    stopped = run_folders(out, 1)
+    assert len(stopped) == 1 and latest_checkpoint(stopped[0] / "checkpoints")[1]["step"] == 3
+
+    monkeypatch.setattr(recipe_runs, "Trainer", Trainer)
+    second = Scorer()
+    rows = recipe_runs.run_arms(parse(out, "--steps", "6"), arms, second, {}, json_name="rows.json")
+    assert second.scored == stopped  # seed 0 was not trained or scored again; seed 1 went on in its own folder
+    assert run_folders(out, 0) == [Path(first.scored[0])] and run_folders(out, 1) == stopped
+    assert [(r["seed"], r["steps"], r["final_step"]) for r in rows] == [(0, 6, 6), (1, 6, 6)]
+    assert recipe_runs.previous_rows(out / "rows.json") == rows
+
+    third = Scorer()
+    assert recipe_runs.run_arms(parse(out, "--steps", "6"), arms, third, {}, json_name="rows.json") == rows
+    assert third.scored == []  # everything was scored: nothing to do
+
+
+def test_a_stopped_run_with_other_settings_is_refused_before_anything_trains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, arms = tmp_path / "out", [Arm("paper", "dcgan_paper")]
+    stop_seed_1_after(3, monkeypatch)
+    with pytest.raises(TrainingInterrupted):
+        recipe_runs.run_arms(parse(out, "--steps", "6"), arms, Scorer(), {}, json_name="rows.json")
+    monkeypatch.setattr(recipe_runs, "Trainer", Trainer)
+    scorer = Scorer()
+    with pytest.raises(UserError, match=r"train\.steps 6 there, 8 now.*another --out"):
+        recipe_runs.run_arms(parse(out, "--steps", "8"), arms, scorer, {}, json_name="other.json")
+    assert scorer.scored == [] and len(run_folders(out, 0)) == 1
+
+
+def test_a_wall_clock_budget_starts_a_stopped_run_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, arms = tmp_path / "out", [Arm("paper", "dcgan_paper")]
+    stop_seed_1_after(3, monkeypatch)
+    minutes = ("--minutes", "5", "--set", "train.steps=6")  # 6 steps end the runs long before the 5 minutes
+    with pytest.raises(TrainingInterrupted):
+        recipe_runs.run_arms(parse(out, *minutes), arms, Scorer(), {}, json_name="rows.json")
+    monkeypatch.setattr(recipe_runs, "Trainer", Trainer)
+    scorer = Scorer()
+    recipe_runs.run_arms(parse(out, *minutes), arms, scorer, {}, json_name="rows.json")
+    assert len(run_folders(out, 1)) == 2 and scorer.scored == [run_folders(out, 1)[1]]  # a fresh run, beside
