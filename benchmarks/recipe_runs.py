@@ -179,8 +179,9 @@ def run_arms(
     """Train every arm for every seed and score each run; `score` returns one row per snapshot it scores. A run
     that fails with a user error (e.g. missing backbone weights) becomes a row with its reason, and the others go on.
     Rows are written to `--out/<json_name>` as they come, so an interrupted comparison keeps what it measured, and
-    the same command into the same --out continues it: runs it scored are kept, a run stopped part-way resumes from
-    its last checkpoint (bit-exact, as `avatargan train --resume`), and only what is missing is trained. A stop
+    the same command into the same --out continues it: runs it (or another invocation into that --out) scored are
+    kept, a run stopped part-way resumes from its last checkpoint (bit-exact, as `avatargan train --resume`), and
+    only what is missing is trained. A stop
     signal (Ctrl-C, SIGTERM) ends the whole comparison, not only the run it stopped.
     Every run's config is resolved before the first run, so a mistyped override, or a stopped run with other
     settings than this command's, stops the script at once."""
@@ -191,16 +192,26 @@ def run_arms(
                 check_same_settings(stopped, cfg)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    scored = [r for r in previous_rows(out / json_name) if "failed" not in r]
-    rows: list[dict[str, Any]] = []
+    own = out / json_name
+    scored = [r for r in previous_rows(own) if "failed" not in r]
+    # runs another invocation into this --out scored (one per core): neither trained again nor filed twice
+    elsewhere = [r for p in sorted(out.glob("runs-*.json")) if p != own for r in previous_rows(p) if "failed" not in r]
+    rows: list[dict[str, Any]] = []  # this invocation's, written to `own`
+    shared: list[dict[str, Any]] = []  # scored by another invocation: returned, not written again
+    total, number = len(arms) * len(seeds(args)), 0
     for arm in arms:
         for seed in seeds(args):
+            number += 1
             kept = [r for r in scored if r["arm"] == arm.label and r["seed"] == seed]
-            if kept:
-                console.info(f"== {arm.label}, seed {seed}: scored before ({kept[0].get('run')}), kept")
+            other = [r for r in elsewhere if r["arm"] == arm.label and r["seed"] == seed]
+            if kept or other:
+                console.info(f"== run {number} of {total}: {arm.label}, seed {seed}: scored before, kept")
                 rows += kept
+                shared += other if not kept else []
                 continue
-            console.info(f"== {arm.label} ({arm.recipe} {' '.join(arm.overrides)}), seed {seed}")
+            console.info(
+                f"== run {number} of {total}: {arm.label} ({arm.recipe} {' '.join(arm.overrides)}), seed {seed}"
+            )
             base: dict[str, Any] = {"arm": arm.label, "recipe": arm.recipe, "overrides": arm.overrides, "seed": seed}
             started = time.perf_counter()
             try:
@@ -215,13 +226,13 @@ def run_arms(
                 base["train_seconds"] = round(time.perf_counter() - started, 1)
                 rows += [{**base, **r} for r in score(run_dir, cfg)]
             except TrainingInterrupted:
-                write_json(out / json_name, args, rows + _not_reached(scored, rows))
+                write_json(own, args, rows + _not_reached(scored, rows))
                 raise
             except UserError as exc:
                 console.warn(f"{arm.label}, seed {seed} failed: {exc}")
                 rows.append({**base, "failed": str(exc).splitlines()[0]})
-            write_json(out / json_name, args, rows + _not_reached(scored, rows))
-    return rows
+            write_json(own, args, rows + _not_reached(scored, rows))
+    return rows + shared
 
 
 def previous_rows(path: Path) -> list[dict[str, Any]]:
@@ -327,24 +338,12 @@ def _cell(value: Any, spread: Any = None) -> str:
     return text if spread is None else f"{text} ± {spread:.2g}"
 
 
-def markdown(
-    title: str,
-    intro: str,
-    script: str,
-    args: argparse.Namespace,
-    rows: list[dict[str, Any]],
-    summary: list[dict[str, Any]],
-    columns: dict[str, str],
-    references: Sequence[dict[str, Any]] = (),
-) -> str:
-    """The results page: the per-arm table (mean ± spread), the reference rows, then one row per run."""
+def arm_table(
+    summary: list[dict[str, Any]], columns: dict[str, str], references: Sequence[dict[str, Any]] = ()
+) -> list[str]:
+    """Markdown lines of a per-arm table: one row per (arm, snapshot) of `summary`, then the reference rows."""
     names = list(columns.values())
-    run_seeds = ",".join(str(x) for x in sorted({r["seed"] for r in rows})) or args.seeds
     lines = [
-        f"# {title}\n",
-        f"Budget per run: {budget_text(args)}; seeds {run_seeds}; precision {args.precision}. {intro}\n",
-        f"Command: `python benchmarks/{script} {' '.join(args.argv)}`\n",
-        "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
         "| arm | recipe and overrides | snapshot | seeds | steps | " + " | ".join(names) + " |",
         "|---|---|---|---|---|" + "---|" * len(names),
     ]
@@ -356,6 +355,38 @@ def markdown(
         )
     for ref in references:
         lines.append(f"| {ref['arm']} | – | – | – | – | " + " | ".join(_cell(ref.get(k)) for k in columns) + " |")
+    return lines
+
+
+def markdown(
+    title: str,
+    intro: str,
+    script: str,
+    args: argparse.Namespace,
+    rows: list[dict[str, Any]],
+    summary: list[dict[str, Any]],
+    columns: dict[str, str],
+    references: Sequence[dict[str, Any]] = (),
+) -> str:
+    """The results page: the per-arm table (mean ± spread) with the reference rows; for transfer runs the same for
+    each attribute the judge checks (the `kept_*` values of the rows); then one row per run."""
+    names = list(columns.values())
+    run_seeds = ",".join(str(x) for x in sorted({r["seed"] for r in rows})) or args.seeds
+    lines = [
+        f"# {title}\n",
+        f"Budget per run: {budget_text(args)}; seeds {run_seeds}; precision {args.precision}. {intro}\n",
+        f"Command: `python benchmarks/{script} {' '.join(args.argv)}`\n",
+        "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
+        *arm_table(summary, columns, references),
+    ]
+    kept = {
+        k: k[len("kept_") :].replace("_", " ")
+        for k in dict.fromkeys(k for r in rows for k in r)
+        if k.startswith("kept_")
+    }
+    if kept:  # transfer runs: which attributes the mean of attr_preservation loses
+        lines += ["", "## Attributes kept, one by one (the judge's attr_preservation per attribute; mean ± spread)\n"]
+        lines += arm_table(summarise(rows, list(kept)), kept, references)
     lines += ["", "## Per run\n", "| arm | snapshot | seed | steps trained | " + " | ".join(names) + " |"]
     lines.append("|---|---|---|---|" + "---|" * len(names))
     for r in rows:

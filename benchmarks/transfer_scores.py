@@ -71,7 +71,7 @@ def _flat(results: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def _kept_per_attribute(results: dict[str, dict[str, float]]) -> dict[str, float]:
-    """attr_preservation per attribute (kept_hair_color, ...): which attributes a transfer loses (JSON rows only)."""
+    """attr_preservation per attribute (kept_hair_color, ...): which attributes a transfer loses (own table)."""
     return {k: v for k, v in results.get("attr_preservation", {}).items() if k.startswith("kept_")}
 
 

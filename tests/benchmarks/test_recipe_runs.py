@@ -35,10 +35,10 @@ TINY = [
 ]
 
 
-def parse(out: Path, *budget: str) -> argparse.Namespace:
+def parse(out: Path, *budget: str, seeds: str = "0,1") -> argparse.Namespace:
     p = argparse.ArgumentParser()
     recipe_runs.add_common_options(p, str(out))
-    args = p.parse_args(["--out", str(out), "--seeds", "0,1", "--precision", "fp32", *budget])
+    args = p.parse_args(["--out", str(out), "--seeds", seeds, "--precision", "fp32", *budget])
     args.overrides += TINY
     args.argv = []
     return args
@@ -105,6 +105,17 @@ def test_a_stopped_comparison_keeps_its_scores_and_continues_the_stopped_run(
     assert third.scored == []  # everything was scored: nothing to do
 
 
+def test_a_run_another_invocation_scored_is_neither_trained_nor_filed_again(tmp_path: Path) -> None:
+    out, arms = tmp_path / "out", [Arm("paper", "dcgan_paper")]
+    first, second = Scorer(), Scorer()
+    recipe_runs.run_arms(parse(out, "--steps", "4", seeds="0"), arms, first, {}, json_name="runs-a.json")
+    rows = recipe_runs.run_arms(parse(out, "--steps", "4"), arms, second, {}, json_name="runs-b.json")
+    assert second.scored == run_folders(out, 1) and len(run_folders(out, 0)) == 1  # only seed 1 trained
+    assert sorted(r["seed"] for r in rows) == [0, 1]  # the comparison covers both seeds
+    assert [r["seed"] for r in recipe_runs.previous_rows(out / "runs-b.json")] == [1]
+    assert sorted(r["seed"] for r in recipe_runs.gathered_rows(out)) == [0, 1]  # each run tabulated once
+
+
 def test_a_stopped_run_with_other_settings_is_refused_before_anything_trains(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,3 +140,21 @@ def test_a_wall_clock_budget_starts_a_stopped_run_afresh(tmp_path: Path, monkeyp
     scorer = Scorer()
     recipe_runs.run_arms(parse(out, *minutes), arms, scorer, {}, json_name="rows.json")
     assert len(run_folders(out, 1)) == 2 and scorer.scored == [run_folders(out, 1)[1]]  # a fresh run, beside
+
+
+def test_the_results_page_shows_each_attribute_kept_per_arm(tmp_path: Path) -> None:
+    args = parse(tmp_path, "--steps", "6")
+    rows = [
+        {"arm": "none", "recipe": "r", "overrides": [], "seed": s, "steps": 6, "score": 1.0, "kept_eye_color": v}
+        for s, v in ((0, 0.1), (1, 0.3))
+    ]
+    rows.append({"arm": "weighted", "recipe": "r", "overrides": [], "seed": 0, "steps": 6, "score": 2.0})
+    columns = {"score": "score"}
+    page = recipe_runs.markdown("t", "", "x.py", args, rows, recipe_runs.summarise(rows, list(columns)), columns)
+    section = page.split("## Attributes kept")[1].split("## Per run")[0]
+    assert "| eye color |" in section
+    assert "| none | r | last | 2 | 6 | 0.2 ± 0.2 |" in section  # mean and spread of the two seeds
+    assert "| weighted | r | last | 1 | 6 | – |" in section  # a run without the value: a dash, not a zero
+    no_attributes = [{k: v for k, v in r.items() if k != "kept_eye_color"} for r in rows]
+    summary = recipe_runs.summarise(no_attributes, list(columns))
+    assert "## Attributes kept" not in recipe_runs.markdown("t", "", "x.py", args, no_attributes, summary, columns)
