@@ -100,6 +100,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "lambda_landmark_reg": "-1",
     "lambda_gray": "-1",
     "lambda_color": "-1",
+    "lambda_chroma": "-1",
 }
 # where the message names the value rather than the field: the data source and weights file (a missing path is
 # reported as the option the user typed, e.g. `--data /no/such/folder`)

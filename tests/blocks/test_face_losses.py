@@ -1,11 +1,18 @@
 """The face landmark loss: the weight map peaks at the key points, and turning the loss on changes the gradient
-only inside the weighted regions; the grayscale and colour losses behave as described."""
+only inside the weighted regions; the grayscale, colour and regional chroma losses behave as described."""
 
 from __future__ import annotations
 
 import torch
 
-from avatargan.blocks.face_losses import CUTOFF, color_loss, grayscale_style_loss, landmark_weight_map, weighted_l1
+from avatargan.blocks.face_losses import (
+    CUTOFF,
+    chroma_loss,
+    color_loss,
+    grayscale_style_loss,
+    landmark_weight_map,
+    weighted_l1,
+)
 
 KP = torch.tensor([[[10.5, 12.5], [22.5, 12.5], [16.5, 18.5], [12.5, 24.5], [20.5, 24.5], [16.5, 29.5]]])
 
@@ -52,3 +59,24 @@ def test_color_and_grayscale_losses() -> None:
     tinted[:, 0] = tinted[:, 0] * 0.5  # a colour-only change still changes grayscale slightly, so compare with gray
     gray = (0.299 * anime[:, :1] + 0.587 * anime[:, 1:2] + 0.114 * anime[:, 2:]).expand(-1, 3, -1, -1)
     assert torch.isclose(grayscale_style_loss(gray, anime, feats), torch.tensor(0.0), atol=1e-6)
+
+
+def test_chroma_loss_costs_a_regional_hue_shift_and_nothing_else() -> None:
+    torch.manual_seed(0)
+    photo = torch.rand(2, 3, 32, 32) * 1.6 - 0.8  # room for the shifts below inside [-1, 1]
+    assert chroma_loss(photo, photo) == 0
+    # brightness (the same change in R, G and B) is not colour: U and V rows sum to zero
+    assert torch.isclose(chroma_loss(photo + 0.15, photo), torch.tensor(0.0), atol=1e-6)
+    # pixels moved within a cell (32 px / 8 cells = 4 px): lines and detail finer than a region are free
+    cells = photo.unfold(2, 4, 4).unfold(3, 4, 4)  # B×C×8×8×4×4
+    shuffled = cells.flip(-1).flip(-2).permute(0, 1, 2, 4, 3, 5).reshape(2, 3, 32, 32)
+    assert torch.isclose(chroma_loss(shuffled, photo), torch.tensor(0.0), atol=1e-6)
+    # red raised by 0.2 (0.1 on the [0, 1] scale): U moves by 0.1 × 0.14714, V by 0.1 × 0.61498, the loss is their mean
+    redder = photo.clone()
+    redder[:, 0] += 0.2
+    assert torch.isclose(chroma_loss(redder, photo), torch.tensor((0.014714 + 0.061498) / 2), atol=1e-5)
+    # the photo is the target: gradients reach G(photo) only
+    fake = photo.clone().requires_grad_(True)
+    target = redder.clone().requires_grad_(True)
+    chroma_loss(fake, target).backward()
+    assert fake.grad.abs().sum() > 0 and target.grad is None

@@ -40,7 +40,8 @@ def _family(name: str):
 def test_step_with_face_losses(name: str) -> None:
     cls = _family(name)
     data = DataConfig(source_a="builtin:photo-faces", source_b="builtin:anime-faces", image_size=32, builtin_count=8)
-    cfg = cls.Config(**TINY[name], landmark_gain=2.0, lambda_landmark_reg=1.0, lambda_color=1.0, lambda_gray=1.0)
+    terms = {"lambda_landmark_reg": 1.0, "lambda_color": 1.0, "lambda_gray": 1.0, "lambda_chroma": 1.0}
+    cfg = cls.Config(**TINY[name], landmark_gain=2.0, **terms)
     datasets = build_datasets(data, cls.domains)
     derived = derived_datasets(cls.spec(cfg).derived, data, datasets, cls.domains)
     assert "a_keypoints" in derived and derived["a_keypoints"].paired_with == "a"
@@ -52,7 +53,7 @@ def test_step_with_face_losses(name: str) -> None:
     assert {"face_regressor", "face_gray_features"} <= set(model.frozen)
     assert not any(k.startswith("face_") for k in model.state_dict())
     out = model.train_step(batch, 0)
-    assert {"loss_landmark_reg", "loss_color", "loss_gray"} <= set(out)
+    assert {"loss_landmark_reg", "loss_color", "loss_gray", "loss_chroma"} <= set(out)
     assert all(torch.isfinite(v).all() for v in out.values())
 
 

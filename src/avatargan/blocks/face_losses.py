@@ -74,6 +74,20 @@ def color_loss(fake: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
     return F.l1_loss(a[:, 0], b[:, 0]) + F.huber_loss(a[:, 1], b[:, 1]) + F.huber_loss(a[:, 2], b[:, 2])
 
 
+#: the grid of the regional chroma loss: cells of 8 px at 64 px, 32 px at 256 — a face's hair, skin and background
+#: regions, too coarse to hold its lines, eyes or shading
+CHROMA_CELLS = 8
+
+
+def chroma_loss(fake: torch.Tensor, photo: torch.Tensor, cells: int = CHROMA_CELLS) -> torch.Tensor:
+    """Regional colour: L1 between the chroma (U, V) of G(photo) and of the photo, each averaged over a cells×cells
+    grid. Brightness, lines, shading and anything finer than a cell stay free to change (AnimeGAN's colour loss
+    pins them all, pixel by pixel); a hue shift of a whole region, e.g. brown hair painted red, costs."""
+    a = F.adaptive_avg_pool2d(rgb_to_yuv(fake)[:, 1:], cells)
+    b = F.adaptive_avg_pool2d(rgb_to_yuv(photo.detach())[:, 1:], cells)
+    return F.l1_loss(a, b)
+
+
 def weighted_feature_l1(features_fake: torch.Tensor, features_source: torch.Tensor, weight: torch.Tensor | None):
     """CartoonGAN's content loss with the landmark weights: the map is averaged down to the features' grid (each
     feature cell weighs what its image region weighs); None is the plain content loss."""

@@ -29,6 +29,7 @@ class FaceLossOptions:
     lambda_landmark_reg: Weight = 0.0  # Wu et al.: regressed key points of G(photo) vs the photo's (mapped); 0 off
     lambda_gray: Weight = 0.0  # AnimeGAN grayscale (Gram) loss against anime images; 0 off
     lambda_color: Weight = 0.0  # AnimeGAN colour (YUV) reconstruction loss against the photo; 0 off
+    lambda_chroma: Weight = 0.0  # regional colour: U, V of G(photo) vs the photo's, averaged over an 8×8 grid; 0 off
 
 
 def wants_keypoints(cfg: FaceLossOptions) -> bool:
@@ -93,11 +94,13 @@ class FaceTerms:
             out["loss_gray"] = face_losses.grayscale_style_loss(fake_b, real_b, features)
         if self.cfg.lambda_color > 0:
             out["loss_color"] = face_losses.color_loss(fake_b, real_a)
+        if self.cfg.lambda_chroma > 0:
+            out["loss_chroma"] = face_losses.chroma_loss(fake_b, real_a)
         return out
 
     def weighted_sum(self, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
         lambdas = {"loss_landmark_reg": self.cfg.lambda_landmark_reg, "loss_gray": self.cfg.lambda_gray}
-        lambdas["loss_color"] = self.cfg.lambda_color
+        lambdas |= {"loss_color": self.cfg.lambda_color, "loss_chroma": self.cfg.lambda_chroma}
         return sum(lambdas[k] * v for k, v in terms.items())
 
     def _regression(self, batch: dict[str, torch.Tensor], fake_b: torch.Tensor) -> torch.Tensor:
