@@ -7,13 +7,14 @@ term, each trained for the same budget and the same seeds, scored on the same he
     python benchmarks/landmark_loss_ab.py --steps 9000 --arms weighted --seeds 2 --out DIR  # one arm (a core each)
     python benchmarks/landmark_loss_ab.py --smoke                  # a few steps, tiny shapes: checks that it works
 
-Arms (`--arms`, comma-separated): `none` (no face term); `weighted` (the report's landmark loss: cycle and identity
-L1 — CartoonGAN: the content loss — weighted 1 + --gain at Gaussian bumps of --radius around the photo's key
-points); `regressor` (Wu et al. 2019: the shipped anime key point regressor on G(photo) pulled towards the photo's
-key points, weight --reg); `gray` (AnimeGAN's grayscale Gram loss, weight --gray); `color` (AnimeGAN's YUV colour
-loss, weight --color). Per arm (mean ± spread between seeds): the judge's keypoint_error and attr_preservation
-(and movement, valid_faces), AnimeFace's detection rate and NME on G(held-out photos), the regressor's NME and,
-with --real-faces DIR (a folder made by `avatargan prepare photos SRC --out DIR --size 64`), the same on real faces.
+Arms (`--arms`, comma-separated): `none` (no face term); `weighted` (the report's landmark loss: cycle and identity L1
+— CartoonGAN: the content loss — weighted 1 + --gain at Gaussian bumps of --radius around the photo's key points);
+`regressor` (Wu et al. 2019: the shipped anime key point regressor on G(photo) pulled towards the photo's key points,
+weight --reg); `gray` (AnimeGAN's grayscale Gram loss, weight --gray); `color` (AnimeGAN's YUV colour loss, weight
+--color); `chroma` (each region's hue: U, V averaged over an 8×8 grid, weight --chroma). Per arm (mean ± spread
+between seeds): the judge's keypoint_error and attr_preservation (and movement, valid_faces), AnimeFace's detection
+rate and NME on G(held-out photos), the regressor's NME and, with --real-faces DIR (a folder made by `avatargan
+prepare photos SRC --out DIR --size 64`), the same on real faces.
 
 Results: --out/results.json and --out/results.md over every run in --out (each invocation also keeps its own
 --out/runs-ARMS-seedsS.json, so arms run in parallel into one --out add up); runs under --out/runs/ARM/seedS. Tabulate a
@@ -37,7 +38,7 @@ from transfer_recipes import SMOKE  # noqa: E402
 
 from avatargan.config import RunConfig  # noqa: E402
 
-ARMS = ("none", "weighted", "regressor", "gray", "color")
+ARMS = ("none", "weighted", "regressor", "gray", "color", "chroma")
 COLUMNS = {
     "keypoint_error": "judge keypoint error (% side, ↓)",
     "attr_preservation": "attr. preservation (↑)",
@@ -66,6 +67,7 @@ def arm_overrides(args: argparse.Namespace) -> dict[str, list[str]]:
         "regressor": [f"model.lambda_landmark_reg={args.reg}"],
         "gray": [f"model.lambda_gray={args.gray}"],
         "color": [f"model.lambda_color={args.color}"],
+        "chroma": [f"model.lambda_chroma={args.chroma}"],
     }
 
 
@@ -78,6 +80,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--reg", type=float, default=1.0, help="model.lambda_landmark_reg of `regressor` (default 1)")
     p.add_argument("--gray", type=float, default=2.5, help="model.lambda_gray of `gray` (default 2.5, AnimeGAN's)")
     p.add_argument("--color", type=float, default=10.0, help="model.lambda_color of `color` (default 10, AnimeGAN's)")
+    p.add_argument("--chroma", type=float, default=10.0, help="model.lambda_chroma of `chroma` (default 10)")
     p.add_argument("--images", type=int, help="built-in faces per domain (default: the recipe's)")
     p.add_argument("--n", type=int, default=500, help="held-out pairs for the judge's metrics (default 500)")
     p.add_argument("--landmarks", type=int, default=100, help="held-out photos for AnimeFace (default 100)")
