@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import statistics
 import sys
 import time
@@ -375,7 +376,7 @@ def markdown(
     lines = [
         f"# {title}\n",
         f"Budget per run: {budget_text(args)}; seeds {run_seeds}; precision {args.precision}. {intro}\n",
-        f"Command: `python benchmarks/{script} {' '.join(args.argv)}`\n",
+        f"Command: `python benchmarks/{script} {shlex.join(args.argv)}`\n",
         "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
         *arm_table(summary, columns, references),
     ]

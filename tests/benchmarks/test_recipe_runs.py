@@ -142,8 +142,9 @@ def test_a_wall_clock_budget_starts_a_stopped_run_afresh(tmp_path: Path, monkeyp
     assert len(run_folders(out, 1)) == 2 and scorer.scored == [run_folders(out, 1)[1]]  # a fresh run, beside
 
 
-def test_the_results_page_shows_each_attribute_kept_per_arm(tmp_path: Path) -> None:
+def test_the_results_page_quotes_its_command_and_shows_each_attribute_kept_per_arm(tmp_path: Path) -> None:
     args = parse(tmp_path, "--steps", "6")
+    args.argv = ["--arm", "quick-x cartoongan_quick model.lambda_chroma=10"]
     rows = [
         {"arm": "none", "recipe": "r", "overrides": [], "seed": s, "steps": 6, "score": 1.0, "kept_eye_color": v}
         for s, v in ((0, 0.1), (1, 0.3))
@@ -151,6 +152,8 @@ def test_the_results_page_shows_each_attribute_kept_per_arm(tmp_path: Path) -> N
     rows.append({"arm": "weighted", "recipe": "r", "overrides": [], "seed": 0, "steps": 6, "score": 2.0})
     columns = {"score": "score"}
     page = recipe_runs.markdown("t", "", "x.py", args, rows, recipe_runs.summarise(rows, list(columns)), columns)
+    # the command can be pasted back: an argument with spaces stays one argument
+    assert "`python benchmarks/x.py --arm 'quick-x cartoongan_quick model.lambda_chroma=10'`" in page
     section = page.split("## Attributes kept")[1].split("## Per run")[0]
     assert "| eye color |" in section
     assert "| none | r | last | 2 | 6 | 0.2 ± 0.2 |" in section  # mean and spread of the two seeds
