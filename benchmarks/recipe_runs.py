@@ -21,6 +21,7 @@ from typing import Any
 from avatargan import config as config_mod
 from avatargan import console
 from avatargan.errors import UserError
+from avatargan.io_utils import atomic_write_text
 from avatargan.training.checkpoint import list_checkpoints
 from avatargan.training.loop import Trainer, TrainingInterrupted
 
@@ -182,8 +183,8 @@ def run_arms(
     Rows are written to `--out/<json_name>` as they come, so an interrupted comparison keeps what it measured, and
     the same command into the same --out continues it: runs it (or another invocation into that --out) scored are
     kept, a run stopped part-way resumes from its last checkpoint (bit-exact, as `avatargan train --resume`), and
-    only what is missing is trained. A stop
-    signal (Ctrl-C, SIGTERM) ends the whole comparison, not only the run it stopped.
+    only what is missing is trained. A stop signal (Ctrl-C, SIGTERM) ends the whole comparison, not only the run it
+    stopped.
     Every run's config is resolved before the first run, so a mistyped override, or a stopped run with other
     settings than this command's, stops the script at once."""
     for arm in arms:
@@ -237,7 +238,7 @@ def run_arms(
 
 
 def previous_rows(path: Path) -> list[dict[str, Any]]:
-    """The rows an earlier call of the same invocation wrote (none if it never wrote any)."""
+    """The rows of a runs file an earlier call wrote (none if there is no such file)."""
     if not path.is_file():
         return []
     return list(json.loads(path.read_text()).get("runs", []))
@@ -308,8 +309,9 @@ def run_config_of(row: dict[str, Any]) -> config_mod.RunConfig:
 
 
 def write_json(path: Path, args: argparse.Namespace, rows: list[dict[str, Any]], **extra: Any) -> None:
+    """Atomically: a comparison stopped while writing keeps the previous file, which the next call reads."""
     payload = {"args": vars(args), "runs": rows, **extra}
-    path.write_text(json.dumps(payload, indent=1, default=str) + "\n")
+    atomic_write_text(path, json.dumps(payload, indent=1, default=str) + "\n")
 
 
 def summarise(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
