@@ -3,6 +3,8 @@ the derived data the terms ask the trainer for."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -42,3 +44,13 @@ def test_negative_weights_are_rejected() -> None:
 
     with pytest.raises(ConfigError, match="model.landmark_gain: -1.0 is not allowed"):
         CycleGAN.check_config(CycleGANConfig(landmark_gain=-1.0), 64)
+
+
+def test_train_help_names_every_face_loss_option(capsys: pytest.CaptureFixture) -> None:
+    from avatargan.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    for field in dataclasses.fields(FaceLossOptions):
+        assert f"--set model.{field.name}=" in text, field.name
