@@ -361,6 +361,20 @@ def arm_table(
     return lines
 
 
+def commands_text(out: Path, script: str, argv: Sequence[str]) -> str:
+    """The page's commands: those of every invocation whose rows it tabulates (their runs-*.json in `out`, e.g. one
+    per core, or the training behind a --summarise-only page), else this call's own."""
+    commands = []
+    for path in sorted(out.glob("runs-*.json")) if out.is_dir() else []:
+        saved = json.loads(path.read_text()).get("args", {}).get("argv")
+        if saved is not None:
+            commands.append(f"python benchmarks/{script} {shlex.join(saved)}")
+    commands = list(dict.fromkeys(commands)) or [f"python benchmarks/{script} {shlex.join(argv)}"]
+    if len(commands) == 1:
+        return f"Command: `{commands[0]}`\n"
+    return "Commands (one invocation each; they share this folder):\n\n```bash\n" + "\n".join(commands) + "\n```\n"
+
+
 def markdown(
     title: str,
     intro: str,
@@ -378,7 +392,7 @@ def markdown(
     lines = [
         f"# {title}\n",
         f"Budget per run: {budget_text(args)}; seeds {run_seeds}; precision {args.precision}. {intro}\n",
-        f"Command: `python benchmarks/{script} {shlex.join(args.argv)}`\n",
+        commands_text(Path(args.out), script, args.argv),
         "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
         *arm_table(summary, columns, references),
     ]

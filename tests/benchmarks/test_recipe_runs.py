@@ -40,7 +40,7 @@ def parse(out: Path, *budget: str, seeds: str = "0,1") -> argparse.Namespace:
     recipe_runs.add_common_options(p, str(out))
     args = p.parse_args(["--out", str(out), "--seeds", seeds, "--precision", "fp32", *budget])
     args.overrides += TINY
-    args.argv = []
+    args.argv = [*budget, "--seeds", seeds]  # what the command line said (the tiny shapes stand for a recipe)
     return args
 
 
@@ -114,6 +114,10 @@ def test_a_run_another_invocation_scored_is_neither_trained_nor_filed_again(tmp_
     assert sorted(r["seed"] for r in rows) == [0, 1]  # the comparison covers both seeds
     assert [r["seed"] for r in recipe_runs.previous_rows(out / "runs-b.json")] == [1]
     assert sorted(r["seed"] for r in recipe_runs.gathered_rows(out)) == [0, 1]  # each run tabulated once
+    # a page over the folder names both invocations' commands, whichever call writes it
+    page = recipe_runs.markdown("t", "", "x.py", parse(out, "--steps", "5"), rows, [], {})
+    assert "python benchmarks/x.py --steps 4 --seeds 0\npython benchmarks/x.py --steps 4 --seeds 0,1\n" in page
+    assert "--steps 5" not in page
 
 
 def test_a_stopped_run_with_other_settings_is_refused_before_anything_trains(
