@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -12,6 +14,9 @@ from torch.utils.data import Dataset
 
 from avatargan import config as config_mod
 from avatargan import console
+
+if TYPE_CHECKING:
+    from avatargan.training.loop import Trainer
 
 # Tiny test shapes gain nothing from several threads, and on a shared 2-core machine extra threads thrash.
 torch.set_num_threads(1)
@@ -81,3 +86,19 @@ class Numbers(Dataset):
 
     def batch(self, indices: np.ndarray) -> torch.Tensor:
         return torch.tensor(indices, dtype=torch.uint8)[:, None, None, None].expand(-1, 3, 2, 2).clone()
+
+
+def signal_between_d_and_g(trainer: Trainer, monkeypatch: pytest.MonkeyPatch, at_step: int, *signums: int) -> None:
+    """Deliver `signums` right after D's update of step `at_step` (counted from 0), before G's."""
+    real_optimize = trainer.model.optimize
+    state = {"step": 0}
+
+    def optimize(loss, optimizer, retain_graph=False):
+        real_optimize(loss, optimizer, retain_graph)
+        if optimizer is trainer.model.optimizers()["d"] and state["step"] == at_step:
+            for signum in signums:
+                signal.raise_signal(signum)
+        if optimizer is trainer.model.optimizers()["g"]:
+            state["step"] += 1
+
+    monkeypatch.setattr(trainer.model, "optimize", optimize)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import signal_between_d_and_g
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
@@ -56,21 +57,12 @@ class Scorer:
 
 
 def stop_seed_1_after(step: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl-C during seed 1's run, after G's update of `step` (from 1): the trainer checkpoints that step and stops."""
+    """Ctrl-C during seed 1's run, in its step `step` (from 1): the trainer checkpoints that step and stops."""
 
     class StoppedTrainer(Trainer):
         def run(self) -> Path:
             if self.cfg.train.seed == 1:
-                real, done = self.model.optimize, [0]
-
-                def optimize(loss, optimizer, retain_graph=False):  # noqa: ANN001, ANN202
-                    real(loss, optimizer, retain_graph)
-                    if optimizer is self.model.optimizers()["g"]:
-                        done[0] += 1
-                        if done[0] == step:
-                            signal.raise_signal(signal.SIGINT)
-
-                self.model.optimize = optimize
+                signal_between_d_and_g(self, monkeypatch, step - 1, signal.SIGINT)
             return super().run()
 
     monkeypatch.setattr(recipe_runs, "Trainer", StoppedTrainer)

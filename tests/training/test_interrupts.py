@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import tiny_config
+from conftest import signal_between_d_and_g, tiny_config
 
 from avatargan.training.checkpoint import latest_checkpoint, list_checkpoints
 from avatargan.training.interrupts import ForcedStop
@@ -32,22 +32,6 @@ def assert_identical(a, b, where: str) -> None:
         assert torch.equal(a, b), where
     else:
         assert a == b, where
-
-
-def signal_between_d_and_g(trainer: Trainer, monkeypatch: pytest.MonkeyPatch, at_step: int, *signums: int) -> None:
-    """Deliver `signums` right after D's update of step `at_step` (counted from 0), before G's."""
-    real_optimize = trainer.model.optimize
-    state = {"step": 0}
-
-    def optimize(loss, optimizer, retain_graph=False):
-        real_optimize(loss, optimizer, retain_graph)
-        if optimizer is trainer.model.optimizers()["d"] and state["step"] == at_step:
-            for signum in signums:
-                signal.raise_signal(signum)
-        if optimizer is trainer.model.optimizers()["g"]:
-            state["step"] += 1
-
-    monkeypatch.setattr(trainer.model, "optimize", optimize)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGUSR1])
