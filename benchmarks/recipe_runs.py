@@ -187,53 +187,50 @@ def run_arms(
     stopped.
     Every run's config is resolved before the first run, so a mistyped override, or a stopped run with other
     settings than this command's, stops the script at once."""
+    plan = []  # (arm, seed, config, the stopped run to continue or None)
     for arm in arms:
         for seed in seeds(args):
             cfg = run_config(args, arm, seed, smoke)
             if (stopped := resumable_run(args, cfg)) is not None:
                 check_same_settings(stopped, cfg)
+            plan.append((arm, seed, cfg, stopped))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     own = out / json_name
     scored = [r for r in previous_rows(own) if "failed" not in r]
     # runs another invocation into this --out scored (one per core): neither trained again nor filed twice
-    elsewhere = [r for p in sorted(out.glob("runs-*.json")) if p != own for r in previous_rows(p) if "failed" not in r]
+    elsewhere = [r for p in invocation_files(out) if p != own for r in previous_rows(p) if "failed" not in r]
     rows: list[dict[str, Any]] = []  # this invocation's, written to `own`
     shared: list[dict[str, Any]] = []  # scored by another invocation: returned, not written again
-    total, number = len(arms) * len(seeds(args)), 0
-    for arm in arms:
-        for seed in seeds(args):
-            number += 1
-            kept = [r for r in scored if r["arm"] == arm.label and r["seed"] == seed]
-            other = [r for r in elsewhere if r["arm"] == arm.label and r["seed"] == seed]
-            if kept or other:
-                console.info(f"== run {number} of {total}: {arm.label}, seed {seed}: scored before, kept")
-                rows += kept
-                shared += other if not kept else []
-                continue
-            console.info(
-                f"== run {number} of {total}: {arm.label} ({arm.recipe} {' '.join(arm.overrides)}), seed {seed}"
-            )
-            base: dict[str, Any] = {"arm": arm.label, "recipe": arm.recipe, "overrides": arm.overrides, "seed": seed}
-            started = time.perf_counter()
-            try:
-                cfg = run_config(args, arm, seed, smoke)
-                run_dir = resumable_run(args, cfg)
-                if run_dir is not None:
-                    console.info(f"continuing the stopped run {run_dir}")
-                    cfg = config_of_run(run_dir)  # what it trained with: auto precision and compile as chosen then
-                trainer = Trainer(cfg, run_dir, resume=run_dir is not None)
-                run_dir = trainer.run()
-                base |= {"run": str(run_dir), "steps": trainer.pos.step}
-                base["train_seconds"] = round(time.perf_counter() - started, 1)
-                rows += [{**base, **r} for r in score(run_dir, cfg)]
-            except TrainingInterrupted:
-                write_json(own, args, rows + _not_reached(scored, rows))
-                raise
-            except UserError as exc:
-                console.warn(f"{arm.label}, seed {seed} failed: {exc}")
-                rows.append({**base, "failed": str(exc).splitlines()[0]})
+    for number, (arm, seed, cfg, stopped) in enumerate(plan, 1):
+        kept = [r for r in scored if r["arm"] == arm.label and r["seed"] == seed]
+        other = [r for r in elsewhere if r["arm"] == arm.label and r["seed"] == seed]
+        if kept or other:
+            console.info(f"== run {number} of {len(plan)}: {arm.label}, seed {seed}: scored before, kept")
+            rows += kept
+            shared += [] if kept else other
+            continue
+        console.info(
+            f"== run {number} of {len(plan)}: {arm.label} ({arm.recipe} {' '.join(arm.overrides)}), seed {seed}"
+        )
+        base: dict[str, Any] = {"arm": arm.label, "recipe": arm.recipe, "overrides": arm.overrides, "seed": seed}
+        started = time.perf_counter()
+        try:
+            if stopped is not None:
+                console.info(f"continuing the stopped run {stopped}")
+                cfg = config_of_run(stopped)  # what it trained with: auto precision and compile as chosen then
+            trainer = Trainer(cfg, stopped, resume=stopped is not None)
+            run_dir = trainer.run()
+            base |= {"run": str(run_dir), "steps": trainer.pos.step}
+            base["train_seconds"] = round(time.perf_counter() - started, 1)
+            rows += [{**base, **r} for r in score(run_dir, cfg)]
+        except TrainingInterrupted:
             write_json(own, args, rows + _not_reached(scored, rows))
+            raise
+        except UserError as exc:
+            console.warn(f"{arm.label}, seed {seed} failed: {exc}")
+            rows.append({**base, "failed": str(exc).splitlines()[0]})
+        write_json(own, args, rows + _not_reached(scored, rows))
     return rows + shared
 
 
@@ -290,12 +287,14 @@ def invocation_file(arms: Sequence[Arm], args: argparse.Namespace) -> str:
     return f"runs-{'-'.join(a.label for a in arms)}-seeds{str(args.seeds).replace(',', '-')}.json"
 
 
+def invocation_files(out: Path) -> list[Path]:
+    """The rows files of every invocation that wrote into `out` (see invocation_file)."""
+    return sorted(out.glob("runs-*.json")) if out.is_dir() else []
+
+
 def gathered_rows(out: Path) -> list[dict[str, Any]]:
-    """The runs of every invocation that wrote into `out` (its runs-*.json files)."""
-    rows: list[dict[str, Any]] = []
-    for path in sorted(out.glob("runs-*.json")):
-        rows += json.loads(path.read_text()).get("runs", [])
-    return rows
+    """The runs of every invocation that wrote into `out`."""
+    return [row for path in invocation_files(out) for row in previous_rows(path)]
 
 
 def config_of_run(run_dir: Path) -> config_mod.RunConfig:
@@ -365,7 +364,7 @@ def commands_text(out: Path, script: str, argv: Sequence[str]) -> str:
     """The page's commands: those of every invocation whose rows it tabulates (their runs-*.json in `out`, e.g. one
     per core, or the training behind a --summarise-only page), else this call's own."""
     commands = []
-    for path in sorted(out.glob("runs-*.json")) if out.is_dir() else []:
+    for path in invocation_files(out):
         saved = json.loads(path.read_text()).get("args", {}).get("argv")
         if saved is not None:
             commands.append(f"python benchmarks/{script} {shlex.join(saved)}")
