@@ -220,9 +220,13 @@ def run_arms(
                 console.info(f"continuing the stopped run {stopped}")
                 cfg = config_of_run(stopped)  # what it trained with: auto precision and compile as chosen then
             trainer = Trainer(cfg, stopped, resume=stopped is not None)
+            resumed_step = trainer.pos.step
             run_dir = trainer.run()
             base |= {"run": str(run_dir), "steps": trainer.pos.step}
+            # this call's seconds only: a continued run says from which step, so the time is not read as the whole
             base["train_seconds"] = round(time.perf_counter() - started, 1)
+            if stopped is not None:
+                base["resumed_from_step"] = resumed_step
             rows += [{**base, **r} for r in score(run_dir, cfg)]
         except TrainingInterrupted:
             write_json(own, args, rows + _not_reached(scored, rows))

@@ -90,6 +90,8 @@ def test_a_stopped_comparison_keeps_its_scores_and_continues_the_stopped_run(
     assert second.scored == stopped  # seed 0 was not trained or scored again; seed 1 went on in its own folder
     assert run_folders(out, 0) == [Path(first.scored[0])] and run_folders(out, 1) == stopped
     assert [(r["seed"], r["steps"], r["final_step"]) for r in rows] == [(0, 6, 6), (1, 6, 6)]
+    # the continued run says where it took over, so its train_seconds are not read as the whole run's
+    assert "resumed_from_step" not in rows[0] and rows[1]["resumed_from_step"] == 3
     assert recipe_runs.previous_rows(out / "rows.json") == rows
 
     third = Scorer()
