@@ -86,7 +86,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--landmarks", type=int, default=100, help="held-out photos for AnimeFace (default 100)")
     p.add_argument("--real-faces", metavar="DIR", help="prepared real photos (avatargan prepare photos ... --size 64)")
     p.add_argument("--summarise-only", action="store_true", help="no training: tabulate the runs in --out again")
-    recipe_runs.add_common_options(p, "benchmarks/results/landmark-ab", default_seeds="0,1,2")
+    recipe_runs.add_common_options(p, "benchmarks/results/landmark-ab", default_seeds="0,1,2", default_baseline="none")
     args = p.parse_args()
     unknown = [a for a in args.arms.split(",") if a not in ARMS]
     if unknown:

@@ -66,8 +66,10 @@ def arms_of(args: argparse.Namespace) -> list[Arm]:
     return [Arm(r, r) for r in args.recipes.split(",") if r] + args.arms
 
 
-def add_common_options(p: argparse.ArgumentParser, default_out: str, default_seeds: str = "0,1") -> None:
-    """--seeds, the budget (--minutes | --steps), --precision, --set, --out and --smoke."""
+def add_common_options(
+    p: argparse.ArgumentParser, default_out: str, default_seeds: str = "0,1", default_baseline: str | None = None
+) -> None:
+    """--seeds, the budget (--minutes | --steps), --precision, --set, --out, --baseline and --smoke."""
     p.add_argument("--seeds", default=default_seeds, help=f"training seeds, comma-separated (default {default_seeds})")
     budget = p.add_mutually_exclusive_group()
     budget.add_argument("--minutes", type=float, help="wall-clock budget of each training run")
@@ -88,6 +90,13 @@ def add_common_options(p: argparse.ArgumentParser, default_out: str, default_see
         "NAME (e.g. --set cartoongan:model.content_backbone=efficientnet-lite0)",
     )
     p.add_argument("--out", default=f"{default_out}-{time.strftime('%Y-%m-%d-%H%M')}", help="results folder")
+    p.add_argument(
+        "--baseline",
+        default=default_baseline,
+        metavar="ARM",
+        help="the results page compares every other arm with this one, naming a difference only where it exceeds "
+        f"both arms' spread between seeds (default: {default_baseline or 'no comparison'})",
+    )
     p.add_argument("--smoke", action="store_true", help="tiny shapes, 4 steps, tiny n: proves the script works")
 
 
@@ -364,6 +373,45 @@ def arm_table(
     return lines
 
 
+def _better(name: str, delta: float) -> str:
+    """'better' or 'worse' by the arrow in a column's name (↑: higher is better, ↓: lower), else 'beyond'."""
+    if "↑" in name:
+        return "better" if delta > 0 else "worse"
+    if "↓" in name:
+        return "better" if delta < 0 else "worse"
+    return "beyond"
+
+
+def difference_table(summary: list[dict[str, Any]], columns: dict[str, str], baseline: str) -> list[str]:
+    """Markdown lines: each other arm's mean minus the `baseline` arm's (same snapshot), marked as a finding only where
+    the difference exceeds the spread between seeds of both arms — the criterion every comparison here states.
+    With one seed on either side there is no spread, so no finding."""
+    base = {s["snapshot"]: s for s in summary if s["arm"] == baseline}
+    lines = [
+        f"| arm | snapshot | seeds | {' | '.join(columns.values())} |",
+        "|---|---|---|" + "---|" * len(columns),
+    ]
+    for s in summary:
+        b = base.get(s["snapshot"])
+        if s["arm"] == baseline or b is None:
+            continue
+        cells = []
+        for key, name in columns.items():
+            if s[key] is None or b[key] is None or s[key] != s[key] or b[key] != b[key]:
+                cells.append("–")
+                continue
+            delta = s[key] - b[key]
+            if min(s["seeds"], b["seeds"]) < 2:
+                verdict = "one seed"
+            elif abs(delta) > max(s[f"{key}_spread"], b[f"{key}_spread"]):
+                verdict = f"**{_better(name, delta)}**"
+            else:
+                verdict = "within spread"
+            cells.append(f"{delta:+.3g} {verdict}")
+        lines.append(f"| {s['arm']} | {s['snapshot']} | {min(s['seeds'], b['seeds'])} | {' | '.join(cells)} |")
+    return lines if len(lines) > 2 else []
+
+
 def commands_text(out: Path, script: str, argv: Sequence[str]) -> str:
     """The page's commands: those of every invocation whose rows it tabulates (their runs-*.json in `out`, e.g. one
     per core, or the training behind a --summarise-only page), else this call's own."""
@@ -388,8 +436,9 @@ def markdown(
     columns: dict[str, str],
     references: Sequence[dict[str, Any]] = (),
 ) -> str:
-    """The results page: the per-arm table (mean ± spread) with the reference rows; for transfer runs the same for
-    each attribute the judge checks (the `kept_*` values of the rows); then one row per run."""
+    """The results page: the per-arm table (mean ± spread) with the reference rows; with --baseline ARM, each other
+    arm's difference from it (see difference_table); for transfer runs the same for each attribute the judge
+    checks (the `kept_*` values of the rows); then one row per run."""
     names = list(columns.values())
     run_seeds = ",".join(str(x) for x in sorted({r["seed"] for r in rows})) or args.seeds
     lines = [
@@ -399,14 +448,26 @@ def markdown(
         "## Per arm (mean over seeds; ± is the spread between seeds, max − min)\n",
         *arm_table(summary, columns, references),
     ]
+    baseline = getattr(args, "baseline", None)
+    if baseline and (differences := difference_table(summary, columns, baseline)):
+        lines += [
+            "",
+            f"## Against `{baseline}` (difference of means; **better** / **worse** only where it exceeds the spread "
+            "between seeds of both arms)\n",
+            *differences,
+        ]
     kept = {
         k: k[len("kept_") :].replace("_", " ")
         for k in dict.fromkeys(k for r in rows for k in r)
         if k.startswith("kept_")
     }
     if kept:  # transfer runs: which attributes the mean of attr_preservation loses
+        kept_summary = summarise(rows, list(kept))
         lines += ["", "## Attributes kept, one by one (the judge's attr_preservation per attribute; mean ± spread)\n"]
-        lines += arm_table(summarise(rows, list(kept)), kept, references)
+        lines += arm_table(kept_summary, kept, references)
+        kept_up = {k: f"{name} ↑" for k, name in kept.items()}  # keeping more of an attribute is better
+        if baseline and (differences := difference_table(kept_summary, kept_up, baseline)):
+            lines += ["", f"Against `{baseline}`, attribute by attribute:\n", *differences]
     lines += ["", "## Per run\n", "| arm | snapshot | seed | steps trained | " + " | ".join(names) + " |"]
     lines.append("|---|---|---|---|" + "---|" * len(names))
     for r in rows:

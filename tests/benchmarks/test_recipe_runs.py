@@ -159,3 +159,26 @@ def test_the_results_page_quotes_its_command_and_shows_each_attribute_kept_per_a
     no_attributes = [{k: v for k, v in r.items() if k != "kept_eye_color"} for r in rows]
     summary = recipe_runs.summarise(no_attributes, list(columns))
     assert "## Attributes kept" not in recipe_runs.markdown("t", "", "x.py", args, no_attributes, summary, columns)
+
+
+def test_the_difference_table_names_a_finding_only_beyond_both_arms_spread() -> None:
+    rows = [
+        {"arm": a, "recipe": "r", "seed": seed, "steps": 9, "err": err, "attr": attr, "move": move}
+        for a, seed, err, attr, move in [
+            ("none", 0, 2.4, 0.58, 0.17),
+            ("none", 1, 2.3, 0.60, 0.17),
+            ("weighted", 0, 2.0, 0.61, 0.10),  # err: 0.35 lower, spreads 0.1 and 0.1 → better
+            ("weighted", 1, 1.9, 0.57, 0.12),  # attr: 0.0 difference → within; move: lower, no arrow → beyond
+            ("regressor", 0, 2.9, 0.50, 0.17),  # one seed: never a finding
+        ]
+    ]
+    columns = {"err": "error (↓)", "attr": "attr (↑)", "move": "movement"}
+    lines = recipe_runs.difference_table(recipe_runs.summarise(rows, list(columns)), columns, "none")
+    assert lines[0] == "| arm | snapshot | seeds | error (↓) | attr (↑) | movement |"
+    assert lines[2] == "| weighted | last | 2 | -0.4 **better** | +0 within spread | -0.06 **beyond** |"
+    assert lines[3] == "| regressor | last | 1 | +0.55 one seed | -0.09 one seed | +0 one seed |"
+    # a higher error is worse, a higher attribute score better: the arrow decides, not the sign
+    worse = [dict(r, err=r["err"] + 1.0) if r["arm"] == "weighted" else r for r in rows]
+    lines = recipe_runs.difference_table(recipe_runs.summarise(worse, list(columns)), columns, "none")
+    assert "+0.6 **worse**" in lines[2]
+    assert recipe_runs.difference_table(recipe_runs.summarise(rows, list(columns)), columns, "absent") == []
