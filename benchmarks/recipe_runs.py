@@ -24,6 +24,7 @@ from avatargan.errors import UserError
 from avatargan.io_utils import atomic_write_text
 from avatargan.training.checkpoint import list_checkpoints
 from avatargan.training.loop import Trainer, TrainingInterrupted
+from avatargan.training.stats import read_stats, training_seconds
 
 
 @dataclass
@@ -223,7 +224,6 @@ def run_arms(
             f"== run {number} of {len(plan)}: {arm.label} ({arm.recipe} {' '.join(arm.overrides)}), seed {seed}"
         )
         base: dict[str, Any] = {"arm": arm.label, "recipe": arm.recipe, "overrides": arm.overrides, "seed": seed}
-        started = time.perf_counter()
         try:
             if stopped is not None:
                 console.info(f"continuing the stopped run {stopped}")
@@ -232,8 +232,8 @@ def run_arms(
             resumed_step = trainer.pos.step
             run_dir = trainer.run()
             base |= {"run": str(run_dir), "steps": trainer.pos.step}
-            # this call's seconds only: a continued run says from which step, so the time is not read as the whole
-            base["train_seconds"] = round(time.perf_counter() - started, 1)
+            # the whole run's training time, a continued run's earlier part included and the pause left out
+            base["train_seconds"] = round(training_seconds(read_stats(run_dir))[0], 1)
             if stopped is not None:
                 base["resumed_from_step"] = resumed_step
             rows += [{**base, **r} for r in score(run_dir, cfg)]

@@ -19,6 +19,7 @@ from recipe_runs import Arm  # noqa: E402
 from avatargan.errors import UserError  # noqa: E402
 from avatargan.training.checkpoint import latest_checkpoint  # noqa: E402
 from avatargan.training.loop import Trainer, TrainingInterrupted  # noqa: E402
+from avatargan.training.stats import read_stats  # noqa: E402
 
 TINY = [
     "data.image_size=16",
@@ -90,8 +91,10 @@ def test_a_stopped_comparison_keeps_its_scores_and_continues_the_stopped_run(
     assert second.scored == stopped  # seed 0 was not trained or scored again; seed 1 went on in its own folder
     assert run_folders(out, 0) == [Path(first.scored[0])] and run_folders(out, 1) == stopped
     assert [(r["seed"], r["steps"], r["final_step"]) for r in rows] == [(0, 6, 6), (1, 6, 6)]
-    # the continued run says where it took over, so its train_seconds are not read as the whole run's
+    # the continued run says where it took over, and its training time covers both parts (the pause left out)
     assert "resumed_from_step" not in rows[0] and rows[1]["resumed_from_step"] == 3
+    windows = [r["seconds"] for r in read_stats(stopped[0])]
+    assert len(windows) == 3 and rows[1]["train_seconds"] == round(sum(windows), 1)  # steps 2, 4 and 6 logged
     assert recipe_runs.previous_rows(out / "rows.json") == rows
 
     third = Scorer()

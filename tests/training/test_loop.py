@@ -28,7 +28,9 @@ def test_short_run_trains_and_writes_the_run_folder(tmp_path: Path) -> None:
     assert list((run_dir / "tensorboard").iterdir())
     assert (run_dir / "samples" / "samples-step000000003.png").is_file()
     rows = [json.loads(line) for line in (run_dir / "stats.jsonl").read_text().splitlines()]
-    assert [r["step"] for r in rows] == [2, 4, 6] and all("loss_g" in r and "img_per_s" in r for r in rows)
+    assert [r["step"] for r in rows] == [2, 4, 6] and all(
+        "loss_g" in r and "img_per_s" in r and r["seconds"] > 0 for r in rows
+    )
     generators, meta = load_generators(run_dir)
     assert meta["model"]["family"] == "dcgan"
     assert generators["generator"](torch.randn(2, 8)).shape == (2, 3, 16, 16)

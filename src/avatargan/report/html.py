@@ -22,9 +22,9 @@ from avatargan.io_utils import atomic_write_text
 from avatargan.metrics.report import metrics_section  # metric-<name>.jsonl written by evaluations
 from avatargan.report.figures import labelled_columns, loss_curve, save_image
 from avatargan.report.quality import quality_section  # quality-final.json and quality.jsonl of the trainer
-from avatargan.training.stats import read_stats
+from avatargan.training.stats import read_stats, training_seconds
 
-NOT_LOSSES = {"step", "epoch", "img_per_s", "time"}
+NOT_LOSSES = {"step", "epoch", "img_per_s", "time", "seconds"}
 MAX_PROGRESS_COLUMNS = 10
 _SAMPLE = re.compile(r"^(?P<kind>.+)-(?P<tag>(step|epoch)\d+)\.png$")
 
@@ -90,8 +90,10 @@ def _summary(cfg: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str,
         speeds = [r["img_per_s"] for r in rows if "img_per_s" in r]
         if speeds:
             items.append(("training speed", f"{statistics.median(speeds):.1f} images/s (median)"))
-        if len(rows) > 1 and "time" in rows[0]:
-            items.append(("logged wall time", f"{(rows[-1]['time'] - rows[0]['time']) / 60:.1f} min"))
+        seconds, exact = training_seconds(rows)
+        if seconds:
+            what = "training time" if exact else "logged wall time (pauses between stop and resume included)"
+            items.append((what, f"{seconds / 60:.1f} min"))
     for key, value in cfg.get("model", {}).items():
         if "weights" in key and value:
             items.append((key, str(value)))

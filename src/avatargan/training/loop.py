@@ -413,6 +413,7 @@ class Trainer:
                         values.update(
                             epoch=round(pos.epoch + pos.batch / self.stream.steps_per_epoch, 4),
                             img_per_s=round(n * t.batch_size / max(elapsed, 1e-9), 2),
+                            seconds=round(elapsed, 3),  # this window's: summed, the training time without pauses
                             time=time.time(),
                         )
                         with reported_write(f"the training statistics of step {pos.step}"):

@@ -16,6 +16,16 @@ def read_stats(run_dir: Path) -> list[dict[str, Any]]:
     return read_jsonl(Path(run_dir) / STATS_FILE)
 
 
+def training_seconds(rows: list[dict[str, Any]]) -> tuple[float, bool]:
+    """How long a run has trained, from its stats rows, and whether that is exact. Each row since the `seconds`
+    field exists holds its logging window's seconds; their sum leaves out the pauses between a stop and its resume.
+    Rows of older runs lack it: then the span of their clock times (pauses included), marked as not exact."""
+    if rows and all("seconds" in r for r in rows):
+        return float(sum(r["seconds"] for r in rows)), True
+    clocked = [r["time"] for r in rows if "time" in r]
+    return (clocked[-1] - clocked[0] if len(clocked) > 1 else 0.0), False
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """The lines of a JSON-lines file; a line cut short by a crash is skipped (the rest of the file is good)."""
     if not Path(path).is_file():
@@ -58,7 +68,7 @@ class StatsLogger:
         self.file.flush()
         if self.tb is not None:
             for key, value in values.items():
-                if isinstance(value, int | float) and key not in ("epoch", "time"):
+                if isinstance(value, int | float) and key not in ("epoch", "time", "seconds"):
                     self.tb.add_scalar(key, value, step)
 
     def close(self) -> None:
