@@ -67,6 +67,17 @@ def test_init_steps_is_in_train_help_and_in_the_run_config(tmp_path: Path, capsy
     assert config_mod.load_yaml(tmp_path / "config.yaml")["model"]["init_steps"] == cfg.model.init_steps == 250
 
 
+def test_content_layer_picks_the_backbone_depth_and_is_in_help(capsys: pytest.CaptureFixture) -> None:
+    from avatargan.cli import main
+
+    shallow = CartoonGAN(CartoonGANConfig(**TINY, content_layer="shallow"), image_size=16)
+    assert shallow.content_net.layer == "shallow" and shallow.features(torch.zeros(1, 3, 16, 16)).shape[1] == 40
+    assert CartoonGANConfig().content_layer == "deep"  # the paper's layer unless asked
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert "model.content_layer" in capsys.readouterr().out
+
+
 def test_the_edge_smoothed_batch_is_scored_fake(model: CartoonGAN) -> None:
     model.on_epoch_start(1)
     batch = _batch()

@@ -13,6 +13,7 @@ import torchvision
 from avatargan.nn.content_backbone import (
     LITE0_FEATURE_BLOCKS,
     LITE0_MEAN,
+    LITE0_SHALLOW_BLOCKS,
     LITE0_STD,
     MissingWeightsError,
     load_content_backbone,
@@ -59,6 +60,30 @@ def test_lite0_truncation_matches_full_network(lite0):
             ref = block(ref)
         assert torch.equal(lite0(x), ref)
     assert len(lite0.features._blocks) == LITE0_FEATURE_BLOCKS  # later blocks are not even kept
+
+
+def test_the_shallow_layer_is_the_stage_before_at_half_the_stride(lite0):
+    shallow = load_content_backbone("efficientnet-lite0", layer="shallow")
+    net, _ = load_efficientnet_lite0()
+    x = torch.rand(1, 3, 64, 64) * 2 - 1
+    with torch.no_grad():
+        ref = net.stem(shallow.normalize(x))
+        for block in net._blocks[:LITE0_SHALLOW_BLOCKS]:
+            ref = block(ref)
+        assert torch.equal(shallow(x), ref)  # the same network, cut earlier
+        # and the deep features are those shallow features carried on through the next stage
+        for block in net._blocks[LITE0_SHALLOW_BLOCKS:LITE0_FEATURE_BLOCKS]:
+            ref = block(ref)
+        assert torch.equal(lite0(x), ref)
+    assert (shallow.stride, shallow.out_channels, shallow.layer) == (8, 40, "shallow")
+    assert shallow(x).shape == (1, 40, 8, 8)
+    with pytest.warns(UserWarning, match="RANDOM"):
+        vgg = load_content_backbone("vgg19", weights="random", layer="shallow")
+    with torch.no_grad():
+        assert vgg(torch.zeros(1, 3, 64, 64)).shape == (1, 256, 16, 16)  # conv3_4: stride 4
+    assert isinstance(vgg.features[-1], torch.nn.Conv2d) and vgg.stride == 4  # before its ReLU
+    with pytest.raises(ValueError, match="content layer"):
+        load_content_backbone("vgg19", weights="random", layer="middle")
 
 
 def test_vgg19_feature_shape(vgg_random):

@@ -37,7 +37,10 @@ train.quality_every=N the run scores itself every N steps, keeps generator-best.
 (`generate --weights best`) and names a collapse.
 
 CartoonGAN's initialisation (content loss only) lasts model.init_epochs epochs, or with --set model.init_steps=N
-N steps whatever the data size (an epoch of 4,000 faces at batch 8 is 500 steps).
+N steps whatever the data size (an epoch of 4,000 faces at batch 8 is 500 steps). Its content and style losses
+compare the backbone's features at model.content_layer: deep (the paper's: VGG19 conv4_4, EfficientNet-Lite0 at
+stride 16) or shallow (a stage earlier at half the stride: VGG19 conv3_4, Lite0 at stride 8; finer detail such as
+a small face's eyes).
 
 {FACE_LOSS_HELP}"""
 

