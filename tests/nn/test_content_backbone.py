@@ -51,18 +51,8 @@ def test_lite0_feature_shape_and_stride(lite0, size):
     assert out.shape == (1, 80, size // 16, size // 16)
 
 
-def test_lite0_truncation_matches_full_network(lite0):
-    net, _ = load_efficientnet_lite0()
-    x = torch.rand(1, 3, 64, 64) * 2 - 1
-    with torch.no_grad():
-        ref = net.stem(lite0.normalize(x))
-        for block in net._blocks[:LITE0_FEATURE_BLOCKS]:
-            ref = block(ref)
-        assert torch.equal(lite0(x), ref)
-    assert len(lite0.features._blocks) == LITE0_FEATURE_BLOCKS  # later blocks are not even kept
-
-
-def test_the_shallow_layer_is_the_stage_before_at_half_the_stride(lite0):
+def test_lite0_truncation_matches_full_network_at_both_depths(lite0):
+    # shallow: a stage before deep at half the stride; both are the full network cut, never a copy of it
     shallow = load_content_backbone("efficientnet-lite0", layer="shallow")
     net, _ = load_efficientnet_lite0()
     x = torch.rand(1, 3, 64, 64) * 2 - 1
@@ -75,6 +65,7 @@ def test_the_shallow_layer_is_the_stage_before_at_half_the_stride(lite0):
         for block in net._blocks[LITE0_SHALLOW_BLOCKS:LITE0_FEATURE_BLOCKS]:
             ref = block(ref)
         assert torch.equal(lite0(x), ref)
+    assert len(lite0.features._blocks) == LITE0_FEATURE_BLOCKS  # later blocks are not even kept
     assert (shallow.stride, shallow.out_channels, shallow.layer) == (8, 40, "shallow")
     assert shallow(x).shape == (1, 40, 8, 8)
     with pytest.warns(UserWarning, match="RANDOM"):
