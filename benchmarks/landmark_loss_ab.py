@@ -11,7 +11,8 @@ Arms (`--arms`, comma-separated): `none` (no face term); `weighted` (the report'
 — CartoonGAN: the content loss — weighted 1 + --gain at Gaussian bumps of --radius around the photo's key points);
 `regressor` (Wu et al. 2019: the shipped anime key point regressor on G(photo) pulled towards the photo's key points,
 weight --reg); `gray` (AnimeGAN's grayscale Gram loss, weight --gray); `color` (AnimeGAN's YUV colour loss, weight
---color); `chroma` (each region's hue: U, V averaged over an 8×8 grid, weight --chroma). Per arm (mean ± spread
+--color); `chroma` (each region's hue: U, V averaged over an 8×8 grid, weight --chroma); `eye` (each eye's hue
+follows the photo's eye, weight --eye). Per arm (mean ± spread
 between seeds): the judge's keypoint_error and attr_preservation (and movement, valid_faces), AnimeFace's detection
 rate and NME on G(held-out photos), the regressor's NME and, with --real-faces DIR (a folder made by `avatargan
 prepare photos SRC --out DIR --size 64`), the same on real faces.
@@ -38,7 +39,7 @@ from transfer_recipes import SMOKE  # noqa: E402
 
 from avatargan.config import RunConfig  # noqa: E402
 
-ARMS = ("none", "weighted", "regressor", "gray", "color", "chroma")
+ARMS = ("none", "weighted", "regressor", "gray", "color", "chroma", "eye")
 COLUMNS = {
     "keypoint_error": "judge keypoint error (% side, ↓)",
     "attr_preservation": "attr. preservation (↑)",
@@ -68,6 +69,7 @@ def arm_overrides(args: argparse.Namespace) -> dict[str, list[str]]:
         "gray": [f"model.lambda_gray={args.gray}"],
         "color": [f"model.lambda_color={args.color}"],
         "chroma": [f"model.lambda_chroma={args.chroma}"],
+        "eye": [f"model.lambda_eye_color={args.eye}"],
     }
 
 
@@ -81,6 +83,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--gray", type=float, default=2.5, help="model.lambda_gray of `gray` (default 2.5, AnimeGAN's)")
     p.add_argument("--color", type=float, default=10.0, help="model.lambda_color of `color` (default 10, AnimeGAN's)")
     p.add_argument("--chroma", type=float, default=10.0, help="model.lambda_chroma of `chroma` (default 10)")
+    p.add_argument("--eye", type=float, default=1.0, help="model.lambda_eye_color of `eye` (default 1)")
     p.add_argument("--images", type=int, help="built-in faces per domain (default: the recipe's)")
     p.add_argument("--n", type=int, default=500, help="held-out pairs for the judge's metrics (default 500)")
     p.add_argument("--landmarks", type=int, default=100, help="held-out photos for AnimeFace (default 100)")

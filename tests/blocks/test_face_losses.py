@@ -1,5 +1,5 @@
 """The face landmark loss: the weight map peaks at the key points, and turning the loss on changes the gradient
-only inside the weighted regions; the grayscale, colour and regional chroma losses behave as described."""
+only inside the weighted regions; the grayscale, colour, regional chroma and eye colour losses behave as described."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from avatargan.blocks.face_losses import (
     CUTOFF,
     chroma_loss,
     color_loss,
+    eye_color_loss,
     grayscale_style_loss,
     landmark_weight_map,
     weighted_l1,
@@ -79,4 +80,44 @@ def test_chroma_loss_costs_a_regional_hue_shift_and_nothing_else() -> None:
     fake = photo.clone().requires_grad_(True)
     target = redder.clone().requires_grad_(True)
     chroma_loss(fake, target).backward()
+    assert fake.grad.abs().sum() > 0 and target.grad is None
+
+
+def _face(eye_rgb: tuple[float, float, float], eyes: torch.Tensor, radius: float, size: int = 32) -> torch.Tensor:
+    """A skin-coloured 1×3×size×size image with a disc of `eye_rgb` (in [-1, 1]) of `radius` px at each eye."""
+    image = torch.tensor([0.7, 0.3, 0.1]).view(1, 3, 1, 1).repeat(1, 1, size, size)
+    c = torch.arange(size) + 0.5
+    for x, y in eyes[0].tolist():
+        disc = ((c[None, :] - x) ** 2 + (c[:, None] - y) ** 2) <= radius**2
+        image[0, :, disc] = torch.tensor(eye_rgb)[:, None]
+    return image
+
+
+def test_eye_color_loss_keeps_the_hue_of_the_eyes_wherever_the_anime_face_puts_them() -> None:
+    eyes_photo = torch.tensor([[[10.5, 12.5], [21.5, 12.5]]])
+    eyes_anime = torch.tensor([[[9.5, 15.5], [22.5, 15.5]]])  # lower and wider apart, as an anime face has them
+    valid = torch.ones(1, 2)
+    skin = (0.7, 0.3, 0.1)
+    red = (0.9, -0.6, -0.5)
+    opposite = tuple(2 * s - r for s, r in zip(skin, red, strict=True))  # skin minus red's difference from skin
+    photo = _face(red, eyes_photo, 1.0)
+    # a larger eye of the same colour at the anime face's place: the same hue, nothing to pay
+    same = _face(red, eyes_anime, 2.5)
+    assert eye_color_loss(same, photo, eyes_photo, eyes_anime, valid) < 1e-3
+    # brighter overall (R, G and B alike) is not another hue: U and V do not move
+    assert eye_color_loss(same + 0.05, photo, eyes_photo, eyes_anime, valid) < 1e-3
+    # the opposite hue: cos = -1, the largest loss, 2
+    flipped = _face(opposite, eyes_anime, 2.5)
+    assert torch.isclose(eye_color_loss(flipped, photo, eyes_photo, eyes_anime, valid), torch.tensor(2.0), atol=1e-3)
+    # only the hue's direction counts: a paler eye of the same hue pays nothing, a blue one pays
+    pale = tuple(s + 0.3 * (r - s) for s, r in zip(skin, red, strict=True))
+    assert eye_color_loss(_face(pale, eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid) < 1e-3
+    assert eye_color_loss(_face((-0.6, -0.2, 0.9), eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid) > 0.5
+    # a photo eye with no colour of its own (skin coloured), or an invalid eye, asks nothing
+    assert eye_color_loss(flipped, _face(skin, eyes_photo, 1.0), eyes_photo, eyes_anime, valid) < 1e-5
+    assert eye_color_loss(flipped, photo, eyes_photo, eyes_anime, torch.zeros(1, 2)) == 0
+    # the photo is the target: gradients reach G(photo) only
+    fake = flipped.clone().requires_grad_(True)
+    target = photo.clone().requires_grad_(True)
+    eye_color_loss(fake, target, eyes_photo, eyes_anime, valid).backward()
     assert fake.grad.abs().sum() > 0 and target.grad is None

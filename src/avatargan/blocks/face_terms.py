@@ -18,7 +18,7 @@ from avatargan.blocks import face_losses
 from avatargan.config_checks import PositiveFloat, Weight
 from avatargan.errors import ConfigError, UserError
 from avatargan.faces.keypoint_data import canonical_order, decode_keypoints
-from avatargan.landmark_regressor.net import load_regressor, photo_to_anime, regression_loss
+from avatargan.landmark_regressor.net import load_regressor, photo_to_anime, photo_to_anime_affine, regression_loss
 from avatargan.nn.content_backbone import MissingWeightsError, load_content_backbone
 
 
@@ -30,10 +30,11 @@ class FaceLossOptions:
     lambda_gray: Weight = 0.0  # AnimeGAN grayscale (Gram) loss against anime images; 0 off
     lambda_color: Weight = 0.0  # AnimeGAN colour (YUV) reconstruction loss against the photo; 0 off
     lambda_chroma: Weight = 0.0  # regional colour: U, V of G(photo) vs the photo's, averaged over an 8×8 grid; 0 off
+    lambda_eye_color: Weight = 0.0  # eye colour: each eye's hue in G(photo) follows the photo's (key points); 0 off
 
 
 def wants_keypoints(cfg: FaceLossOptions) -> bool:
-    return cfg.landmark_gain > 0 or cfg.lambda_landmark_reg > 0
+    return cfg.landmark_gain > 0 or cfg.lambda_landmark_reg > 0 or cfg.lambda_eye_color > 0
 
 
 def face_derived(cfg: FaceLossOptions) -> tuple[str, ...]:
@@ -49,11 +50,11 @@ class FaceTerms:
     def __init__(self, cfg: FaceLossOptions) -> None:
         self.cfg = cfg  # its values were checked with the model's config (config_checks: Weight, PositiveFloat)
         self.networks: dict[str, nn.Module] = {}
+        # where a photo's key points are in its anime version (shipped with the regressor; not saved)
+        mapped = cfg.lambda_landmark_reg > 0 or cfg.lambda_eye_color > 0
+        self.anime_frame = photo_to_anime_affine() if mapped else None
         if cfg.lambda_landmark_reg > 0:
-            regressor, meta = load_regressor()
-            # the photo → anime key point map travels with the regressor it belongs to (not saved: shipped data)
-            affine = torch.tensor(meta["photo_to_anime"], dtype=torch.float32)
-            regressor.register_buffer("photo_to_anime", affine, persistent=False)
+            regressor, _ = load_regressor()
             self.networks["face_regressor"] = regressor
         if cfg.lambda_gray > 0:
             try:
@@ -96,18 +97,34 @@ class FaceTerms:
             out["loss_color"] = face_losses.color_loss(fake_b, real_a)
         if self.cfg.lambda_chroma > 0:
             out["loss_chroma"] = face_losses.chroma_loss(fake_b, real_a)
+        if self.cfg.lambda_eye_color > 0:
+            out["loss_eye_color"] = self._eye_color(batch, fake_b, real_a)
         return out
 
     def weighted_sum(self, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
         lambdas = {"loss_landmark_reg": self.cfg.lambda_landmark_reg, "loss_gray": self.cfg.lambda_gray}
         lambdas |= {"loss_color": self.cfg.lambda_color, "loss_chroma": self.cfg.lambda_chroma}
+        lambdas["loss_eye_color"] = self.cfg.lambda_eye_color
         return sum(lambdas[k] * v for k, v in terms.items())
 
-    def _regression(self, batch: dict[str, torch.Tensor], fake_b: torch.Tensor) -> torch.Tensor:
-        regressor = self.networks["face_regressor"]
+    def _photo_keypoints(self, batch: dict[str, torch.Tensor], option: str) -> tuple[torch.Tensor, torch.Tensor]:
         found = self.keypoints(batch, "a")
         if found is None:
-            raise ConfigError("model.lambda_landmark_reg needs key points of the photos (domain A)")
-        kp, valid = found
-        target = photo_to_anime(kp / fake_b.shape[-1], regressor.photo_to_anime)
-        return regression_loss(regressor, fake_b, target, valid.float())
+            raise ConfigError(f"model.{option} needs key points of the photos (domain A)")
+        return found
+
+    def _in_anime_frame(self, kp: torch.Tensor) -> torch.Tensor:
+        """Fractions of the side: the photo's key points `kp` mapped to where its anime version has them."""
+        assert self.anime_frame is not None  # loaded in __init__ for the terms that use it
+        return photo_to_anime(kp, self.anime_frame.to(kp.device))
+
+    def _regression(self, batch: dict[str, torch.Tensor], fake_b: torch.Tensor) -> torch.Tensor:
+        kp, valid = self._photo_keypoints(batch, "lambda_landmark_reg")
+        target = self._in_anime_frame(kp / fake_b.shape[-1])
+        return regression_loss(self.networks["face_regressor"], fake_b, target, valid.float())
+
+    def _eye_color(self, batch: dict[str, torch.Tensor], fake_b: torch.Tensor, real_a: torch.Tensor) -> torch.Tensor:
+        kp, valid = self._photo_keypoints(batch, "lambda_eye_color")
+        eyes, size = kp[:, :2], fake_b.shape[-1]  # left_eye, right_eye: the first two of KEYPOINT_NAMES
+        eyes_fake = self._in_anime_frame(eyes / size) * size
+        return face_losses.eye_color_loss(fake_b, real_a, eyes, eyes_fake, valid[:, :2].float())

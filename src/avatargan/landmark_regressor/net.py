@@ -60,6 +60,15 @@ def load_regressor(path: str | Path = WEIGHTS, device: torch.device | str = "cpu
     return net.to(device), meta
 
 
+def photo_to_anime_affine(path: str | Path = WEIGHTS) -> torch.Tensor:
+    """The 2×3 affine map from a photo's key point layout to an anime face's (fractions of the side), stored with
+    the regressor: where "the same place" of a photo is in its anime version."""
+    meta_path = Path(path).with_suffix(".json")
+    if not meta_path.is_file():
+        raise CheckpointError(f"{meta_path} is missing; reinstall avatargan")
+    return torch.tensor(json.loads(meta_path.read_text())["photo_to_anime"], dtype=torch.float32)
+
+
 def photo_to_anime(kp: torch.Tensor, affine: torch.Tensor) -> torch.Tensor:
     """Key points (B×K×2, fractions of the side) of a photo mapped into the anime frame by a 2×3 affine."""
     return kp @ affine[:, :2].T + affine[:, 2]

@@ -23,7 +23,7 @@ from avatargan.data.spec import open_source, open_test_domains
 from avatargan.errors import UserError
 from avatargan.faces.detectors import AnimeDetector
 from avatargan.faces.keypoint_data import source_keypoints
-from avatargan.landmark_regressor.net import WEIGHTS, load_regressor, photo_to_anime
+from avatargan.landmark_regressor.net import WEIGHTS, load_regressor, photo_to_anime, photo_to_anime_affine
 from avatargan.metrics.evaluate import transfer_images
 from avatargan.models.spec import PHOTO_TO_ANIME
 from avatargan.pixels import from_uint8
@@ -69,10 +69,10 @@ def regressor_scores(outputs: torch.Tensor, photo_kp: np.ndarray, truth_kp: np.n
     points, so no detection rate): `reg_nme_photo` against the photo's key points mapped into the anime frame (what
     the regression loss aims at), `reg_nme_truth` against the built-in anime truth. The regressor was trained on
     built-in anime faces only, so on other data prefer the detector's numbers."""
-    net, meta = load_regressor()
+    net, _ = load_regressor()
     size = outputs.shape[-1]
     pred = torch.cat([net(from_uint8(outputs[i : i + 64])) for i in range(0, len(outputs), 64)]).numpy() * size
-    mapped = photo_to_anime(torch.from_numpy(photo_kp).float() / size, torch.tensor(meta["photo_to_anime"]))
+    mapped = photo_to_anime(torch.from_numpy(photo_kp).float() / size, photo_to_anime_affine())
     mapped = mapped.numpy() * size
     res = {"reg_nme_photo": float(np.mean([_nme(pred[i], mapped[i]) for i in range(len(pred))]))}
     if truth_kp is not None:
