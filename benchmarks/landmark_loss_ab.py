@@ -12,10 +12,10 @@ Arms (`--arms`, comma-separated): `none` (no face term); `weighted` (the report'
 `regressor` (Wu et al. 2019: the shipped anime key point regressor on G(photo) pulled towards the photo's key points,
 weight --reg); `gray` (AnimeGAN's grayscale Gram loss, weight --gray); `color` (AnimeGAN's YUV colour loss, weight
 --color); `chroma` (each region's hue: U, V averaged over an 8×8 grid, weight --chroma); `eye` (each eye's hue
-follows the photo's eye, weight --eye). Per arm (mean ± spread
-between seeds): the judge's keypoint_error and attr_preservation (and movement, valid_faces), AnimeFace's detection
-rate and NME on G(held-out photos), the regressor's NME and, with --real-faces DIR (a folder made by `avatargan
-prepare photos SRC --out DIR --size 64`), the same on real faces.
+follows the photo's eye, weight --eye). Per arm (mean ± spread between seeds): the judge's keypoint_error and
+attr_preservation (and movement, valid_faces), AnimeFace's detection rate and NME on G(held-out photos), the
+regressor's NME and, with --real-faces DIR (a folder made by `avatargan prepare photos SRC --out DIR --size 64`), the
+same on real faces; with `none` among the arms, each arm's difference from it (--baseline).
 
 Results: --out/results.json and --out/results.md over every run in --out (each invocation also keeps its own
 --out/runs-ARMS-seedsS.json, so arms run in parallel into one --out add up); runs under --out/runs/ARM/seedS. Tabulate a
