@@ -134,8 +134,8 @@ def eye_color_loss(
     and in the photo (at `eyes_photo`), averaged over the valid eyes (`valid`: B×2), each weighted by how much hue
     the photo's eye has (up to EYE_HUE_FULL; a grey eye has none to keep). Only the direction of the hue counts: an
     anime eye is larger and more saturated than the photo's, and may be. Built-in anime faces agree with their
-    photos at a cos of 0.93 by this measure, a cyclegan_modern G after 9,000 steps at 0.66 (benchmarks/RESULTS.md,
-    sixth session)."""
+    photos at 0.91 by this measure, a cyclegan_modern G after 9,000 steps at 0.62 (`benchmarks/eye_hue_probe.py`;
+    benchmarks/RESULTS.md, sixth session)."""
     size = fake.shape[-1]
     target = eye_hue(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)
     drawn = eye_hue(fake, eyes_fake, EYE_SIGMA_ANIME * size)
