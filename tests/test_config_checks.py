@@ -92,6 +92,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "content_weights": "/no/such/weights.pt",
     "content_weight": "-1",
     "content_size": "4",
+    "content_layer": "middle",
     "style_weight": "-0.5",
     "init_epochs": "-1",
     "init_steps": "-3",
@@ -101,6 +102,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "lambda_gray": "-1",
     "lambda_color": "-1",
     "lambda_chroma": "-1",
+    "lambda_eye_color": "-1",
 }
 # where the message names the value rather than the field: the data source and weights file (a missing path is
 # reported as the option the user typed, e.g. `--data /no/such/folder`)
