@@ -25,13 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from avatargan import config as config_mod  # noqa: E402
 from avatargan.blocks.face_losses import (  # noqa: E402
-    EYE_HUE_FULL,
     EYE_SIGMA_ANIME,
-    EYE_SIGMA_AROUND,
     EYE_SIGMA_PHOTO,
-    eye_hue,
-    rgb_to_yuv,
-    window_means,
+    eye_excess,
+    eye_hue_weight,
 )
 from avatargan.data.spec import open_test_domains  # noqa: E402
 from avatargan.landmark_regressor.net import photo_to_anime, photo_to_anime_affine  # noqa: E402
@@ -42,22 +39,16 @@ from avatargan.pixels import from_uint8  # noqa: E402
 from avatargan.weights import load_generators  # noqa: E402
 
 
-def yuv_excess(image: torch.Tensor, eyes: torch.Tensor, sigma: float) -> torch.Tensor:
-    """B×2×3: Y, U, V of each eye's window minus its surroundings' (eye_hue's U, V, with the brightness too)."""
-    yuv, size = rgb_to_yuv(image), image.shape[-1]
-    return window_means(yuv, eyes, sigma * size) - window_means(yuv, eyes, EYE_SIGMA_AROUND * size)
-
-
-def row(name: str, image: torch.Tensor, eyes: torch.Tensor, sigma: float, photo: dict, truth: torch.Tensor) -> str:
-    """One table row: `image` (B×3×H×W in [-1, 1]) with its eyes at `eyes`, against the photos' eyes."""
-    hue = eye_hue(image, eyes, sigma * image.shape[-1])
-    cos = F.cosine_similarity(hue, photo["hue"], dim=-1, eps=1e-6)
-    weight = (photo["hue"].norm(dim=-1) / EYE_HUE_FULL).clamp(max=1.0)
+def row(name: str, image: torch.Tensor, eyes: torch.Tensor, sigma: float, photo: torch.Tensor, ctx: dict) -> str:
+    """One table row: `image` (B×3×H×W in [-1, 1]) with its eyes at `eyes`, against the photos' eye excess `photo`
+    (B×2×3: Y, U, V); `ctx` holds the judge and the true eye colours."""
+    excess = eye_excess(image, eyes, sigma * image.shape[-1])
+    cos = F.cosine_similarity(excess[..., 1:], photo[..., 1:], dim=-1, eps=1e-6)
+    weight = eye_hue_weight(photo[..., 1:])
     agreement = float((cos * weight).sum() / weight.sum())
-    l1 = float((yuv_excess(image, eyes, sigma) - photo["yuv"]).abs().mean())
-    judge, _ = load_judge()
-    read = judge_images(judge, image).attributes["eye_color"]
-    kept = float((read == truth).double().mean())
+    l1 = float((excess - photo).abs().mean())
+    read = judge_images(ctx["judge"], image).attributes["eye_color"]
+    kept = float((read == ctx["truth"]).double().mean())
     return f"| {name} | {kept:.3f} | {agreement:.3f} | {l1:.4f} |"
 
 
@@ -80,18 +71,16 @@ def main() -> None:
     photos, anime = from_uint8(photos_u8), from_uint8(anime_u8)
     eyes = torch.from_numpy(kp[:, :2]).float()  # left_eye, right_eye in pixels
     eyes_anime = photo_to_anime(eyes / size, photo_to_anime_affine()) * size
-    photo = {
-        "hue": eye_hue(photos, eyes, EYE_SIGMA_PHOTO * size),
-        "yuv": yuv_excess(photos, eyes, EYE_SIGMA_PHOTO),
-    }
+    photo = eye_excess(photos, eyes, EYE_SIGMA_PHOTO * size)
     labels = builtin_labels(anime_source)[: len(photos), list(ATTRIBUTE_HEADS).index("eye_color")]
+    ctx = {"judge": load_judge()[0], "truth": labels}
     print(f"{len(photos)} held-out pairs, {size} px; eyes: the photos' key points (mapped into the anime frame)\n")
     print(
         "| images | judge: eye colour kept ↑ | eye hue agreement with the photo ↑ | Y, U, V excess L1 to the photo ↓ |"
     )
     print("|---|---|---|---|")
-    print(row("photo itself (its own eyes)", photos, eyes, EYE_SIGMA_PHOTO, photo, labels))
-    print(row("true anime face", anime, eyes_anime, EYE_SIGMA_ANIME, photo, labels))
+    print(row("photo itself (its own eyes)", photos, eyes, EYE_SIGMA_PHOTO, photo, ctx))
+    print(row("true anime face", anime, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
     for run in args.runs:
         generators, _ = load_generators(run, "cpu")
         with torch.no_grad():
@@ -103,7 +92,7 @@ def main() -> None:
                 eyes_anime,
                 EYE_SIGMA_ANIME,
                 photo,
-                labels,
+                ctx,
             )
         )
 

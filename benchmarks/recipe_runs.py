@@ -397,7 +397,7 @@ def difference_table(summary: list[dict[str, Any]], columns: dict[str, str], bas
             continue
         cells = []
         for key, name in columns.items():
-            if s[key] is None or b[key] is None or s[key] != s[key] or b[key] != b[key]:
+            if s[key] is None or b[key] is None:  # summarise leaves out NaN: None is "no value"
                 cells.append("–")
                 continue
             delta = s[key] - b[key]

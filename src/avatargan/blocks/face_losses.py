@@ -119,12 +119,16 @@ def window_means(x: torch.Tensor, points: torch.Tensor, sigma: float) -> torch.T
     return torch.einsum("bkhw,bchw->bkc", weights, x.float())
 
 
-def eye_hue(image: torch.Tensor, eyes: torch.Tensor, sigma: float) -> torch.Tensor:
-    """B×K×2: the chroma (U, V) of each eye's window minus that of its surroundings — the eye's own colour, apart
-    from the skin and hair around it."""
-    uv = rgb_to_yuv(image)[:, 1:]
-    size = image.shape[-1]
-    return window_means(uv, eyes, sigma) - window_means(uv, eyes, EYE_SIGMA_AROUND * size)
+def eye_excess(image: torch.Tensor, eyes: torch.Tensor, sigma: float) -> torch.Tensor:
+    """B×K×3: Y, U and V of each eye's window minus those of its surroundings — the eye's own colour, apart from
+    the skin and hair around it. Its U, V part is the eye's hue."""
+    yuv = rgb_to_yuv(image)
+    return window_means(yuv, eyes, sigma) - window_means(yuv, eyes, EYE_SIGMA_AROUND * image.shape[-1])
+
+
+def eye_hue_weight(target_hue: torch.Tensor) -> torch.Tensor:
+    """How much each photo eye's hue (B×K×2) counts: in proportion to how far it stands out, full from EYE_HUE_FULL."""
+    return (target_hue.norm(dim=-1) / EYE_HUE_FULL).clamp(max=1.0)
 
 
 def eye_color_loss(
@@ -137,8 +141,7 @@ def eye_color_loss(
     photos at 0.91 by this measure, a cyclegan_modern G after 9,000 steps at 0.62 (`benchmarks/eye_hue_probe.py`;
     benchmarks/RESULTS.md, sixth session)."""
     size = fake.shape[-1]
-    target = eye_hue(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)
-    drawn = eye_hue(fake, eyes_fake, EYE_SIGMA_ANIME * size)
+    target = eye_excess(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)[..., 1:]
+    drawn = eye_excess(fake, eyes_fake, EYE_SIGMA_ANIME * size)[..., 1:]
     cos = F.cosine_similarity(drawn, target, dim=-1, eps=1e-6)
-    weight = (target.norm(dim=-1) / EYE_HUE_FULL).clamp(max=1.0)
-    return ((1.0 - cos) * weight * valid).sum() / valid.sum().clamp_min(1.0)
+    return ((1.0 - cos) * eye_hue_weight(target) * valid).sum() / valid.sum().clamp_min(1.0)
