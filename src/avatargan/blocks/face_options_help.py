@@ -1,7 +1,8 @@
-"""One line per face-loss option, for `avatargan train --help` (no imports: help must stay fast)."""
+"""The face-loss options for `avatargan train --help`: a line each, a second for a measured effect (no imports)."""
 
 HELP = """face losses (CycleGAN, CartoonGAN; all off by default; need key points: built-in data or `avatargan prepare`):
   --set model.landmark_gain=G        face landmark loss: reconstruction errors weigh 1+G at eyes, nose, mouth, chin
+                                     (G=4 on cyclegan_modern: more of the face kept, 3 seeds; benchmarks/RESULTS.md)
   --set model.landmark_radius=R      size of those regions, a fraction of the image side (default 0.06)
   --set model.lambda_landmark_reg=L  Wu et al. 2019: the shipped anime key point regressor on G(photo) vs the photo
   --set model.lambda_gray=L          AnimeGAN grayscale loss: Gram texture of grayscale anime vs grayscale G(photo)
