@@ -1,5 +1,6 @@
 """The face landmark loss: the weight map peaks at the key points, and turning the loss on changes the gradient
-only inside the weighted regions; the grayscale, colour, regional chroma and eye colour losses behave as described."""
+only inside the weighted regions; the grayscale, colour, regional chroma and both eye colour losses behave as
+described."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from avatargan.blocks.face_losses import (
     chroma_loss,
     color_loss,
     eye_color_loss,
+    eye_yuv_loss,
     grayscale_style_loss,
     landmark_weight_map,
     weighted_l1,
@@ -120,4 +122,32 @@ def test_eye_color_loss_keeps_the_hue_of_the_eyes_wherever_the_anime_face_puts_t
     fake = flipped.clone().requires_grad_(True)
     target = photo.clone().requires_grad_(True)
     eye_color_loss(fake, target, eyes_photo, eyes_anime, valid).backward()
+    assert fake.grad.abs().sum() > 0 and target.grad is None
+
+
+def test_eye_yuv_loss_keeps_brightness_and_hue_of_the_eyes_wherever_the_anime_face_puts_them() -> None:
+    eyes_photo = torch.tensor([[[10.5, 12.5], [21.5, 12.5]]])
+    eyes_anime = torch.tensor([[[9.5, 15.5], [22.5, 15.5]]])
+    valid = torch.ones(1, 2)
+    red = (0.9, -0.6, -0.5)
+    photo = _face(red, eyes_photo, 1.0)
+    # the photo's eye drawn larger (as an anime face draws it) where the anime face has it: (almost) nothing to pay,
+    # since the anime window is larger in proportion
+    same = _face(red, eyes_anime, 2.5)
+    base = eye_yuv_loss(same, photo, eyes_photo, eyes_anime, valid)
+    assert base < 0.01
+    # a darker eye of the same hue pays (the hue term does not see it), and more the darker it is
+    darker = eye_yuv_loss(_face(tuple(0.5 * c for c in red), eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid)
+    darkest = eye_yuv_loss(_face(tuple(0.1 * c for c in red), eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid)
+    assert base + 0.005 < darker < darkest
+    # a uniformly brighter image keeps every excess (the eye against its surroundings): nothing more to pay
+    assert torch.isclose(eye_yuv_loss(same + 0.05, photo, eyes_photo, eyes_anime, valid), base, atol=1e-4)
+    # the eyes drawn at the photo's place instead of the anime face's are missed
+    misplaced = _face(red, eyes_photo + torch.tensor([0.0, 6.0]), 2.5)
+    assert eye_yuv_loss(misplaced, photo, eyes_photo, eyes_anime, valid) > darker
+    # invalid eyes ask nothing; gradients reach G(photo) only
+    assert eye_yuv_loss(misplaced, photo, eyes_photo, eyes_anime, torch.zeros(1, 2)) == 0
+    fake = misplaced.clone().requires_grad_(True)
+    target = photo.clone().requires_grad_(True)
+    eye_yuv_loss(fake, target, eyes_photo, eyes_anime, valid).backward()
     assert fake.grad.abs().sum() > 0 and target.grad is None

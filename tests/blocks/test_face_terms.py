@@ -81,3 +81,28 @@ def test_the_eye_color_term_reads_the_photo_eyes_and_looks_for_them_in_the_anime
     assert seen["valid"].shape == (2, 2)
     with pytest.raises(ConfigError, match="lambda_eye_color needs key points"):
         terms.extra_losses({"a": batch["a"]}, batch["a"], batch["a"], batch["a"])
+
+
+def test_the_eye_yuv_term_reads_the_photo_eyes_and_looks_for_them_in_the_anime_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from avatargan.blocks import face_losses
+    from avatargan.landmark_regressor.net import photo_to_anime, photo_to_anime_affine
+
+    opts = FaceLossOptions(lambda_eye_yuv=3.0)
+    assert face_derived(opts) == ("keypoints",)
+    batch, kp = _batch()
+    seen = {}
+
+    def spy(fake, photo, eyes_photo, eyes_fake, valid):
+        seen.update(eyes_photo=eyes_photo, eyes_fake=eyes_fake)
+        return torch.tensor(0.25)
+
+    monkeypatch.setattr(face_losses, "eye_yuv_loss", spy)
+    terms = FaceTerms(opts)
+    out = terms.extra_losses(batch, batch["a"], batch["a"], batch["a"])
+    assert out == {"loss_eye_yuv": torch.tensor(0.25)} and terms.weighted_sum(out) == 0.75
+    eyes = torch.from_numpy(kp[:, :2])
+    assert torch.allclose(seen["eyes_fake"], photo_to_anime(eyes / 32, photo_to_anime_affine()) * 32, atol=0.3)
+    with pytest.raises(ConfigError, match="lambda_eye_yuv needs key points"):
+        terms.extra_losses({"a": batch["a"]}, batch["a"], batch["a"], batch["a"])

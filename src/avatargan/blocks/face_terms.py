@@ -9,6 +9,7 @@ Everything is off by default; turned on, a term that lacks its data (no key poin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -31,10 +32,15 @@ class FaceLossOptions:
     lambda_color: Weight = 0.0  # AnimeGAN colour (YUV) reconstruction loss against the photo; 0 off
     lambda_chroma: Weight = 0.0  # regional colour: U, V of G(photo) vs the photo's, averaged over an 8×8 grid; 0 off
     lambda_eye_color: Weight = 0.0  # eye colour: each eye's hue in G(photo) follows the photo's (key points); 0 off
+    lambda_eye_yuv: Weight = 0.0  # eye colour: each eye's Y, U, V excess in G(photo) follows the photo's; 0 off
 
 
 def wants_keypoints(cfg: FaceLossOptions) -> bool:
-    return cfg.landmark_gain > 0 or cfg.lambda_landmark_reg > 0 or cfg.lambda_eye_color > 0
+    return cfg.landmark_gain > 0 or cfg.lambda_landmark_reg > 0 or _wants_eyes(cfg)
+
+
+def _wants_eyes(cfg: FaceLossOptions) -> bool:
+    return cfg.lambda_eye_color > 0 or cfg.lambda_eye_yuv > 0
 
 
 def face_derived(cfg: FaceLossOptions) -> tuple[str, ...]:
@@ -51,7 +57,7 @@ class FaceTerms:
         self.cfg = cfg  # its values were checked with the model's config (config_checks: Weight, PositiveFloat)
         self.networks: dict[str, nn.Module] = {}
         # where a photo's key points are in its anime version (shipped with the regressor; not saved)
-        mapped = cfg.lambda_landmark_reg > 0 or cfg.lambda_eye_color > 0
+        mapped = cfg.lambda_landmark_reg > 0 or _wants_eyes(cfg)
         self.anime_frame = photo_to_anime_affine() if mapped else None
         if cfg.lambda_landmark_reg > 0:
             regressor, _ = load_regressor()
@@ -98,13 +104,15 @@ class FaceTerms:
         if self.cfg.lambda_chroma > 0:
             out["loss_chroma"] = face_losses.chroma_loss(fake_b, real_a)
         if self.cfg.lambda_eye_color > 0:
-            out["loss_eye_color"] = self._eye_color(batch, fake_b, real_a)
+            out["loss_eye_color"] = self._eyes(face_losses.eye_color_loss, "lambda_eye_color", batch, fake_b, real_a)
+        if self.cfg.lambda_eye_yuv > 0:
+            out["loss_eye_yuv"] = self._eyes(face_losses.eye_yuv_loss, "lambda_eye_yuv", batch, fake_b, real_a)
         return out
 
     def weighted_sum(self, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
         lambdas = {"loss_landmark_reg": self.cfg.lambda_landmark_reg, "loss_gray": self.cfg.lambda_gray}
         lambdas |= {"loss_color": self.cfg.lambda_color, "loss_chroma": self.cfg.lambda_chroma}
-        lambdas["loss_eye_color"] = self.cfg.lambda_eye_color
+        lambdas |= {"loss_eye_color": self.cfg.lambda_eye_color, "loss_eye_yuv": self.cfg.lambda_eye_yuv}
         return sum(lambdas[k] * v for k, v in terms.items())
 
     def _photo_keypoints(self, batch: dict[str, torch.Tensor], option: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -123,8 +131,17 @@ class FaceTerms:
         target = self._in_anime_frame(kp / fake_b.shape[-1])
         return regression_loss(self.networks["face_regressor"], fake_b, target, valid.float())
 
-    def _eye_color(self, batch: dict[str, torch.Tensor], fake_b: torch.Tensor, real_a: torch.Tensor) -> torch.Tensor:
-        kp, valid = self._photo_keypoints(batch, "lambda_eye_color")
+    def _eyes(
+        self,
+        loss: Callable[..., torch.Tensor],
+        option: str,
+        batch: dict[str, torch.Tensor],
+        fake_b: torch.Tensor,
+        real_a: torch.Tensor,
+    ) -> torch.Tensor:
+        """An eye term `loss(fake, photo, eyes_photo, eyes_fake, valid)`: the photo's eyes and where its anime
+        version has them."""
+        kp, valid = self._photo_keypoints(batch, option)
         eyes, size = kp[:, :2], fake_b.shape[-1]  # left_eye, right_eye: the first two of KEYPOINT_NAMES
         eyes_fake = self._in_anime_frame(eyes / size) * size
-        return face_losses.eye_color_loss(fake_b, real_a, eyes, eyes_fake, valid[:, :2].float())
+        return loss(fake_b, real_a, eyes, eyes_fake, valid[:, :2].float())
