@@ -1,7 +1,10 @@
 """Where does a transfer lose the eye colour? For held-out built-in photo → anime pairs, and for G(photo) of each run
 given: how often the judge reads the person's eye colour, and how well the eyes' hue agrees with the photo's eyes
 by `model.lambda_eye_color`'s own measure (cos between the U, V excess of each eye over its surroundings, weighted
-by how coloured the photo's eye is), together with the L1 between the full Y, U, V excesses.
+by how coloured the photo's eye is), together with the L1 between the full Y, U, V excesses, and how often a reader
+of colour alone gets the person's eye colour: the Y, U, V excess of both eyes, classed by the nearest mean excess of
+each colour among the true anime faces (means from the even-numbered pairs, scored on the odd-numbered ones) — does
+the colour at the eyes' places carry the class, whatever the judge looks at?
 
     python benchmarks/eye_hue_probe.py RUN_DIR [RUN_DIR ...]          # photo → anime runs of the built-in data
     python benchmarks/eye_hue_probe.py RUN_DIR --n 300
@@ -49,7 +52,9 @@ def row(name: str, image: torch.Tensor, eyes: torch.Tensor, sigma: float, photo:
     l1 = float((excess - photo).abs().mean())
     read = judge_images(ctx["judge"], image).attributes["eye_color"]
     kept = float((read == ctx["truth"]).double().mean())
-    return f"| {name} | {kept:.3f} | {agreement:.3f} | {l1:.4f} |"
+    nearest = torch.cdist(excess.mean(dim=1)[1::2].double(), ctx["centroids"]).argmin(dim=1)
+    by_colour = float((nearest == ctx["truth"][1::2]).double().mean())
+    return f"| {name} | {kept:.3f} | {agreement:.3f} | {l1:.4f} | {by_colour:.3f} |"
 
 
 def main() -> None:
@@ -74,11 +79,17 @@ def main() -> None:
     photo = eye_excess(photos, eyes, EYE_SIGMA_PHOTO * size)
     labels = builtin_labels(anime_source)[: len(photos), list(ATTRIBUTE_HEADS).index("eye_color")]
     ctx = {"judge": load_judge()[0], "truth": labels}
+    anime_excess = eye_excess(anime, eyes_anime, EYE_SIGMA_ANIME * size).mean(dim=1)[::2].double()
+    even = labels[::2]
+    ctx["centroids"] = torch.stack(
+        [anime_excess[even == c].mean(dim=0) if (even == c).any() else torch.full((3,), 1e9) for c in range(8)]
+    )
     print(f"{len(photos)} held-out pairs, {size} px; eyes: the photos' key points (mapped into the anime frame)\n")
     print(
-        "| images | judge: eye colour kept ↑ | eye hue agreement with the photo ↑ | Y, U, V excess L1 to the photo ↓ |"
+        "| images | judge: eye colour kept ↑ | eye hue agreement with the photo ↑ | Y, U, V excess L1 to the photo ↓ "
+        "| colour alone: eye colour kept (odd pairs) ↑ |"
     )
-    print("|---|---|---|---|")
+    print("|---|---|---|---|---|")
     print(row("photo itself (its own eyes)", photos, eyes, EYE_SIGMA_PHOTO, photo, ctx))
     print(row("true anime face", anime, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
     for run in args.runs:
