@@ -151,3 +151,21 @@ def test_eye_yuv_loss_keeps_brightness_and_hue_of_the_eyes_wherever_the_anime_fa
     target = photo.clone().requires_grad_(True)
     eye_yuv_loss(fake, target, eyes_photo, eyes_anime, valid).backward()
     assert fake.grad.abs().sum() > 0 and target.grad is None
+
+
+def test_eye_color_loss_on_yuv_keeps_the_brightness_direction_too_but_not_the_strength() -> None:
+    eyes_photo = torch.tensor([[[10.5, 12.5], [21.5, 12.5]]])
+    eyes_anime = torch.tensor([[[9.5, 15.5], [22.5, 15.5]]])
+    valid = torch.ones(1, 2)
+    skin = (0.7, 0.3, 0.1)
+    gold = (0.75, 0.35, -0.7)  # brighter than the skin around it
+    photo = _face(gold, eyes_photo, 1.0)
+    # the same colour, larger and stronger (further from the skin in the same direction): nothing to pay in either
+    strong = tuple(s + 1.3 * (g - s) for s, g in zip(skin, gold, strict=True))
+    for channels in ("uv", "yuv"):
+        assert eye_color_loss(_face(strong, eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid, channels) < 1e-3
+    # the same hue, but darker than the skin instead of brighter (brown instead of gold): only yuv pays
+    darker = tuple(c - 0.6 for c in gold)
+    uv = eye_color_loss(_face(darker, eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid, "uv")
+    yuv = eye_color_loss(_face(darker, eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid, "yuv")
+    assert uv < 0.05 and yuv > uv + 0.3

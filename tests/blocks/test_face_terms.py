@@ -67,8 +67,8 @@ def test_the_eye_color_term_reads_the_photo_eyes_and_looks_for_them_in_the_anime
     batch, kp = _batch()
     seen = {}
 
-    def spy(fake, photo, eyes_photo, eyes_fake, valid):
-        seen.update(eyes_photo=eyes_photo, eyes_fake=eyes_fake, valid=valid)
+    def spy(fake, photo, eyes_photo, eyes_fake, valid, channels):
+        seen.update(eyes_photo=eyes_photo, eyes_fake=eyes_fake, valid=valid, channels=channels)
         return torch.tensor(0.25)
 
     monkeypatch.setattr(face_losses, "eye_color_loss", spy)
@@ -79,6 +79,11 @@ def test_the_eye_color_term_reads_the_photo_eyes_and_looks_for_them_in_the_anime
     assert torch.allclose(seen["eyes_photo"], eyes, atol=0.3)  # the left and right eye, in pixels
     assert torch.allclose(seen["eyes_fake"], photo_to_anime(eyes / 32, photo_to_anime_affine()) * 32, atol=0.3)
     assert seen["valid"].shape == (2, 2)
+    assert seen["channels"] == "uv"  # the hue, unless asked otherwise
+    FaceTerms(FaceLossOptions(lambda_eye_color=2.0, eye_color_channels="yuv")).extra_losses(
+        batch, batch["a"], batch["a"], batch["a"]
+    )
+    assert seen["channels"] == "yuv"
     with pytest.raises(ConfigError, match="lambda_eye_color needs key points"):
         terms.extra_losses({"a": batch["a"]}, batch["a"], batch["a"], batch["a"])
 

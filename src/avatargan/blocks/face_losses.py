@@ -133,17 +133,26 @@ def eye_hue_weight(target_hue: torch.Tensor) -> torch.Tensor:
 
 
 def eye_color_loss(
-    fake: torch.Tensor, photo: torch.Tensor, eyes_photo: torch.Tensor, eyes_fake: torch.Tensor, valid: torch.Tensor
+    fake: torch.Tensor,
+    photo: torch.Tensor,
+    eyes_photo: torch.Tensor,
+    eyes_fake: torch.Tensor,
+    valid: torch.Tensor,
+    channels: str = "uv",
 ) -> torch.Tensor:
     """1 − cos between the hue of each eye in G(photo) (at `eyes_fake`, the photo's eyes mapped into the anime frame)
     and in the photo (at `eyes_photo`), averaged over the valid eyes (`valid`: B×2), each weighted by how much hue
     the photo's eye has (up to EYE_HUE_FULL; a grey eye has none to keep). Only the direction of the hue counts: an
     anime eye is larger and more saturated than the photo's, and may be. Built-in anime faces agree with their
     photos at 0.91 by this measure, a cyclegan_modern G after 9,000 steps at 0.62 (`benchmarks/eye_hue_probe.py`;
-    benchmarks/RESULTS.md, sixth session)."""
+    benchmarks/RESULTS.md, sixth session). `channels="yuv"` takes the direction of the whole Y, U, V excess instead:
+    brightness too (brown and gold differ mostly there), still free in strength — an anime face draws its eyes
+    stronger than the photo's (mean excess 0.109 against 0.083; RESULTS.md, eighth session); the weight is then how
+    far the photo's eye stands out at all."""
     size = fake.shape[-1]
-    target = eye_excess(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)[..., 1:]
-    drawn = eye_excess(fake, eyes_fake, EYE_SIGMA_ANIME * size)[..., 1:]
+    first = {"uv": 1, "yuv": 0}[channels]
+    target = eye_excess(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)[..., first:]
+    drawn = eye_excess(fake, eyes_fake, EYE_SIGMA_ANIME * size)[..., first:]
     cos = F.cosine_similarity(drawn, target, dim=-1, eps=1e-6)
     return ((1.0 - cos) * eye_hue_weight(target) * valid).sum() / valid.sum().clamp_min(1.0)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Literal
 
 import torch
 from torch import nn
@@ -32,6 +34,7 @@ class FaceLossOptions:
     lambda_color: Weight = 0.0  # AnimeGAN colour (YUV) reconstruction loss against the photo; 0 off
     lambda_chroma: Weight = 0.0  # regional colour: U, V of G(photo) vs the photo's, averaged over an 8×8 grid; 0 off
     lambda_eye_color: Weight = 0.0  # eye colour: each eye's hue in G(photo) follows the photo's (key points); 0 off
+    eye_color_channels: Literal["uv", "yuv"] = "uv"  # lambda_eye_color's direction: uv (hue) | yuv (with brightness)
     lambda_eye_yuv: Weight = 0.0  # eye colour: each eye's Y, U, V excess in G(photo) follows the photo's; 0 off
 
 
@@ -104,7 +107,8 @@ class FaceTerms:
         if self.cfg.lambda_chroma > 0:
             out["loss_chroma"] = face_losses.chroma_loss(fake_b, real_a)
         if self.cfg.lambda_eye_color > 0:
-            out["loss_eye_color"] = self._eyes(face_losses.eye_color_loss, "lambda_eye_color", batch, fake_b, real_a)
+            loss = partial(face_losses.eye_color_loss, channels=self.cfg.eye_color_channels)
+            out["loss_eye_color"] = self._eyes(loss, "lambda_eye_color", batch, fake_b, real_a)
         if self.cfg.lambda_eye_yuv > 0:
             out["loss_eye_yuv"] = self._eyes(face_losses.eye_yuv_loss, "lambda_eye_yuv", batch, fake_b, real_a)
         return out
