@@ -56,58 +56,46 @@ def test_train_help_names_every_face_loss_option(capsys: pytest.CaptureFixture) 
         assert f"--set model.{field.name}=" in text, field.name
 
 
-def test_the_eye_color_term_reads_the_photo_eyes_and_looks_for_them_in_the_anime_frame(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("option", "loss_fn", "name"),
+    [("lambda_eye_color", "eye_color_loss", "loss_eye_color"), ("lambda_eye_yuv", "eye_yuv_loss", "loss_eye_yuv")],
+)
+def test_the_eye_terms_read_the_photo_eyes_and_look_for_them_in_the_anime_frame(
+    monkeypatch: pytest.MonkeyPatch, option: str, loss_fn: str, name: str
 ) -> None:
     from avatargan.blocks import face_losses
     from avatargan.landmark_regressor.net import photo_to_anime, photo_to_anime_affine
 
-    opts = FaceLossOptions(lambda_eye_color=2.0)
+    opts = FaceLossOptions(**{option: 2.0})
     assert face_derived(opts) == ("keypoints",)  # it asks the trainer for key point maps
     batch, kp = _batch()
     seen = {}
 
-    def spy(fake, photo, eyes_photo, eyes_fake, valid, channels):
-        seen.update(eyes_photo=eyes_photo, eyes_fake=eyes_fake, valid=valid, channels=channels)
+    def spy(fake, photo, eyes_photo, eyes_fake, valid, **options):
+        seen.update(eyes_photo=eyes_photo, eyes_fake=eyes_fake, valid=valid, **options)
         return torch.tensor(0.25)
 
-    monkeypatch.setattr(face_losses, "eye_color_loss", spy)
+    monkeypatch.setattr(face_losses, loss_fn, spy)
     terms = FaceTerms(opts)
     out = terms.extra_losses(batch, batch["a"], batch["a"], batch["a"])
-    assert out == {"loss_eye_color": torch.tensor(0.25)} and terms.weighted_sum(out) == 0.5
+    assert out == {name: torch.tensor(0.25)} and terms.weighted_sum(out) == 0.5
     eyes = torch.from_numpy(kp[:, :2])
     assert torch.allclose(seen["eyes_photo"], eyes, atol=0.3)  # the left and right eye, in pixels
     assert torch.allclose(seen["eyes_fake"], photo_to_anime(eyes / 32, photo_to_anime_affine()) * 32, atol=0.3)
     assert seen["valid"].shape == (2, 2)
-    assert seen["channels"] == "uv"  # the hue, unless asked otherwise
-    FaceTerms(FaceLossOptions(lambda_eye_color=2.0, eye_color_channels="yuv")).extra_losses(
-        batch, batch["a"], batch["a"], batch["a"]
-    )
-    assert seen["channels"] == "yuv"
-    with pytest.raises(ConfigError, match="lambda_eye_color needs key points"):
+    with pytest.raises(ConfigError, match=f"{option} needs key points"):
         terms.extra_losses({"a": batch["a"]}, batch["a"], batch["a"], batch["a"])
 
 
-def test_the_eye_yuv_term_reads_the_photo_eyes_and_looks_for_them_in_the_anime_frame(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_eye_color_term_compares_the_hue_unless_asked_for_brightness_too(monkeypatch: pytest.MonkeyPatch) -> None:
     from avatargan.blocks import face_losses
-    from avatargan.landmark_regressor.net import photo_to_anime, photo_to_anime_affine
 
-    opts = FaceLossOptions(lambda_eye_yuv=3.0)
-    assert face_derived(opts) == ("keypoints",)
-    batch, kp = _batch()
-    seen = {}
-
-    def spy(fake, photo, eyes_photo, eyes_fake, valid):
-        seen.update(eyes_photo=eyes_photo, eyes_fake=eyes_fake)
-        return torch.tensor(0.25)
-
-    monkeypatch.setattr(face_losses, "eye_yuv_loss", spy)
-    terms = FaceTerms(opts)
-    out = terms.extra_losses(batch, batch["a"], batch["a"], batch["a"])
-    assert out == {"loss_eye_yuv": torch.tensor(0.25)} and terms.weighted_sum(out) == 0.75
-    eyes = torch.from_numpy(kp[:, :2])
-    assert torch.allclose(seen["eyes_fake"], photo_to_anime(eyes / 32, photo_to_anime_affine()) * 32, atol=0.3)
-    with pytest.raises(ConfigError, match="lambda_eye_yuv needs key points"):
-        terms.extra_losses({"a": batch["a"]}, batch["a"], batch["a"], batch["a"])
+    seen = []
+    monkeypatch.setattr(face_losses, "eye_color_loss", lambda *args, channels: seen.append(channels) or 0.0)
+    batch, _ = _batch()
+    for opts in (
+        FaceLossOptions(lambda_eye_color=2.0),
+        FaceLossOptions(lambda_eye_color=2.0, eye_color_channels="yuv"),
+    ):
+        FaceTerms(opts).extra_losses(batch, batch["a"], batch["a"], batch["a"])
+    assert seen == ["uv", "yuv"]
