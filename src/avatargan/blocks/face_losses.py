@@ -7,7 +7,8 @@
 * `grayscale_style_loss`: AnimeGAN's grayscale (Gram) loss — texture of grayscale anime vs grayscale G(photo).
 * `color_loss`: AnimeGAN's colour loss — G(photo) keeps the photo's colours in YUV (L1 on Y, Huber on U and V).
 * `chroma_loss`: ours — each region's hue (U, V averaged over a coarse grid), lines and shading left free.
-* `eye_color_loss`: ours — the hue of each eye, measured against its surroundings, follows the photo's.
+* `eye_color_loss`: ours — the hue of each eye (or the direction of its whole colour), measured against its
+  surroundings, follows the photo's.
 * `eye_yuv_loss`: ours — the whole colour of each eye (Y, U and V against its surroundings) follows the photo's.
 """
 
@@ -164,7 +165,9 @@ def eye_yuv_loss(
     mapped into the anime frame) and in the photo (at `eyes_photo`), averaged over the valid eyes (`valid`: B×2) and
     the three channels. Unlike `eye_color_loss` it keeps the brightness too: brown and gold, red and pink differ
     mostly in it, and `eye_color_loss` alone left it as far from the photo's as no term at all (benchmarks/RESULTS.md,
-    sixth session). Built-in anime faces are 0.023 from their photos by this measure (`benchmarks/eye_hue_probe.py`)."""
+    sixth session). Built-in anime faces are 0.023 from their photos by this measure (`benchmarks/eye_hue_probe.py`).
+    It pulls G towards the photo's eye, which stands out less than an anime face draws it: on cartoongan_quick G got
+    to 0.017 while the judge read the eye colour no better than with the hue alone (RESULTS.md, eighth session)."""
     size = fake.shape[-1]
     target = eye_excess(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)
     drawn = eye_excess(fake, eyes_fake, EYE_SIGMA_ANIME * size)

@@ -11,4 +11,6 @@ HELP = """face losses (CycleGAN, CartoonGAN; all off by default; need key points
   --set model.lambda_eye_color=L     eye colour: each eye's hue in G(photo) follows the photo's eye (key points)
   --set model.eye_color_channels=C   what of the eye lambda_eye_color keeps: uv (hue; default) | yuv (and brightness)
   --set model.lambda_eye_yuv=L       eye colour: each eye's brightness and hue (Y, U, V) follow the photo's eye
+                                     (eye terms on cartoongan_quick: the judge reads the eye colour in 0.2 of the
+                                     faces whichever is on, 0.15 without; benchmarks/RESULTS.md, eighth session)
 """
