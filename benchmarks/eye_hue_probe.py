@@ -8,6 +8,12 @@ the colour at the eyes' places carry the class, whatever the judge looks at?
 
     python benchmarks/eye_hue_probe.py RUN_DIR [RUN_DIR ...]          # photo → anime runs of the built-in data
     python benchmarks/eye_hue_probe.py RUN_DIR --n 300
+    python benchmarks/eye_hue_probe.py RUN_DIR --swap-eyes    # also: each run's G(photo) with the true anime face's
+                                                              # eyes blended in, and the true anime face with G's
+
+`--swap-eyes` asks where the judge looks: if the true anime face's eyes, blended into G(photo) (a soft disc of
+EYE_SWAP_RADIUS of the side around each mapped eye), make the judge read the person's eye colour, and G's eyes in the
+true anime face make it miss it, the eye regions decide the reading.
 
 The reference rows are the true anime face (what a perfect transfer draws) and the photo itself (measured at the
 photo's own eyes). Eyes are the photos' built-in key points, mapped into the anime frame for anime faces, as the
@@ -57,10 +63,31 @@ def row(name: str, image: torch.Tensor, eyes: torch.Tensor, sigma: float, photo:
     return f"| {name} | {kept:.3f} | {agreement:.3f} | {l1:.4f} | {by_colour:.3f} |"
 
 
+#: the radius of the soft disc `--swap-eyes` exchanges around each eye, as a fraction of the image side
+EYE_SWAP_RADIUS = 0.09
+
+
+def swap_eyes(into: torch.Tensor, source: torch.Tensor, eyes: torch.Tensor) -> torch.Tensor:
+    """`into` with `source`'s pixels blended in around `eyes` (B×K×2 pixels): full inside EYE_SWAP_RADIUS of the side,
+    fading to nothing over the next half of it."""
+    size = into.shape[-1]
+    c = torch.arange(size, dtype=torch.float32) + 0.5
+    d = (
+        (c[None, None, None, :] - eyes[..., 0, None, None]) ** 2
+        + (c[None, None, :, None] - eyes[..., 1, None, None]) ** 2
+    ).sqrt()
+    r = EYE_SWAP_RADIUS * size
+    mask = (1 - (d - r) / (0.5 * r)).clamp(0, 1).amax(dim=1, keepdim=True)
+    return into * (1 - mask) + source * mask
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="run folders of photo → anime runs on builtin:photo-faces")
     p.add_argument("--n", type=int, default=300, help="held-out pairs (default 300)")
+    p.add_argument(
+        "--swap-eyes", action="store_true", help="also rows with the eyes of G(photo) and the true anime face swapped"
+    )
     args = p.parse_args()
     torch.set_num_threads(1)
     cfg = config_mod.from_dict(config_mod.load_yaml(Path(args.runs[0]) / "config.yaml"))
@@ -106,6 +133,28 @@ def main() -> None:
                 ctx,
             )
         )
+        if args.swap_eyes:
+            name = f"{Path(run).parent.parent.name}/{Path(run).parent.name}"
+            print(
+                row(
+                    f"G(photo) with the true anime eyes: {name}",
+                    swap_eyes(fake, anime, eyes_anime),
+                    eyes_anime,
+                    EYE_SIGMA_ANIME,
+                    photo,
+                    ctx,
+                )
+            )
+            print(
+                row(
+                    f"true anime face with G's eyes: {name}",
+                    swap_eyes(anime, fake, eyes_anime),
+                    eyes_anime,
+                    EYE_SIGMA_ANIME,
+                    photo,
+                    ctx,
+                )
+            )
 
 
 if __name__ == "__main__":
