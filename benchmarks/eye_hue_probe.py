@@ -38,6 +38,7 @@ from avatargan.blocks.face_losses import (  # noqa: E402
     EYE_SIGMA_PHOTO,
     eye_excess,
     eye_hue_weight,
+    squared_distances,
 )
 from avatargan.data.spec import open_test_domains  # noqa: E402
 from avatargan.landmark_regressor.net import photo_to_anime, photo_to_anime_affine  # noqa: E402
@@ -71,11 +72,7 @@ def swap_eyes(into: torch.Tensor, source: torch.Tensor, eyes: torch.Tensor) -> t
     """`into` with `source`'s pixels blended in around `eyes` (B×K×2 pixels): full inside EYE_SWAP_RADIUS of the side,
     fading to nothing over the next half of it."""
     size = into.shape[-1]
-    c = torch.arange(size, dtype=torch.float32) + 0.5
-    d = (
-        (c[None, None, None, :] - eyes[..., 0, None, None]) ** 2
-        + (c[None, None, :, None] - eyes[..., 1, None, None]) ** 2
-    ).sqrt()
+    d = squared_distances(eyes, size, size).sqrt()
     r = EYE_SWAP_RADIUS * size
     mask = (1 - (d - r) / (0.5 * r)).clamp(0, 1).amax(dim=1, keepdim=True)
     return into * (1 - mask) + source * mask
@@ -109,7 +106,10 @@ def main() -> None:
     anime_excess = eye_excess(anime, eyes_anime, EYE_SIGMA_ANIME * size).mean(dim=1)[::2].double()
     even = labels[::2]
     ctx["centroids"] = torch.stack(
-        [anime_excess[even == c].mean(dim=0) if (even == c).any() else torch.full((3,), 1e9) for c in range(8)]
+        [
+            anime_excess[even == c].mean(dim=0) if (even == c).any() else torch.full((3,), 1e9)
+            for c in range(ATTRIBUTE_HEADS["eye_color"])
+        ]
     )
     print(f"{len(photos)} held-out pairs, {size} px; eyes: the photos' key points (mapped into the anime frame)\n")
     print(
@@ -123,38 +123,13 @@ def main() -> None:
         generators, _ = load_generators(run, "cpu")
         with torch.no_grad():
             fake = torch.cat([generators["a2b"](photos[i : i + 50]) for i in range(0, len(photos), 50)])
-        print(
-            row(
-                f"G(photo): {Path(run).parent.parent.name}/{Path(run).parent.name}",
-                fake,
-                eyes_anime,
-                EYE_SIGMA_ANIME,
-                photo,
-                ctx,
-            )
-        )
+        name = f"{Path(run).parent.parent.name}/{Path(run).parent.name}"
+        images = {f"G(photo): {name}": fake}
         if args.swap_eyes:
-            name = f"{Path(run).parent.parent.name}/{Path(run).parent.name}"
-            print(
-                row(
-                    f"G(photo) with the true anime eyes: {name}",
-                    swap_eyes(fake, anime, eyes_anime),
-                    eyes_anime,
-                    EYE_SIGMA_ANIME,
-                    photo,
-                    ctx,
-                )
-            )
-            print(
-                row(
-                    f"true anime face with G's eyes: {name}",
-                    swap_eyes(anime, fake, eyes_anime),
-                    eyes_anime,
-                    EYE_SIGMA_ANIME,
-                    photo,
-                    ctx,
-                )
-            )
+            images[f"G(photo) with the true anime eyes: {name}"] = swap_eyes(fake, anime, eyes_anime)
+            images[f"true anime face with G's eyes: {name}"] = swap_eyes(anime, fake, eyes_anime)
+        for label, image in images.items():
+            print(row(label, image, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
 
 
 if __name__ == "__main__":

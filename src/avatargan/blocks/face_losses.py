@@ -24,17 +24,23 @@ from avatargan.nn.gram import gram_matrix
 CUTOFF = 3.0  # bumps are zero beyond this many radii
 
 
+def squared_distances(points: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """B×K×height×width: the squared distance of every pixel centre (at +0.5) from each of the B×K×2 `points`
+    (x, y in pixels)."""
+    cy = torch.arange(height, device=points.device, dtype=torch.float32) + 0.5
+    cx = torch.arange(width, device=points.device, dtype=torch.float32) + 0.5
+    dx2 = (cx[None, None, None, :] - points[..., 0, None, None].float()) ** 2  # B×K×1×W
+    dy2 = (cy[None, None, :, None] - points[..., 1, None, None].float()) ** 2  # B×K×H×1
+    return dx2 + dy2
+
+
 def landmark_weight_map(
     keypoints: torch.Tensor, size: int, radius: float, gain: float, valid: torch.Tensor | None = None
 ) -> torch.Tensor:
     """B×1×size×size weights: 1 + gain · max over key points of exp(-d² / 2r²) (zero beyond CUTOFF·r), with
     `radius` r a fraction of the image side; largest (1 + gain) at the key points themselves."""
-    b, k, _ = keypoints.shape
     r = max(radius * size, 1e-3)
-    c = torch.arange(size, device=keypoints.device, dtype=torch.float32) + 0.5
-    dx2 = (c[None, None, None, :] - keypoints[..., 0, None, None].float()) ** 2  # B×K×1×W
-    dy2 = (c[None, None, :, None] - keypoints[..., 1, None, None].float()) ** 2  # B×K×H×1
-    d2 = dx2 + dy2
+    d2 = squared_distances(keypoints, size, size)
     bumps = torch.exp(-d2 / (2 * r * r)) * (d2 <= (CUTOFF * r) ** 2)
     if valid is not None:
         bumps = bumps * valid[..., None, None]
@@ -111,11 +117,7 @@ EYE_HUE_FULL = 0.05
 def window_means(x: torch.Tensor, points: torch.Tensor, sigma: float) -> torch.Tensor:
     """B×K×C: the mean of each channel of `x` (B×C×H×W) in a normalised Gaussian window of `sigma` pixels around
     each of the B×K×2 `points` (x, y in pixels; pixel centres at +0.5)."""
-    h, w = x.shape[-2:]
-    cy = torch.arange(h, device=x.device, dtype=torch.float32) + 0.5
-    cx = torch.arange(w, device=x.device, dtype=torch.float32) + 0.5
-    d2 = (cx[None, None, None, :] - points[..., 0, None, None].float()) ** 2
-    d2 = d2 + (cy[None, None, :, None] - points[..., 1, None, None].float()) ** 2
+    d2 = squared_distances(points.to(x.device), *x.shape[-2:])
     weights = torch.exp(-d2 / (2 * max(sigma, 1e-3) ** 2))
     weights = weights / weights.sum(dim=(-2, -1), keepdim=True)
     return torch.einsum("bkhw,bchw->bkc", weights, x.float())
@@ -126,6 +128,16 @@ def eye_excess(image: torch.Tensor, eyes: torch.Tensor, sigma: float) -> torch.T
     the skin and hair around it. Its U, V part is the eye's hue."""
     yuv = rgb_to_yuv(image)
     return window_means(yuv, eyes, sigma) - window_means(yuv, eyes, EYE_SIGMA_AROUND * image.shape[-1])
+
+
+def _eye_excesses(
+    fake: torch.Tensor, photo: torch.Tensor, eyes_photo: torch.Tensor, eyes_fake: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The eye terms' two sides: each eye's Y, U, V excess in G(photo) (the anime face's larger window, at
+    `eyes_fake`) and in the photo (its small window, at `eyes_photo`; a target, so detached)."""
+    size = fake.shape[-1]
+    drawn = eye_excess(fake, eyes_fake, EYE_SIGMA_ANIME * size)
+    return drawn, eye_excess(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)
 
 
 def eye_hue_weight(target_hue: torch.Tensor) -> torch.Tensor:
@@ -150,10 +162,9 @@ def eye_color_loss(
     brightness too (brown and gold differ mostly there), still free in strength — an anime face draws its eyes
     stronger than the photo's (mean excess 0.109 against 0.083; RESULTS.md, eighth session); the weight is then how
     far the photo's eye stands out at all."""
-    size = fake.shape[-1]
+    drawn, target = _eye_excesses(fake, photo, eyes_photo, eyes_fake)
     first = {"uv": 1, "yuv": 0}[channels]
-    target = eye_excess(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)[..., first:]
-    drawn = eye_excess(fake, eyes_fake, EYE_SIGMA_ANIME * size)[..., first:]
+    drawn, target = drawn[..., first:], target[..., first:]
     cos = F.cosine_similarity(drawn, target, dim=-1, eps=1e-6)
     return ((1.0 - cos) * eye_hue_weight(target) * valid).sum() / valid.sum().clamp_min(1.0)
 
@@ -168,8 +179,6 @@ def eye_yuv_loss(
     sixth session). Built-in anime faces are 0.023 from their photos by this measure (`benchmarks/eye_hue_probe.py`).
     It pulls G towards the photo's eye, which stands out less than an anime face draws it: on cartoongan_quick G got
     to 0.017 while the judge read the eye colour no better than with the hue alone (RESULTS.md, eighth session)."""
-    size = fake.shape[-1]
-    target = eye_excess(photo.detach(), eyes_photo, EYE_SIGMA_PHOTO * size)
-    drawn = eye_excess(fake, eyes_fake, EYE_SIGMA_ANIME * size)
+    drawn, target = _eye_excesses(fake, photo, eyes_photo, eyes_fake)
     per_eye = (drawn - target).abs().mean(dim=-1)
     return (per_eye * valid).sum() / valid.sum().clamp_min(1.0)
