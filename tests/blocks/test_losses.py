@@ -52,6 +52,17 @@ def test_a_confident_right_d_has_a_lower_loss_and_g_wants_fakes_scored_real(kind
     assert losses.g_loss(kind, torch.tensor([3.0])) < losses.g_loss(kind, torch.tensor([-3.0]))
 
 
+@pytest.mark.parametrize("kind", losses.ADVERSARIAL_LOSSES)
+def test_per_item_losses_average_each_score_map_and_agree_with_the_whole_batch_losses(kind: str) -> None:
+    # two items, each a 1×2 score map: item 0 holds REAL's logits, item 1 FAKE's
+    maps = torch.tensor([REAL, FAKE]).view(2, 1, 1, 2)
+    d_expected, g_expected = EXPECTED[kind]
+    real_item0, fake_item1 = losses.per_item(kind, maps, "real")[0], losses.per_item(kind, maps, "fake")[1]
+    assert float(real_item0 + fake_item1) == pytest.approx(d_expected, abs=1e-5)
+    assert float(losses.per_item(kind, maps, "g")[1]) == pytest.approx(g_expected, abs=1e-5)
+    assert losses.per_item(kind, maps, "real").shape == (2,)
+
+
 def test_several_fakes_each_add_a_fake_term_and_d_without_real() -> None:
     real, fake = torch.tensor(REAL), torch.tensor(FAKE)
     one = losses.d_loss("hinge", real, fake)

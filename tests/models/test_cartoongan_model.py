@@ -137,3 +137,81 @@ def test_random_weights_only_when_asked() -> None:
     with pytest.warns(UserWarning, match="RANDOM"):
         net = CartoonGAN(CartoonGANConfig(**{**TINY, "content_weights": "random"}), image_size=16).content_net
     assert not net.pretrained and "RANDOM" in net.weights_source
+
+
+def _face_batch(n: int = 2, size: int = 32) -> dict[str, torch.Tensor]:
+    """Random images with the key point maps of built-in photos (a) and anime faces (b)."""
+    import numpy as np
+
+    from avatargan.data.sources import BuiltinFaces
+    from avatargan.faces.keypoint_data import KeypointMaps, source_keypoints
+
+    batch = _batch(n, size)
+    for domain, style in (("a", "photo"), ("b", "anime")):
+        kp = source_keypoints(BuiltinFaces(style, n, seed=0), size)
+        maps = KeypointMaps(kp, size, paired_with=domain).batch(np.arange(n))
+        batch[f"{domain}_keypoints"] = maps.float() / 127.5 - 1  # as the trainer hands them over
+    return batch
+
+
+EYE_D = {**TINY, "init_epochs": 0, "lambda_eye_gan": 1.0, "eye_crop": 0.25}
+
+
+def test_the_eye_discriminator_trains_with_d_and_is_saved_only_when_on(capsys: pytest.CaptureFixture) -> None:
+    from avatargan.cli import main
+
+    torch.manual_seed(0)
+    model = CartoonGAN(CartoonGANConfig(**EYE_D), image_size=32)
+    assert "keypoints" in CartoonGAN.spec(model.cfg).derived  # the crops' places
+    assert any(k.startswith("D_eye.") for k in model.state_dict())
+    assert not any(k.startswith("D_eye.") for k in CartoonGAN(CartoonGANConfig(**TINY), 16).state_dict())
+    model.on_epoch_start(0)
+    before = [p.clone() for p in model.D_eye.parameters()]
+    out = model.train_step(_face_batch(), step=0)
+    assert {"loss_d_eye", "loss_gan_eye"} <= set(out) and all(torch.isfinite(v) for v in out.values())
+    assert _changed(before, model.D_eye)
+    assert all(p.requires_grad for p in model.D_eye.parameters())  # frozen only during G's step
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert "model.lambda_eye_gan" in (text := capsys.readouterr().out) and "model.eye_crop" in text
+
+
+class _MeanScore(torch.nn.Module):
+    """A stand-in eye D: each crop's score is its mean pixel value."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean(dim=(1, 2, 3), keepdim=True)
+
+
+def test_the_eye_d_loss_scores_anime_eyes_real_and_g_eyes_fake_over_valid_eyes_only() -> None:
+    torch.manual_seed(0)
+    model = CartoonGAN(CartoonGANConfig(**{**EYE_D, "loss": "lsgan"}), image_size=32)
+    model.D_eye = _MeanScore()  # scores 1 for all-ones crops, 0 for all-zeros ones
+    ones, zeros, valid = torch.ones(4, 3, 8, 8), torch.zeros(4, 3, 8, 8), torch.ones(4)
+    # lsgan: real (s − 1)², fake s². Anime eyes scored 1 and G's 0 cost nothing; the other way round, 1 + 1
+    assert float(model._eye_d_loss({"real": (ones, valid), "fake": (zeros, valid)})) == 0.0
+    assert float(model._eye_d_loss({"real": (zeros, valid), "fake": (ones, valid)})) == pytest.approx(2.0)
+    # an invalid eye (its key point missing) does not count, whatever D makes of it
+    spoilt, mask = ones.clone(), torch.tensor([1.0, 1.0, 1.0, 0.0])
+    spoilt[3] = -5.0
+    assert float(model._eye_d_loss({"real": (spoilt, mask), "fake": (zeros, valid)})) == 0.0
+    assert float(model._eye_d_loss({"real": (spoilt, valid), "fake": (zeros, valid)})) == pytest.approx(36 / 4)
+    # G wants its eye crops scored real: lsgan (s − 1)² over G(photo)'s crops at the photo's mapped eyes
+    model.on_epoch_start(0)
+    batch = _face_batch()
+    with torch.no_grad():
+        crops, _ = model._eye_crops(batch, batch["b"], model.G(batch["a"]))["fake"]
+    expected = ((crops.mean(dim=(1, 2, 3)) - 1) ** 2).mean()
+    assert float(model.train_step(batch, step=0)["loss_gan_eye"]) == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_the_eye_discriminator_refuses_tiny_crops_and_data_without_anime_key_points() -> None:
+    from avatargan.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="model.eye_crop"):
+        CartoonGAN(CartoonGANConfig(**EYE_D), image_size=16)  # 4-px crops
+    model = CartoonGAN(CartoonGANConfig(**EYE_D), image_size=32)
+    batch = _face_batch()
+    del batch["b_keypoints"]
+    with pytest.raises(ConfigError, match="key points of the anime images"):
+        model.train_step(batch, step=0)

@@ -39,6 +39,10 @@ MODELS = {
         **TINY, d_down=2, pool_size=3, d_norm="spectral", lr_d=4e-4, augment="translation,cutout"
     ),
     "cartoongan_modern": lambda: _recipe_model("cartoongan_modern", **TINY, content_size=32, init_steps=4),
+    # the eye discriminator: key points of both domains travel with the batches, its weights with the checkpoint
+    "cartoongan_eye_d": lambda: CartoonGANConfig(
+        **TINY, content_backbone="efficientnet-lite0", init_steps=4, lambda_eye_gan=1.0, eye_crop=0.5
+    ),
 }
 
 
@@ -79,5 +83,6 @@ def test_resume_matches_an_uninterrupted_run(tmp_path: Path, family: str, cache_
         assert a["extra"]["pool_a"]["images"].shape[0] == 3
     else:
         assert not any(k.startswith("content") for k in a["model"])  # the backbone is never checkpointed
+        assert any(k.startswith("D_eye.") for k in a["model"]) == (family == "cartoongan_eye_d")
     for sheet in ("a2b", "b2a") if family.startswith("cyclegan") else ("a2b",):
         assert (resumed / "samples" / f"{sheet}-step000000007.png").is_file()

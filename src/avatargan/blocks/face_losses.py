@@ -47,6 +47,12 @@ def landmark_weight_map(
     return 1.0 + gain * bumps.amax(dim=1, keepdim=True)
 
 
+def masked_mean(values: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """The mean of `values` over the items where `valid` (same shape, 0/1) is set; 0 when none is."""
+    valid = valid.to(values.dtype)
+    return (values * valid).sum() / valid.sum().clamp_min(1.0)
+
+
 def weighted_l1(x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
     """mean(weight · |x - y|); `weight` broadcasts over channels; None (or all ones) is `F.l1_loss`."""
     if weight is None:
@@ -166,7 +172,7 @@ def eye_color_loss(
     first = {"uv": 1, "yuv": 0}[channels]
     drawn, target = drawn[..., first:], target[..., first:]
     cos = F.cosine_similarity(drawn, target, dim=-1, eps=1e-6)
-    return ((1.0 - cos) * eye_hue_weight(target) * valid).sum() / valid.sum().clamp_min(1.0)
+    return masked_mean((1.0 - cos) * eye_hue_weight(target), valid)
 
 
 def eye_yuv_loss(
@@ -181,4 +187,4 @@ def eye_yuv_loss(
     to 0.017 while the judge read the eye colour no better than with the hue alone (RESULTS.md, eighth session)."""
     drawn, target = _eye_excesses(fake, photo, eyes_photo, eyes_fake)
     per_eye = (drawn - target).abs().mean(dim=-1)
-    return (per_eye * valid).sum() / valid.sum().clamp_min(1.0)
+    return masked_mean(per_eye, valid)

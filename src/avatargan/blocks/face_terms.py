@@ -56,11 +56,12 @@ class FaceTerms:
     grayscale features) load here, so missing weights stop the run before it starts; the family adds `networks` to
     its frozen ones (`GANModel.frozen`): placed with the model, never trained, never saved."""
 
-    def __init__(self, cfg: FaceLossOptions) -> None:
+    def __init__(self, cfg: FaceLossOptions, eyes: bool = False) -> None:
+        """`eyes`: the family asks `photo_eyes` for a term of its own (CartoonGAN's eye discriminator)."""
         self.cfg = cfg  # its values were checked with the model's config (config_checks: Weight, PositiveFloat)
         self.networks: dict[str, nn.Module] = {}
         # where a photo's key points are in its anime version (shipped with the regressor; not saved)
-        mapped = cfg.lambda_landmark_reg > 0 or _wants_eyes(cfg)
+        mapped = cfg.lambda_landmark_reg > 0 or _wants_eyes(cfg) or eyes
         self.anime_frame = photo_to_anime_affine() if mapped else None
         if cfg.lambda_landmark_reg > 0:
             regressor, _ = load_regressor()
@@ -135,6 +136,16 @@ class FaceTerms:
         target = self._in_anime_frame(kp / fake_b.shape[-1])
         return regression_loss(self.networks["face_regressor"], fake_b, target, valid.float())
 
+    def photo_eyes(
+        self, batch: dict[str, torch.Tensor], size: int, option: str
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The photos' eyes (B×2×2 pixels of a `size` image: image-left, image-right), the same eyes mapped to where
+        the photos' anime versions have them, and which are valid (B×2); `option` names the term in the error
+        raised when the photos have no key points."""
+        kp, valid = self._photo_keypoints(batch, option)
+        eyes = kp[:, :2]  # left_eye, right_eye: the first two of KEYPOINT_NAMES
+        return eyes, self._in_anime_frame(eyes / size) * size, valid[:, :2].float()
+
     def _eyes(
         self,
         loss: Callable[..., torch.Tensor],
@@ -145,7 +156,4 @@ class FaceTerms:
     ) -> torch.Tensor:
         """An eye term `loss(fake, photo, eyes_photo, eyes_fake, valid)`: the photo's eyes and where its anime
         version has them."""
-        kp, valid = self._photo_keypoints(batch, option)
-        eyes, size = kp[:, :2], fake_b.shape[-1]  # left_eye, right_eye: the first two of KEYPOINT_NAMES
-        eyes_fake = self._in_anime_frame(eyes / size) * size
-        return loss(fake_b, real_a, eyes, eyes_fake, valid[:, :2].float())
+        return loss(fake_b, real_a, *self.photo_eyes(batch, fake_b.shape[-1], option))

@@ -20,40 +20,37 @@ ADVERSARIAL_LOSSES = get_args(AdversarialLoss)
 def d_loss(kind: str, real: torch.Tensor | None, fake: torch.Tensor | list[torch.Tensor]) -> torch.Tensor:
     """Discriminator loss: `real` scored as real, each `fake` tensor (e.g. G(x) and edge-smoothed images) as fake."""
     fakes = fake if isinstance(fake, list) else [fake]
-    total = _real_term(kind, real) if real is not None else torch.zeros((), device=fakes[0].device)
+    total = _terms(kind, real, "real").mean() if real is not None else torch.zeros((), device=fakes[0].device)
     for f in fakes:
-        total = total + _fake_term(kind, f)
+        total = total + _terms(kind, f, "fake").mean()
     return total
 
 
 def g_loss(kind: str, fake: torch.Tensor) -> torch.Tensor:
     """Generator loss: make the discriminator score `fake` as real."""
+    return _terms(kind, fake, "g").mean()
+
+
+Role = Literal["real", "fake", "g"]
+
+
+def per_item(kind: str, scores: torch.Tensor, role: Role) -> torch.Tensor:
+    """N values: the loss of each of the N scored items (its score map averaged), for D scoring them as real or as
+    fake, or for G wanting them scored real — to weigh items, e.g. leave out crops around missing key points."""
+    return _terms(kind, scores, role).flatten(1).mean(dim=1)
+
+
+def _terms(kind: str, scores: torch.Tensor, role: Role) -> torch.Tensor:
+    """The loss of each score (same shape as `scores`)."""
     if kind == "bce":
-        return F.binary_cross_entropy_with_logits(fake, torch.ones_like(fake))
+        target = torch.zeros_like(scores) if role == "fake" else torch.ones_like(scores)
+        return F.binary_cross_entropy_with_logits(scores, target, reduction="none")
     if kind == "lsgan":
-        return F.mse_loss(fake, torch.ones_like(fake))
+        return scores.square() if role == "fake" else (scores - 1).square()
     if kind == "hinge":
-        return -fake.mean()
-    raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
-
-
-def _real_term(kind: str, real: torch.Tensor) -> torch.Tensor:
-    if kind == "bce":
-        return F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
-    if kind == "lsgan":
-        return F.mse_loss(real, torch.ones_like(real))
-    if kind == "hinge":
-        return F.relu(1.0 - real).mean()
-    raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
-
-
-def _fake_term(kind: str, fake: torch.Tensor) -> torch.Tensor:
-    if kind == "bce":
-        return F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))
-    if kind == "lsgan":
-        return F.mse_loss(fake, torch.zeros_like(fake))
-    if kind == "hinge":
-        return F.relu(1.0 + fake).mean()
+        if role == "g":
+            return -scores
+        return F.relu(1.0 - scores) if role == "real" else F.relu(1.0 + scores)
     raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
 
 

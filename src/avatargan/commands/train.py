@@ -41,6 +41,10 @@ N steps whatever the data size (an epoch of 4,000 faces at batch 8 is 500 steps)
 compare the backbone's features at model.content_layer: deep (the paper's: VGG19 conv4_4, EfficientNet-Lite0 at
 stride 16) or shallow (a stage earlier at half the stride: VGG19 conv3_4, Lite0 at stride 8; finer detail such as
 a small face's eyes).
+CartoonGAN's eye discriminator (off by default; needs key points of photos and anime images, as the face losses):
+--set model.lambda_eye_gan=L adds a second, smaller D that judges crops around the eyes (anime eyes real, G(photo)'s
+at the photo's eyes mapped into the anime frame fake) and weighs G's loss on it by L; model.eye_crop sets the crop
+side as a fraction of the image side (default 0.25).
 
 {FACE_LOSS_HELP}"""
 

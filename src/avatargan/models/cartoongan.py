@@ -11,6 +11,10 @@ describe (after Chen et al., CVPR 2018).
   anime.
 * G step: adversarial + `content_weight` · L1 between frozen backbone features of the photo and of G(photo)
   + optional `style_weight` · L1 between Gram matrices of G(photo) and anime features.
+* Eye discriminator (ours, `lambda_eye_gan`; off by default): a second, smaller patch D judges crops around the
+  eyes — anime images' own eyes real, G(photo)'s (at the photo's eyes mapped into the anime frame) fake — and G
+  pays `lambda_eye_gan` times its adversarial loss on them (`avatargan.blocks.eye_patches` says why). It needs key
+  points of both domains (built-in faces, folders made by `avatargan prepare`); it shares D's optimizer.
 * Initialisation: for the first `init_epochs` epochs G is trained on the content loss alone (it learns to
   reconstruct its input), then adversarial training starts. The learning-rate schedule counts epochs from there.
   `init_steps` sets the length in steps instead: an epoch's length grows with the data, and ten epochs of 4,000
@@ -35,13 +39,14 @@ from torch import nn
 from avatargan import console
 from avatargan.blocks import losses, schedule
 from avatargan.blocks.augment import AugmentOptions, for_d
-from avatargan.blocks.face_losses import weighted_feature_l1
+from avatargan.blocks.eye_patches import crop_pixels, eye_crops
+from avatargan.blocks.face_losses import masked_mean, weighted_feature_l1
 from avatargan.blocks.face_terms import FaceLossOptions, FaceTerms, face_derived
 from avatargan.blocks.losses import AdversarialLoss
 from avatargan.blocks.schedule import Schedule
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
-from avatargan.errors import UserError
+from avatargan.errors import ConfigError, UserError
 from avatargan.models.base import GANModel, SampleSheet, adam_g_and_d, check_image_size, eval_mode
 from avatargan.models.spec import PHOTO_TO_ANIME, FamilySpec
 from avatargan.nn import content_backbone as backbones
@@ -52,6 +57,9 @@ from avatargan.nn.resnet_generator import ResnetGenerator
 from avatargan.registry import MODELS
 
 PRETRAINED = "pretrained"
+#: the eye discriminator's crops must keep at least this many pixels a side (its one down-sampling step leaves half,
+#: and instance norm needs more than one value per channel)
+EYE_CROP_MIN_PX = 8
 
 
 @dataclass
@@ -71,6 +79,8 @@ class CartoonGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face lo
     content_size: Annotated[int, Range(16)] | None = None  # resize images to this side for the backbone; see below
     content_layer: ContentLayer = "deep"  # deep: the paper's layer | shallow: a stage earlier, half the stride
     style_weight: Weight = 0.0  # Gram-matrix style loss against the anime batch; 0 turns it off
+    lambda_eye_gan: Weight = 0.0  # eye discriminator: a second D on crops around the eyes (key points); 0 off
+    eye_crop: Annotated[float, Range(0.05, 0.5)] = 0.25  # side of each eye crop, as a fraction of the image side
     init_epochs: Count = 10  # content-only initialisation of G before adversarial training
     init_steps: Count | None = None  # when set, the initialisation lasts this many steps instead of init_epochs
     lr: PositiveFloat = 2e-4
@@ -108,10 +118,14 @@ class CartoonGAN(GANModel):
         self.G = self.build_generators(cfg, image_size)[PHOTO_TO_ANIME]
         self.D = PatchDiscriminator(cfg.d_channels, cfg.d_down, cfg.d_norm, style="cartoongan")
         init_dcgan_weights(self.D)
+        self.D_eye = None
+        if cfg.lambda_eye_gan > 0:  # absent otherwise: checkpoints of runs without it keep their keys
+            self.D_eye = PatchDiscriminator(cfg.d_channels, 1, cfg.d_norm, style="cartoongan")
+            init_dcgan_weights(self.D_eye)
         # frozen: never trained, never in checkpoints, placed with the model (GANModel.frozen)
         self.frozen["content"] = load_backbone(cfg)
         self.initialising = (cfg.init_epochs if cfg.init_steps is None else cfg.init_steps) > 0
-        self.face = FaceTerms(cfg)
+        self.face = FaceTerms(cfg, eyes=cfg.lambda_eye_gan > 0)
         self.frozen.update(self.face.networks)  # the enabled face terms' fixed networks
 
     @classmethod
@@ -120,11 +134,19 @@ class CartoonGAN(GANModel):
         check_image_size(image_size, cfg.g_down, "g_down", smallest=2)  # instance norm needs 2×2 at the bottom
         check_image_size(image_size, cfg.d_down, "d_down", smallest=2)
         schedule.check_schedule(cfg)
+        crop = crop_pixels(cfg.eye_crop, image_size)
+        if cfg.lambda_eye_gan > 0 and crop < EYE_CROP_MIN_PX:
+            raise ConfigError(
+                f"model.eye_crop={cfg.eye_crop} gives {crop}-px eye crops of a {image_size}-px image; the eye "
+                f"discriminator needs at least {EYE_CROP_MIN_PX}: raise model.eye_crop or data.image_size"
+            )
 
     @classmethod
     def spec(cls, cfg: CartoonGANConfig) -> FamilySpec:
         # the edge-smoothed anime images (batch key "e"), and key point maps when a face landmark term is on
         derived = ("edges", *face_derived(cfg))
+        if cfg.lambda_eye_gan > 0 and "keypoints" not in derived:  # the eye crops' places
+            derived += ("keypoints",)
         return FamilySpec.transfer((PHOTO_TO_ANIME,), side_multiple=2**cfg.g_down, derived=derived)
 
     @classmethod
@@ -137,7 +159,8 @@ class CartoonGAN(GANModel):
         return {PHOTO_TO_ANIME: self.G}
 
     def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        return adam_g_and_d(self.cfg, self.G.parameters(), self.D.parameters())
+        d_params = [*self.D.parameters(), *(self.D_eye.parameters() if self.D_eye is not None else [])]
+        return adam_g_and_d(self.cfg, self.G.parameters(), d_params)
 
     def on_epoch_start(self, epoch: int) -> None:
         init_epochs = self.cfg.init_epochs if self.cfg.init_steps is None else 0  # init_steps: see train_step
@@ -181,13 +204,23 @@ class CartoonGAN(GANModel):
         # D: anime real; generated and edge-smoothed images fake.
         d_real, d_fake, d_edge = (self.D(for_d(cfg, x)) for x in (anime, fake.detach(), edges))
         loss_d = losses.d_loss(kind, d_real, [d_fake, d_edge])
+        out: dict[str, torch.Tensor] = {}
+        if self.D_eye is not None:  # and the eye D, in the same update: its parameters are D's optimizer's too
+            eyes = self._eye_crops(batch, anime, fake)
+            out["loss_d_eye"] = self._eye_d_loss(eyes)
+            loss_d = loss_d + out["loss_d_eye"]
         self.optimize(loss_d, opt["d"])
 
         # G: fool D while keeping the photo's content (and, optionally, taking the anime batch's texture).
         self.D.requires_grad_(False)
         gan = losses.g_loss(kind, self.D(for_d(cfg, fake)))
         loss_g = gan + cfg.content_weight * content
-        out = {"loss_gan": gan, "loss_content": content}
+        out |= {"loss_gan": gan, "loss_content": content}
+        if self.D_eye is not None:
+            self.D_eye.requires_grad_(False)
+            crops, valid = eyes["fake"]
+            out["loss_gan_eye"] = masked_mean(losses.per_item(kind, self.D_eye(for_d(cfg, crops)), "g"), valid)
+            loss_g = loss_g + cfg.lambda_eye_gan * out["loss_gan_eye"]
         if cfg.style_weight > 0:
             with torch.no_grad():
                 anime_features = self.features(anime)
@@ -198,6 +231,8 @@ class CartoonGAN(GANModel):
         loss_g = loss_g + self.face.weighted_sum(extra)
         self.optimize(loss_g, opt["g"])
         self.D.requires_grad_(True)
+        if self.D_eye is not None:
+            self.D_eye.requires_grad_(True)
 
         out.update(
             loss_g=loss_g,
@@ -207,6 +242,34 @@ class CartoonGAN(GANModel):
             d_edge_score=d_edge.mean(),
         )
         return {k: v.detach() for k, v in out.items()}
+
+    def _eye_crops(
+        self, batch: dict[str, torch.Tensor], anime: torch.Tensor, fake: torch.Tensor
+    ) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        """The eye discriminator's inputs and which are valid (`eye_crops` order: left, right of each image):
+        "real", the anime images at their own eyes; "fake", G(photo) at the photo's eyes mapped into the anime
+        frame."""
+        found = self.face.keypoints(batch, "b")
+        if found is None:
+            raise ConfigError(
+                "model.lambda_eye_gan needs key points of the anime images (domain B): use builtin:anime-faces or "
+                "a folder with landmarks.jsonl (`avatargan prepare`), or set model.lambda_eye_gan=0"
+            )
+        kp_b, valid_b = found
+        _, eyes_fake, valid_a = self.face.photo_eyes(batch, fake.shape[-1], "lambda_eye_gan")
+        side = self.cfg.eye_crop
+        return {
+            "real": (eye_crops(anime, kp_b[:, :2], side), valid_b[:, :2].float().flatten()),
+            "fake": (eye_crops(fake, eyes_fake, side), valid_a.flatten()),
+        }
+
+    def _eye_d_loss(self, eyes: dict[str, tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor:
+        """The eye D's loss: anime eyes real, G(photo)'s (detached) fake, each side averaged over its valid eyes."""
+        kind, d_eye = self.cfg.loss, self.D_eye
+        (real, valid_real), (fake, valid_fake) = eyes["real"], eyes["fake"]
+        real_term = masked_mean(losses.per_item(kind, d_eye(for_d(self.cfg, real)), "real"), valid_real)
+        fake_term = masked_mean(losses.per_item(kind, d_eye(for_d(self.cfg, fake.detach())), "fake"), valid_fake)
+        return real_term + fake_term
 
     def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
         return {"a": examples["a"][:count]}
