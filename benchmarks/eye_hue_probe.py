@@ -13,7 +13,8 @@ the colour at the eyes' places carry the class, whatever the judge looks at?
 
 `--swap-eyes` asks where the judge looks: if the true anime face's eyes, blended into G(photo) (a soft disc of
 EYE_SWAP_RADIUS of the side around each mapped eye), make the judge read the person's eye colour, and G's eyes in the
-true anime face make it miss it, the eye regions decide the reading.
+true anime face make it miss it, the eye regions decide the reading. A second table then gives every attribute the
+benchmark's attribute preservation averages, for the same images: how much of G's shortfall sits in its eyes.
 
 The reference rows are the true anime face (what a perfect transfer draws) and the photo itself (measured at the
 photo's own eyes). Eyes are the photos' built-in key points, mapped into the anime frame for anime faces, as the
@@ -44,6 +45,7 @@ from avatargan.data.spec import open_test_domains  # noqa: E402
 from avatargan.landmark_regressor.net import photo_to_anime, photo_to_anime_affine  # noqa: E402
 from avatargan.metrics.evaluate import builtin_labels  # noqa: E402
 from avatargan.metrics.judge import ATTRIBUTE_HEADS, judge_images, load_judge  # noqa: E402
+from avatargan.metrics.judge_metrics import IDENTITY_ATTRIBUTES  # noqa: E402
 from avatargan.metrics.landmarks import landmark_inputs  # noqa: E402
 from avatargan.pixels import from_uint8  # noqa: E402
 from avatargan.weights import load_generators  # noqa: E402
@@ -64,6 +66,17 @@ def row(name: str, image: torch.Tensor, eyes: torch.Tensor, sigma: float, photo:
     return f"| {name} | {kept:.3f} | {agreement:.3f} | {l1:.4f} | {by_colour:.3f} |"
 
 
+def attribute_row(name: str, image: torch.Tensor, ctx: dict) -> str:
+    """One row of the attribute table: how often the judge reads each identity attribute of the person on
+    `image`, and their mean (the benchmark's attribute preservation)."""
+    read = judge_images(ctx["judge"], image).attributes
+    kept = [
+        float((read[k] == ctx["labels"][:, list(ATTRIBUTE_HEADS).index(k)]).double().mean())
+        for k in IDENTITY_ATTRIBUTES
+    ]
+    return f"| {name} | " + " | ".join(f"{k:.3f}" for k in kept) + f" | {sum(kept) / len(kept):.3f} |"
+
+
 #: the radius of the soft disc `--swap-eyes` exchanges around each eye, as a fraction of the image side
 EYE_SWAP_RADIUS = 0.09
 
@@ -81,7 +94,7 @@ def swap_eyes(into: torch.Tensor, source: torch.Tensor, eyes: torch.Tensor) -> t
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="run folders of photo → anime runs on builtin:photo-faces")
-    p.add_argument("--n", type=int, default=300, help="held-out pairs (default 300)")
+    p.add_argument("--n", type=int, default=300, help="held-out pairs at most (default 300; the built-in test set holds 256)")
     p.add_argument(
         "--swap-eyes", action="store_true", help="also rows with the eyes of G(photo) and the true anime face swapped"
     )
@@ -101,8 +114,9 @@ def main() -> None:
     eyes = torch.from_numpy(kp[:, :2]).float()  # left_eye, right_eye in pixels
     eyes_anime = photo_to_anime(eyes / size, photo_to_anime_affine()) * size
     photo = eye_excess(photos, eyes, EYE_SIGMA_PHOTO * size)
-    labels = builtin_labels(anime_source)[: len(photos), list(ATTRIBUTE_HEADS).index("eye_color")]
-    ctx = {"judge": load_judge()[0], "truth": labels}
+    all_labels = builtin_labels(anime_source)[: len(photos)]
+    labels = all_labels[:, list(ATTRIBUTE_HEADS).index("eye_color")]
+    ctx = {"judge": load_judge()[0], "truth": labels, "labels": all_labels}
     anime_excess = eye_excess(anime, eyes_anime, EYE_SIGMA_ANIME * size).mean(dim=1)[::2].double()
     even = labels[::2]
     ctx["centroids"] = torch.stack(
@@ -119,6 +133,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     print(row("photo itself (its own eyes)", photos, eyes, EYE_SIGMA_PHOTO, photo, ctx))
     print(row("true anime face", anime, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
+    attribute_rows = [attribute_row("photo itself", photos, ctx), attribute_row("true anime face", anime, ctx)]
     for run in args.runs:
         generators, _ = load_generators(run, "cpu")
         with torch.no_grad():
@@ -130,6 +145,12 @@ def main() -> None:
             images[f"true anime face with G's eyes: {name}"] = swap_eyes(anime, fake, eyes_anime)
         for label, image in images.items():
             print(row(label, image, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
+            attribute_rows.append(attribute_row(label, image, ctx))
+    if args.swap_eyes:
+        print("\nAttributes the judge keeps (the benchmark's attr_preservation is their mean)\n")
+        print("| images | " + " | ".join(k.replace("_", " ") for k in IDENTITY_ATTRIBUTES) + " | mean |")
+        print("|---|" + "---|" * (len(IDENTITY_ATTRIBUTES) + 1))
+        print("\n".join(attribute_rows))
 
 
 if __name__ == "__main__":
