@@ -94,7 +94,9 @@ def swap_eyes(into: torch.Tensor, source: torch.Tensor, eyes: torch.Tensor) -> t
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="run folders of photo → anime runs on builtin:photo-faces")
-    p.add_argument("--n", type=int, default=300, help="held-out pairs at most (default 300; the built-in test set holds 256)")
+    p.add_argument(
+        "--n", type=int, default=300, help="held-out pairs at most (default 300; the built-in test set holds 256)"
+    )
     p.add_argument(
         "--swap-eyes", action="store_true", help="also rows with the eyes of G(photo) and the true anime face swapped"
     )
