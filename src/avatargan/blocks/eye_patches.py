@@ -9,6 +9,10 @@ session). At 64 px each eye is a few pixels of the whole-face D's input.
 Real crops come from the anime images at their own key points; fake ones from G(photo) at the photo's eyes mapped
 into the anime frame, where the content loss and the eye terms ask G to draw them. The right eye is mirrored, so D
 sees every eye the same way round.
+
+Measured (cartoongan_quick, 562 steps, two seeds): G draws large anime eyes (valid faces 1.000, judge_fd 496
+against 884, key point error 3.24 against 4.15), but not the person's: eye colour and shape are read no more often,
+and attribute preservation falls (0.446 against 0.477). Off by default.
 """
 
 from __future__ import annotations
