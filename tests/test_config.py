@@ -67,3 +67,12 @@ def test_round_trip_through_yaml(tmp_path) -> None:
     cfg = config_mod.from_dict(config_mod.load_recipe("dcgan_paper"))
     config_mod.save_yaml(cfg, tmp_path / "c.yaml")
     assert config_mod.from_dict(config_mod.load_yaml(tmp_path / "c.yaml")) == cfg
+
+
+def test_cartoongan_faces_is_cartoongan_quick_plus_the_two_colour_terms() -> None:
+    # the recipe's measurements compare it with cartoongan_quick: anything else that differed would void them
+    quick, faces = (config_mod.load_recipe(f"cartoongan_{k}") for k in ("quick", "faces"))
+    added = {k: v for k, v in faces["model"].items() if quick["model"].get(k) != v}
+    assert added == {"lambda_chroma": 10.0, "lambda_eye_yuv": 20.0}
+    assert {k: v for k, v in faces.items() if k != "model"} == {k: v for k, v in quick.items() if k != "model"}
+    assert set(quick["model"]) <= set(faces["model"])
