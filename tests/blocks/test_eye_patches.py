@@ -22,7 +22,7 @@ def test_each_crop_is_centred_on_its_eye_and_spans_its_side() -> None:
     crops = eye_crops(image, eyes, side)
     assert crops.shape == (2, 3, 8, 8) and crop_pixels(side, 32) == 8
     left, right = crops[0], crops[1]
-    # the left eye's crop covers columns 6..13 (centres 6.5 - 0.5 .. 13.5 - 0.5) and rows 8..15, in order
+    # the left eye's crop samples the pixel centres 6.5 .. 13.5 (where the ramp holds 6 .. 13) and rows 8 .. 15
     assert torch.allclose(left[0, 0], torch.arange(6.0, 14.0), atol=1e-4)
     assert torch.allclose(left[1, :, 0], torch.arange(8.0, 16.0), atol=1e-4)
     # the right eye is mirrored: its columns run from the outer corner (right) to the inner one
