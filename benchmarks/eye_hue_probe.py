@@ -51,7 +51,9 @@ from avatargan.pixels import from_uint8  # noqa: E402
 from avatargan.weights import load_generators  # noqa: E402
 
 
-def row(name: str, image: torch.Tensor, eyes: torch.Tensor, sigma: float, photo: torch.Tensor, ctx: dict) -> str:
+def row(
+    name: str, image: torch.Tensor, read: dict, eyes: torch.Tensor, sigma: float, photo: torch.Tensor, ctx: dict
+) -> str:
     """One table row: `image` (B×3×H×W in [-1, 1]) with its eyes at `eyes`, against the photos' eye excess `photo`
     (B×2×3: Y, U, V); `ctx` holds the judge and the true eye colours."""
     excess = eye_excess(image, eyes, sigma * image.shape[-1])
@@ -59,17 +61,15 @@ def row(name: str, image: torch.Tensor, eyes: torch.Tensor, sigma: float, photo:
     weight = eye_hue_weight(photo[..., 1:])
     agreement = float((cos * weight).sum() / weight.sum())
     l1 = float((excess - photo).abs().mean())
-    read = judge_images(ctx["judge"], image).attributes["eye_color"]
-    kept = float((read == ctx["truth"]).double().mean())
+    kept = float((read["eye_color"] == ctx["truth"]).double().mean())
     nearest = torch.cdist(excess.mean(dim=1)[1::2].double(), ctx["centroids"]).argmin(dim=1)
     by_colour = float((nearest == ctx["truth"][1::2]).double().mean())
     return f"| {name} | {kept:.3f} | {agreement:.3f} | {l1:.4f} | {by_colour:.3f} |"
 
 
-def attribute_row(name: str, image: torch.Tensor, ctx: dict) -> str:
-    """One row of the attribute table: how often the judge reads each identity attribute of the person on
-    `image`, and their mean (the benchmark's attribute preservation)."""
-    read = judge_images(ctx["judge"], image).attributes
+def attribute_row(name: str, read: dict, ctx: dict) -> str:
+    """One row of the attribute table: how often the judge's reading `read` of an image set gets each identity
+    attribute of the person, and their mean (the benchmark's attribute preservation)."""
     kept = [
         float((read[k] == ctx["labels"][:, list(ATTRIBUTE_HEADS).index(k)]).double().mean())
         for k in IDENTITY_ATTRIBUTES
@@ -133,9 +133,13 @@ def main() -> None:
         "| colour alone: eye colour kept (odd pairs) ↑ |"
     )
     print("|---|---|---|---|---|")
-    print(row("photo itself (its own eyes)", photos, eyes, EYE_SIGMA_PHOTO, photo, ctx))
-    print(row("true anime face", anime, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
-    attribute_rows = [attribute_row("photo itself", photos, ctx), attribute_row("true anime face", anime, ctx)]
+    read_photos, read_anime = (judge_images(ctx["judge"], x).attributes for x in (photos, anime))
+    print(row("photo itself (its own eyes)", photos, read_photos, eyes, EYE_SIGMA_PHOTO, photo, ctx))
+    print(row("true anime face", anime, read_anime, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
+    attribute_rows = [
+        attribute_row("photo itself", read_photos, ctx),
+        attribute_row("true anime face", read_anime, ctx),
+    ]
     for run in args.runs:
         generators, _ = load_generators(run, "cpu")
         with torch.no_grad():
@@ -146,8 +150,9 @@ def main() -> None:
             images[f"G(photo) with the true anime eyes: {name}"] = swap_eyes(fake, anime, eyes_anime)
             images[f"true anime face with G's eyes: {name}"] = swap_eyes(anime, fake, eyes_anime)
         for label, image in images.items():
-            print(row(label, image, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
-            attribute_rows.append(attribute_row(label, image, ctx))
+            read = judge_images(ctx["judge"], image).attributes  # once for both tables
+            print(row(label, image, read, eyes_anime, EYE_SIGMA_ANIME, photo, ctx))
+            attribute_rows.append(attribute_row(label, read, ctx))
     if args.swap_eyes:
         print("\nAttributes the judge keeps (the benchmark's attr_preservation is their mean)\n")
         print("| images | " + " | ".join(k.replace("_", " ") for k in IDENTITY_ATTRIBUTES) + " | mean |")

@@ -218,8 +218,7 @@ class CartoonGAN(GANModel):
         out |= {"loss_gan": gan, "loss_content": content}
         if self.D_eye is not None:
             self.D_eye.requires_grad_(False)
-            crops, valid = eyes["fake"]
-            out["loss_gan_eye"] = masked_mean(losses.per_item(kind, self.D_eye(for_d(cfg, crops)), "g"), valid)
+            out["loss_gan_eye"] = self._eye_term(*eyes["fake"], "g")
             loss_g = loss_g + cfg.lambda_eye_gan * out["loss_gan_eye"]
         if cfg.style_weight > 0:
             with torch.no_grad():
@@ -265,11 +264,12 @@ class CartoonGAN(GANModel):
 
     def _eye_d_loss(self, eyes: dict[str, tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor:
         """The eye D's loss: anime eyes real, G(photo)'s (detached) fake, each side averaged over its valid eyes."""
-        kind, d_eye = self.cfg.loss, self.D_eye
         (real, valid_real), (fake, valid_fake) = eyes["real"], eyes["fake"]
-        real_term = masked_mean(losses.per_item(kind, d_eye(for_d(self.cfg, real)), "real"), valid_real)
-        fake_term = masked_mean(losses.per_item(kind, d_eye(for_d(self.cfg, fake.detach())), "fake"), valid_fake)
-        return real_term + fake_term
+        return self._eye_term(real, valid_real, "real") + self._eye_term(fake.detach(), valid_fake, "fake")
+
+    def _eye_term(self, crops: torch.Tensor, valid: torch.Tensor, role: losses.Role) -> torch.Tensor:
+        """The eye D's adversarial loss on `crops` in `role` (D's real or fake, or G's), over the valid crops."""
+        return masked_mean(losses.per_item(self.cfg.loss, self.D_eye(for_d(self.cfg, crops)), role), valid)
 
     def make_fixed(self, examples: dict[str, torch.Tensor], count: int, seed: int) -> dict[str, torch.Tensor]:
         return {"a": examples["a"][:count]}
