@@ -11,6 +11,10 @@ seed-to-seed spread is the yardstick: two seeds only sample it).
         --out runs/parity --json benchmarks/results/precision_parity.json
 
 Not part of `make test` (tens of minutes on a CPU). Each run's folder, with its report, stays under --out.
+On a machine with two cores, split the seeds over two one-thread processes, each with its own --json, then judge
+all runs together:
+
+    python benchmarks/precision_parity.py --merge a.json,b.json --json benchmarks/results/precision_parity.json
 """
 
 from __future__ import annotations
@@ -75,6 +79,29 @@ def verdict(rows: list[dict]) -> dict[str, dict]:
     return out
 
 
+def merge(paths: list[str], out: str | None) -> None:
+    """One verdict over the runs of several --json files (each written by a process that ran some of the seeds)."""
+    parts = [json.loads(Path(path).read_text()) for path in paths]
+    rows = [row for part in parts for row in part["runs"]]
+    summary = {
+        "commands": [part["command"] for part in parts],
+        "machine": parts[0]["machine"],
+        "load_average_end": [part["load_average_end"] for part in parts],
+        "runs": rows,
+        "verdict": verdict(rows),
+    }
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps(summary, indent=1) + "\n")
+    report(rows)
+
+
+def report(rows: list[dict]) -> None:
+    for m, v in verdict(rows).items():
+        spread = f"fp32 mean {v['fp32_mean']:.3f}, bf16 mean {v['bf16_mean']:.3f}"
+        print(f"{m:>14}: fp32 {v['fp32']} | bf16 {v['bf16']} | {spread} | within fp32 spread: {v['within_spread']}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--recipe", default="dcgan_demo")
@@ -86,7 +113,16 @@ def main() -> None:
     p.add_argument("--out", default="runs/parity")
     p.add_argument("--json", default=None)
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument(
+        "--merge",
+        default=None,
+        metavar="A.json,B.json",
+        help="train nothing: judge the runs of these earlier --json files together (seeds split over processes)",
+    )
     args = p.parse_args()
+    if args.merge:
+        merge(args.merge.split(","), args.json)
+        return
     plan = [("fp32", int(s)) for s in args.fp32_seeds.split(",") if s] + [
         ("bf16", int(s)) for s in args.bf16_seeds.split(",") if s
     ]
@@ -103,8 +139,7 @@ def main() -> None:
         if args.json:  # rewritten after every run: a long experiment keeps what it has measured
             Path(args.json).parent.mkdir(parents=True, exist_ok=True)
             Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
-    for m, v in verdict(rows).items():
-        print(f"{m:>14}: fp32 {v['fp32']} | bf16 {v['bf16']} | within fp32 spread: {v['within_spread']}")
+    report(rows)
 
 
 if __name__ == "__main__":

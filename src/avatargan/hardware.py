@@ -95,6 +95,13 @@ def cpu_native_bf16() -> tuple[bool, str]:
     return False, "CPU computes bf16 slower than fp32 (probe): no native bf16"
 
 
+@functools.cache
+def cpu_amx_bf16() -> bool:
+    """Whether this CPU has AMX-BF16 tile units, not only AVX512-BF16 vector instructions: the two make different
+    layouts fastest (`blocks.precision.channels_last_pays`). False where /proc/cpuinfo cannot be read."""
+    return "amx_bf16" in (cpu_flags() or set())
+
+
 def resolve_precision(requested: str, device: torch.device | str) -> PrecisionChoice:
     """`auto` → bf16 or fp32 for `device`; a forced precision is kept, with a warning or an error where it is wrong."""
     device = torch.device(device)

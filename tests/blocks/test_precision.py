@@ -100,20 +100,35 @@ def test_auto_on_a_real_gpu_trains_in_its_native_precision(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "norm, precision, device, expected",
+    "norm, precision, device, amx, expected",
     [
-        (torch.nn.BatchNorm2d, "fp32", "cpu", True),
-        (torch.nn.BatchNorm2d, "bf16", "cuda", True),
-        (torch.nn.InstanceNorm2d, "fp32", "cpu", False),  # instance norm's NHWC copies cost more than they save
-        (torch.nn.InstanceNorm2d, "bf16", "cpu", True),  # ... except under bf16 on the CPU (measured 1.08-1.13x)
-        (torch.nn.InstanceNorm2d, "bf16", "cuda", False),  # not measured on GPUs yet: NCHW
+        (torch.nn.BatchNorm2d, "fp32", "cpu", False, True),
+        (torch.nn.BatchNorm2d, "bf16", "cpu", False, True),
+        (torch.nn.BatchNorm2d, "bf16", "cuda", False, True),
+        (torch.nn.InstanceNorm2d, "fp32", "cpu", True, False),  # instance norm's NHWC copies cost more than they save
+        (torch.nn.InstanceNorm2d, "bf16", "cpu", True, True),  # ... except under bf16 with AMX (measured 1.08-1.13x)
+        (torch.nn.InstanceNorm2d, "bf16", "cpu", False, False),  # AVX512-BF16 only: measured 0.84-1.00x
+        (torch.nn.InstanceNorm2d, "bf16", "cuda", True, False),  # not measured on GPUs yet: NCHW
     ],
 )
-def test_channels_last_follows_the_measured_rule(norm, precision: str, device: str, expected: bool) -> None:
-    from avatargan.blocks.precision import channels_last_pays
+def test_channels_last_follows_the_measured_rule(
+    monkeypatch, norm, precision: str, device: str, amx: bool, expected: bool
+) -> None:
+    from avatargan.blocks import precision as precision_mod
 
+    monkeypatch.setattr(precision_mod, "cpu_amx_bf16", lambda: amx)
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), norm(4))
-    assert channels_last_pays(net, precision, device) is expected
+    assert precision_mod.channels_last_pays(net, precision, device) is expected
+
+
+def test_amx_is_read_from_the_cpu_flags(monkeypatch) -> None:
+    from avatargan import hardware
+
+    for flags, expected in [({"avx512_bf16", "amx_bf16"}, True), ({"avx512_bf16"}, False), (None, False)]:
+        hardware.cpu_amx_bf16.cache_clear()
+        monkeypatch.setattr(hardware, "cpu_flags", lambda flags=flags: flags)
+        assert hardware.cpu_amx_bf16() is expected
+    hardware.cpu_amx_bf16.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -121,7 +136,7 @@ def test_channels_last_follows_the_measured_rule(norm, precision: str, device: s
     [
         (torch.nn.InstanceNorm2d, "fp32", "cpu", 5000, True),  # measured: CycleGAN 1.51x, CartoonGAN 1.29x
         (torch.nn.InstanceNorm2d, "fp32", "cpu", 500, False),  # too short to win back the compile time
-        (torch.nn.InstanceNorm2d, "bf16", "cpu", 5000, False),  # not measured in bf16
+        (torch.nn.InstanceNorm2d, "bf16", "cpu", 5000, False),  # measured 0.99-1.12x in bf16: too little
         (torch.nn.InstanceNorm2d, "fp32", "cuda", 5000, False),  # nor on GPUs
         (torch.nn.BatchNorm2d, "fp32", "cpu", 5000, False),  # nor for batch-norm models
     ],

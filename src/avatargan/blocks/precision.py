@@ -26,6 +26,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from avatargan.hardware import cpu_amx_bf16
+
 PRECISIONS = ("fp32", "bf16", "fp16")
 _DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
@@ -90,11 +92,14 @@ class Updates:
 def channels_last_pays(model: nn.Module, precision: str = "fp32", device: torch.device | str = "cpu") -> bool:
     """Whether the NHWC layout speeds `model`'s training step up, as measured (benchmarks/layout_choice.py,
     benchmarks/RESULTS.md): always for convolutions with batch norm or none (DCGAN: 1.02× in fp32, 1.45× in bf16 on a
-    2-vCPU Xeon with AMX-BF16). With instance norm, which PyTorch computes as batch norm over a reshaped N·C-channel
-    tensor and so copies NHWC tensors back and forth, only in bf16 on the CPU, where the faster NHWC bf16 convolutions
-    outweigh the copies (CycleGAN 1.08×, CartoonGAN 1.13×; in fp32 0.97× and 1.02×). Instance-norm models on GPUs
-    stay NCHW until measured there (benchmarks/gpu_check.sh)."""
-    return not has_instance_norm(model) or (precision == "bf16" and torch.device(device).type == "cpu")
+    2-vCPU Xeon with AMX-BF16; 1.30× and 1.07× on a 2-vCPU EPYC with AVX512-BF16). With instance norm, which PyTorch
+    computes as batch norm over a reshaped N·C-channel tensor and so copies NHWC tensors back and forth, only in bf16
+    on a CPU with AMX-BF16, where the faster NHWC AMX convolutions outweigh the copies (CycleGAN 1.08×, CartoonGAN
+    1.13×). Elsewhere NCHW: in fp32 (0.89-0.97×), in bf16 on a CPU with AVX512-BF16 only (CycleGAN 0.84×, CartoonGAN
+    1.00×), and on GPUs until measured there (benchmarks/gpu_check.sh)."""
+    if not has_instance_norm(model):
+        return True
+    return precision == "bf16" and torch.device(device).type == "cpu" and cpu_amx_bf16()
 
 
 def has_instance_norm(model: nn.Module) -> bool:
@@ -127,12 +132,15 @@ def compile_pays(
     (benchmarks/RESULTS.md, "torch.compile by measurement"): on a 2-vCPU Xeon without native bf16, compiled
     instance-norm models train 1.3-1.5× faster in fp32 after ~1.5 min of compiling (CycleGAN 1.51×, CartoonGAN 1.29×
     against the reference, where eager is 1.03× and 1.00×) — inductor fuses instance norm, ReLU and the residual adds
-    that eager runs as separate passes over memory. Elsewhere (batch-norm DCGAN, bf16, GPUs) it is not measured yet,
-    so auto leaves the networks eager there; `--compile` forces it anywhere. Under a wall-clock budget
-    (`--minutes`) the budget decides how long the run is, not the planned steps."""
+    that eager runs as separate passes over memory. In bf16 on the CPU it buys too little to win the compiling back
+    (a 2-vCPU EPYC with AVX512-BF16: CycleGAN 1.12×, CartoonGAN 0.99× after 80-90 s; DCGAN no gain), and on GPUs it
+    is not measured yet, so auto leaves the networks eager there; `--compile` forces it anywhere. Under a wall-clock
+    budget (`--minutes`) the budget decides how long the run is, not the planned steps."""
     dev = torch.device(device).type
-    if dev != "cpu" or precision != "fp32":
+    if dev != "cpu":
         return False, f"not measured to pay on {dev} in {precision} (benchmarks/gpu_check.sh, train_speed.py --compile)"
+    if precision != "fp32":
+        return False, f"{precision} on the CPU: measured 0.99-1.12x once compiled, too little for ~1.5 min of compiling"
     if not has_instance_norm(model):
         return False, "batch-norm model: not measured to pay"
     if budget_minutes is not None and budget_minutes < COMPILE_MIN_MINUTES:

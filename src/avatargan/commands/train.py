@@ -102,14 +102,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="torch.compile the networks: one-off compilation (1-2 min on a CPU), then faster steps. Default auto: "
         "on where measured to pay (CycleGAN/CartoonGAN in fp32 on the CPU, runs of 2,000+ steps or --minutes 6+: "
-        "1.3-1.5x faster; benchmarks/RESULTS.md), off elsewhere; --no-compile never",
+        "1.3-1.5x faster; benchmarks/RESULTS.md), off elsewhere (in bf16 it measured 0.99-1.12x); --no-compile never",
     )
     p.add_argument(
         "--channels-last",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="NHWC memory layout, same maths (default on where it measured faster: models without instance norm, and "
-        "instance-norm models in bf16 on the CPU; benchmarks/layout_choice.py)",
+        "instance-norm models in bf16 on a CPU with AMX-BF16, not with AVX512-BF16 only; benchmarks/layout_choice.py)",
     )
     p.add_argument(
         "--content-backbone",
