@@ -74,7 +74,7 @@ class TrainConfig:
     # auto | fp32 | bf16 | fp16 (autocast; fp16 adds a gradient scaler, CUDA only). auto: bf16 where the GPU or CPU
     # computes it natively (AMX-BF16, AVX512-BF16), else fp32; config.yaml then holds the choice (avatargan.hardware)
     precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
-    # NHWC layout (same maths) where it measured faster: not for instance norm, except in bf16 on the CPU
+    # NHWC layout (same maths) where it measured faster: not for instance norm, except in bf16 on a CPU with AMX
     channels_last: bool = True
     # torch.compile the networks: auto = where measured to pay (instance-norm models in fp32 on the CPU, runs of
     # ≥ 2,000 steps or a --minutes budget ≥ 6; see blocks/precision.py compile_pays); true forces it, false never
