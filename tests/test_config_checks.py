@@ -106,6 +106,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "lambda_eye_yuv": "-0.5",
     "eye_color_channels": "rgb",
     "lambda_eye_gan": "-1",
+    "lambda_eye_cycle": "-1",
     "eye_crop": "0.9",
 }
 # where the message names the value rather than the field: the data source and weights file (a missing path is

@@ -1,11 +1,12 @@
-"""The eye discriminator's crops: centred on each eye, the right eye mirrored, square in pixels, differentiable."""
+"""The eye crops (eye discriminator, eye cycle): centred on each eye, the right eye mirrored, square in pixels,
+differentiable; the eye cycle's L1 between rebuilt and photo eye crops."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from avatargan.blocks.eye_patches import crop_pixels, eye_crops
+from avatargan.blocks.eye_patches import crop_pixels, eye_crops, eye_cycle_loss
 
 
 def _ramp(size: int = 32) -> torch.Tensor:
@@ -55,3 +56,32 @@ def test_rows_follow_images_and_gradients_reach_only_the_cropped_pixels() -> Non
 @pytest.mark.parametrize("size", [16, 64, 256])
 def test_crop_side_scales_with_the_image(size: int) -> None:
     assert crop_pixels(0.25, size) == size // 4
+
+
+def test_the_eye_cycle_costs_nothing_for_kept_eyes_and_the_mean_l1_over_valid_eyes_for_changed_ones() -> None:
+    torch.manual_seed(0)
+    photo = torch.rand(2, 3, 32, 32) * 2 - 1
+    eyes_photo = torch.tensor([[[10.0, 12.0], [22.0, 12.0]], [[9.0, 14.0], [21.0, 14.0]]])
+    eyes_fake = eyes_photo + torch.tensor([2.0, 1.0])  # G draws each eye 2 px right, 1 px lower
+    valid = torch.ones(2, 2)
+    identity = torch.nn.Identity()
+    # G(photo) = the photo shifted by the same (2, 1): its eye crops at the mapped places are the photo's own
+    fake = torch.roll(photo, shifts=(1, 2), dims=(2, 3))
+    kept = eye_cycle_loss(identity, fake, photo, eyes_photo, eyes_fake, valid, 0.25)
+    assert float(kept) == pytest.approx(0, abs=1e-6)
+    # unshifted, the crops differ by the shift: the loss is their mean L1
+    other = photo.clone().requires_grad_(True)
+    expected = (eye_crops(photo, eyes_fake, 0.25) - eye_crops(photo, eyes_photo, 0.25)).abs().mean()
+    loss = eye_cycle_loss(identity, other, photo, eyes_photo, eyes_fake, valid, 0.25)
+    assert float(loss.detach()) == pytest.approx(float(expected), rel=1e-5) and float(loss.detach()) > 0.1
+    # gradients reach G(photo) (the rebuilt side), never the photo (the target)
+    loss.backward()
+    assert other.grad is not None and other.grad.abs().sum() > 0
+    # an invalid eye does not count: spoil image 1's left eye region in G(photo) and mark it invalid
+    spoilt = fake.detach().clone()
+    spoilt[1, :, 11:20, 7:16] = 5.0
+    mask = torch.tensor([[1.0, 1.0], [0.0, 1.0]])
+    assert float(eye_cycle_loss(identity, spoilt, photo, eyes_photo, eyes_fake, mask, 0.25)) == pytest.approx(
+        0, abs=1e-6
+    )
+    assert float(eye_cycle_loss(identity, spoilt, photo, eyes_photo, eyes_fake, valid, 0.25)) > 1.0

@@ -176,6 +176,34 @@ def test_the_eye_discriminator_trains_with_d_and_is_saved_only_when_on(capsys: p
     assert "model.lambda_eye_gan" in (text := capsys.readouterr().out) and "model.eye_crop" in text
 
 
+def test_the_eye_cycle_decoder_trains_with_g_and_is_saved_only_when_on(capsys: pytest.CaptureFixture) -> None:
+    from avatargan.cli import main
+    from avatargan.errors import ConfigError
+
+    torch.manual_seed(0)
+    model = CartoonGAN(CartoonGANConfig(**{**TINY, "init_epochs": 0, "lambda_eye_cycle": 5.0}), image_size=32)
+    assert "keypoints" in CartoonGAN.spec(model.cfg).derived  # the crops' places
+    assert any(k.startswith("R_eye.") for k in model.state_dict()) and model.D_eye is None
+    assert not any(k.startswith("R_eye.") for k in CartoonGAN(CartoonGANConfig(**TINY), 16).state_dict())
+    # the decoder learns with G: its parameters are in G's optimizer, not D's
+    opt = model.build_optimizers()
+    in_g = {id(p) for group in opt["g"].param_groups for p in group["params"]}
+    in_d = {id(p) for group in opt["d"].param_groups for p in group["params"]}
+    assert all(id(p) in in_g and id(p) not in in_d for p in model.R_eye.parameters())
+    model.on_epoch_start(0)
+    before = [p.clone() for p in model.R_eye.parameters()]
+    batch = _face_batch()
+    out = model.train_step(batch, step=0)
+    assert float(out["loss_eye_cycle"]) > 0 and all(torch.isfinite(v) for v in out.values())
+    assert _changed(before, model.R_eye)
+    del batch["a_keypoints"]
+    with pytest.raises(ConfigError, match="lambda_eye_cycle needs key points of the photos"):
+        model.train_step(batch, step=1)
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert "model.lambda_eye_cycle" in capsys.readouterr().out
+
+
 class _MeanScore(torch.nn.Module):
     """A stand-in eye D: each crop's score is its mean pixel value."""
 

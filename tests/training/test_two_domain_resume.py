@@ -39,9 +39,15 @@ MODELS = {
         **TINY, d_down=2, pool_size=3, d_norm="spectral", lr_d=4e-4, augment="translation,cutout"
     ),
     "cartoongan_modern": lambda: _recipe_model("cartoongan_modern", **TINY, content_size=32, init_steps=4),
-    # the eye discriminator: key points of both domains travel with the batches, its weights with the checkpoint
+    # the eye discriminator and the eye cycle: key points of both domains travel with the batches, their weights
+    # (D_eye with D's optimizer, the cycle's decoder with G's) with the checkpoint
     "cartoongan_eye_d": lambda: CartoonGANConfig(
-        **TINY, content_backbone="efficientnet-lite0", init_steps=4, lambda_eye_gan=1.0, eye_crop=0.5
+        **TINY,
+        content_backbone="efficientnet-lite0",
+        init_steps=4,
+        lambda_eye_gan=1.0,
+        lambda_eye_cycle=5.0,
+        eye_crop=0.5,
     ),
 }
 

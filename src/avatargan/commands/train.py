@@ -46,6 +46,9 @@ CartoonGAN's eye discriminator (off by default; needs key points of photos and a
 at the photo's eyes mapped into the anime frame fake) and weighs G's loss on it by L; model.eye_crop sets the crop
 side as a fraction of the image side (default 0.25). Measured with L=1 on cartoongan_quick: anime eyes and valid
 faces, but not the person's eye colour or shape, and fewer attributes kept (benchmarks/RESULTS.md, ninth session).
+CartoonGAN's eye cycle (off by default; needs the photos' key points): --set model.lambda_eye_cycle=L trains a small
+decoder, with G, that rebuilds each photo eye crop from G(photo)'s eye crop, and weighs the L1 by L, so the eyes G
+draws must carry the photo's (model.eye_crop sets the crop side here too).
 
 {FACE_LOSS_HELP}"""
 

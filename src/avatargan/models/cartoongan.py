@@ -15,6 +15,9 @@ describe (after Chen et al., CVPR 2018).
   eyes — anime images' own eyes real, G(photo)'s (at the photo's eyes mapped into the anime frame) fake — and G
   pays `lambda_eye_gan` times its adversarial loss on them (`avatargan.blocks.eye_patches` says why). It needs key
   points of both domains (built-in faces, folders made by `avatargan prepare`); it shares D's optimizer.
+* Eye cycle (ours, `lambda_eye_cycle`; off by default): a small decoder, trained with G in G's optimizer, rebuilds
+  each photo eye crop from G(photo)'s at the mapped place; G pays `lambda_eye_cycle` times the L1. It needs the
+  photos' key points.
 * Initialisation: for the first `init_epochs` epochs G is trained on the content loss alone (it learns to
   reconstruct its input), then adversarial training starts. The learning-rate schedule counts epochs from there.
   `init_steps` sets the length in steps instead: an epoch's length grows with the data, and ten epochs of 4,000
@@ -39,7 +42,7 @@ from torch import nn
 from avatargan import console
 from avatargan.blocks import losses, schedule
 from avatargan.blocks.augment import AugmentOptions, for_d
-from avatargan.blocks.eye_patches import crop_pixels, eye_crops
+from avatargan.blocks.eye_patches import crop_pixels, eye_crops, eye_cycle_loss, eye_decoder
 from avatargan.blocks.face_losses import masked_mean, weighted_feature_l1
 from avatargan.blocks.face_terms import FaceLossOptions, FaceTerms, face_derived
 from avatargan.blocks.losses import AdversarialLoss
@@ -80,6 +83,7 @@ class CartoonGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face lo
     content_layer: ContentLayer = "deep"  # deep: the paper's layer | shallow: a stage earlier, half the stride
     style_weight: Weight = 0.0  # Gram-matrix style loss against the anime batch; 0 turns it off
     lambda_eye_gan: Weight = 0.0  # eye discriminator: a second D on crops around the eyes (key points); 0 off
+    lambda_eye_cycle: Weight = 0.0  # eye cycle: a small net rebuilds each photo eye crop from G(photo)'s; 0 off
     eye_crop: Annotated[float, Range(0.05, 0.5)] = 0.25  # side of each eye crop, as a fraction of the image side
     init_epochs: Count = 10  # content-only initialisation of G before adversarial training
     init_steps: Count | None = None  # when set, the initialisation lasts this many steps instead of init_epochs
@@ -122,10 +126,12 @@ class CartoonGAN(GANModel):
         if cfg.lambda_eye_gan > 0:  # absent otherwise: checkpoints of runs without it keep their keys
             self.D_eye = PatchDiscriminator(cfg.d_channels, 1, cfg.d_norm, style="cartoongan")
             init_dcgan_weights(self.D_eye)
+        # the eye cycle's decoder, trained with G (in G's optimizer); absent when off, like D_eye
+        self.R_eye = eye_decoder(cfg.g_channels) if cfg.lambda_eye_cycle > 0 else None
         # frozen: never trained, never in checkpoints, placed with the model (GANModel.frozen)
         self.frozen["content"] = load_backbone(cfg)
         self.initialising = (cfg.init_epochs if cfg.init_steps is None else cfg.init_steps) > 0
-        self.face = FaceTerms(cfg, eyes=cfg.lambda_eye_gan > 0)
+        self.face = FaceTerms(cfg, eyes=cfg.lambda_eye_gan > 0 or cfg.lambda_eye_cycle > 0)
         self.frozen.update(self.face.networks)  # the enabled face terms' fixed networks
 
     @classmethod
@@ -145,7 +151,7 @@ class CartoonGAN(GANModel):
     def spec(cls, cfg: CartoonGANConfig) -> FamilySpec:
         # the edge-smoothed anime images (batch key "e"), and key point maps when a face landmark term is on
         derived = ("edges", *face_derived(cfg))
-        if cfg.lambda_eye_gan > 0 and "keypoints" not in derived:  # the eye crops' places
+        if (cfg.lambda_eye_gan > 0 or cfg.lambda_eye_cycle > 0) and "keypoints" not in derived:  # the crops' places
             derived += ("keypoints",)
         return FamilySpec.transfer((PHOTO_TO_ANIME,), side_multiple=2**cfg.g_down, derived=derived)
 
@@ -160,7 +166,8 @@ class CartoonGAN(GANModel):
 
     def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
         d_params = [*self.D.parameters(), *(self.D_eye.parameters() if self.D_eye is not None else [])]
-        return adam_g_and_d(self.cfg, self.G.parameters(), d_params)
+        g_params = [*self.G.parameters(), *(self.R_eye.parameters() if self.R_eye is not None else [])]
+        return adam_g_and_d(self.cfg, g_params, d_params)
 
     def on_epoch_start(self, epoch: int) -> None:
         init_epochs = self.cfg.init_epochs if self.cfg.init_steps is None else 0  # init_steps: see train_step
@@ -225,6 +232,12 @@ class CartoonGAN(GANModel):
                 anime_features = self.features(anime)
             out["loss_style"] = losses.style_loss(fake_features, anime_features)
             loss_g = loss_g + cfg.style_weight * out["loss_style"]
+        if self.R_eye is not None:
+            eyes_photo, eyes_fake, valid = self.face.photo_eyes(batch, fake.shape[-1], "lambda_eye_cycle")
+            out["loss_eye_cycle"] = eye_cycle_loss(
+                self.R_eye, fake, photo, eyes_photo, eyes_fake, valid, self.cfg.eye_crop
+            )
+            loss_g = loss_g + cfg.lambda_eye_cycle * out["loss_eye_cycle"]
         extra = self.face.extra_losses(batch, fake, photo, anime)  # regressed key points, grayscale, colour
         out.update(extra)
         loss_g = loss_g + self.face.weighted_sum(extra)
