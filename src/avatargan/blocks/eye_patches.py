@@ -17,6 +17,8 @@ and attribute preservation falls (0.446 against 0.477). Off by default.
 The eye cycle (`model.lambda_eye_cycle`; ours, CycleGAN's cycle applied to the eyes alone) asks for the missing
 half: a small decoder rebuilds each photo eye crop from G(photo)'s eye crop at the mapped place, so the eyes G draws
 must carry what the photo's eyes show (colour, shape), whatever style the eye D or the whole-face D pushes them to.
+Measured (with the eye D at 1, weight 10, 562 steps, two seeds): it does not; eye colour 0.15 and eye shape 0.29 as
+with the eye D alone, attribute preservation 0.416 against 0.446. Off by default.
 """
 
 from __future__ import annotations
