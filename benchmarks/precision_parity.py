@@ -34,6 +34,7 @@ from avatargan.training.loop import train
 from avatargan.weights import load_generators
 
 METRICS = ("fid", "kid", "judge_fd", "attr_coverage", "valid_faces")
+LOWER_IS_BETTER = {"fid", "kid", "judge_fd"}
 HEADLINE = {"kid": "kid_x100"}  # the value each metric is compared by, where it is not the metric's own name
 
 
@@ -60,7 +61,8 @@ def run_one(args: argparse.Namespace, precision: str, seed: int) -> dict:
 
 
 def verdict(rows: list[dict]) -> dict[str, dict]:
-    """Per metric: fp32's range, bf16's values, and whether bf16 lies within fp32's range ± half its width."""
+    """Per metric: fp32's range, bf16's values, whether bf16 lies within fp32's range ± half its width, and the
+    bf16 values outside it on the worse side and on the better side (a parity failure is a worse one)."""
     out = {}
     for m in METRICS:
         ref = [r[m] for r in rows if r["precision"] == "fp32" and m in r]
@@ -75,6 +77,8 @@ def verdict(rows: list[dict]) -> dict[str, dict]:
             "fp32_mean": statistics.mean(ref),
             "bf16_mean": statistics.mean(test),
             "within_spread": all(lo - slack <= v <= hi + slack for v in test),
+            "worse": [v for v in test if (v > hi + slack if m in LOWER_IS_BETTER else v < lo - slack)],
+            "better": [v for v in test if (v < lo - slack if m in LOWER_IS_BETTER else v > hi + slack)],
         }
     return out
 
@@ -99,7 +103,8 @@ def merge(paths: list[str], out: str | None) -> None:
 def report(rows: list[dict]) -> None:
     for m, v in verdict(rows).items():
         spread = f"fp32 mean {v['fp32_mean']:.3f}, bf16 mean {v['bf16_mean']:.3f}"
-        print(f"{m:>14}: fp32 {v['fp32']} | bf16 {v['bf16']} | {spread} | within fp32 spread: {v['within_spread']}")
+        outside = f"worse: {v['worse'] or 'none'}, better: {v['better'] or 'none'}"
+        print(f"{m:>14}: fp32 {v['fp32']} | bf16 {v['bf16']} | {spread} | outside fp32 spread: {outside}")
 
 
 def main() -> None:

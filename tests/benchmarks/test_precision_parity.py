@@ -12,9 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import precision_parity  # noqa: E402
 
 
-def rows(fp32: list[float], bf16: list[float]) -> list[dict]:
-    return [{"precision": "fp32", "seed": i, "fid": v} for i, v in enumerate(fp32)] + [
-        {"precision": "bf16", "seed": i, "fid": v} for i, v in enumerate(bf16)
+def rows(fp32: list[float], bf16: list[float], metric: str = "fid") -> list[dict]:
+    return [{"precision": "fp32", "seed": i, metric: v} for i, v in enumerate(fp32)] + [
+        {"precision": "bf16", "seed": i, metric: v} for i, v in enumerate(bf16)
     ]
 
 
@@ -23,6 +23,14 @@ def test_bf16_passes_inside_the_widened_fp32_range_and_fails_outside() -> None:
     assert precision_parity.verdict(rows([100, 110], [95, 115]))["fid"]["within_spread"] is True
     assert precision_parity.verdict(rows([100, 110], [105, 116]))["fid"]["within_spread"] is False
     assert precision_parity.verdict(rows([100, 110], [94]))["fid"]["within_spread"] is False
+
+
+def test_values_outside_the_spread_are_called_worse_or_better_by_the_metric_direction() -> None:
+    fid = precision_parity.verdict(rows([100, 110], [90, 105, 120]))["fid"]  # lower is better
+    assert fid["worse"] == [120] and fid["better"] == [90]
+    coverage = rows([0.70, 0.72], [0.5, 0.8], metric="attr_coverage")
+    got = precision_parity.verdict(coverage)["attr_coverage"]  # higher is better: 0.5 worse, 0.8 better
+    assert got["worse"] == [0.5] and got["better"] == [0.8]
 
 
 def test_merge_judges_the_runs_of_every_file_together(tmp_path: Path, capsys) -> None:
@@ -40,4 +48,4 @@ def test_merge_judges_the_runs_of_every_file_together(tmp_path: Path, capsys) ->
     # alone, file a (fp32 [100], bf16 [104]) fails; together fp32 spans 100..110 and bf16 130 still fails
     assert merged["verdict"]["fid"]["fp32"] == [100, 110] and merged["verdict"]["fid"]["bf16"] == [104, 130]
     assert merged["verdict"]["fid"]["within_spread"] is False
-    assert "within fp32 spread: False" in capsys.readouterr().out
+    assert "worse: [130]" in capsys.readouterr().out
