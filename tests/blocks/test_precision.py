@@ -107,7 +107,7 @@ def test_auto_on_a_real_gpu_trains_in_its_native_precision(tmp_path: Path) -> No
         (torch.nn.BatchNorm2d, "bf16", "cuda", False, True),
         (torch.nn.InstanceNorm2d, "fp32", "cpu", True, False),  # instance norm's NHWC copies cost more than they save
         (torch.nn.InstanceNorm2d, "bf16", "cpu", True, True),  # ... except under bf16 with AMX (measured 1.08-1.13x)
-        (torch.nn.InstanceNorm2d, "bf16", "cpu", False, False),  # AVX512-BF16 only: measured 0.84-1.00x
+        (torch.nn.InstanceNorm2d, "bf16", "cpu", False, False),  # AVX512-BF16 only: measured 0.81-1.00x
         (torch.nn.InstanceNorm2d, "bf16", "cuda", True, False),  # not measured on GPUs yet: NCHW
     ],
 )

@@ -95,8 +95,8 @@ def channels_last_pays(model: nn.Module, precision: str = "fp32", device: torch.
     2-vCPU Xeon with AMX-BF16; 1.30× and 1.07× on a 2-vCPU EPYC with AVX512-BF16). With instance norm, which PyTorch
     computes as batch norm over a reshaped N·C-channel tensor and so copies NHWC tensors back and forth, only in bf16
     on a CPU with AMX-BF16, where the faster NHWC AMX convolutions outweigh the copies (CycleGAN 1.08×, CartoonGAN
-    1.13×). Elsewhere NCHW: in fp32 (0.89-0.97×), in bf16 on a CPU with AVX512-BF16 only (CycleGAN 0.84×, CartoonGAN
-    1.00×), and on GPUs until measured there (benchmarks/gpu_check.sh)."""
+    1.13×). Elsewhere NCHW: in fp32 (0.89-1.02×), in bf16 on a CPU with AVX512-BF16 only (CycleGAN 0.81-0.84×,
+    CartoonGAN 0.93-1.00×), and on GPUs until measured there (benchmarks/gpu_check.sh)."""
     if not has_instance_norm(model):
         return True
     return precision == "bf16" and torch.device(device).type == "cpu" and cpu_amx_bf16()
@@ -140,7 +140,7 @@ def compile_pays(
     if dev != "cpu":
         return False, f"not measured to pay on {dev} in {precision} (benchmarks/gpu_check.sh, train_speed.py --compile)"
     if precision != "fp32":
-        return False, f"{precision} on the CPU: measured 0.99-1.12x once compiled, too little for ~1.5 min of compiling"
+        return False, f"{precision} on the CPU: measured 0.99-1.12x compiled (AVX512-BF16), too little for ~1.5 min"
     if not has_instance_norm(model):
         return False, "batch-norm model: not measured to pay"
     if budget_minutes is not None and budget_minutes < COMPILE_MIN_MINUTES:
