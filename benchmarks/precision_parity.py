@@ -46,6 +46,9 @@ def run_one(args: argparse.Namespace, precision: str, seed: int) -> dict:
         f"train.out_root={args.out}/{precision}-seed{seed}",
         "train.sample_every=100000",
         "train.checkpoint_every=100000",
+        # scored once, below, at --n: the trainer's own end-of-run quality block would score it twice
+        "train.final_fid_n=0",
+        "train.final_judge_n=0",
         *(["train.threads=" + str(args.threads)] if args.threads else []),
         *args.overrides,
     ]
