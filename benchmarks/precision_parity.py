@@ -98,13 +98,18 @@ def merge(paths: list[str], out: str | None) -> None:
         "verdict": verdict(rows),
     }
     if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(json.dumps(summary, indent=1) + "\n")
-    report(rows)
+        write_summary(summary, out)
+    report(summary["verdict"])
 
 
-def report(rows: list[dict]) -> None:
-    for m, v in verdict(rows).items():
+def write_summary(summary: dict, path: str) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(summary, indent=1) + "\n")
+
+
+def report(verdicts: dict[str, dict]) -> None:
+    """One line per metric of a `verdict`: both precisions' values and means, and the bf16 values outside."""
+    for m, v in verdicts.items():
         spread = f"fp32 mean {v['fp32_mean']:.3f}, bf16 mean {v['bf16_mean']:.3f}"
         outside = f"worse: {v['worse'] or 'none'}, better: {v['better'] or 'none'}"
         print(f"{m:>14}: fp32 {v['fp32']} | bf16 {v['bf16']} | {spread} | outside fp32 spread: {outside}")
@@ -145,9 +150,8 @@ def main() -> None:
             "verdict": verdict(rows),
         }
         if args.json:  # rewritten after every run: a long experiment keeps what it has measured
-            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
-    report(rows)
+            write_summary(summary, args.json)
+    report(verdict(rows))
 
 
 if __name__ == "__main__":

@@ -98,6 +98,11 @@ class CartoonGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face lo
     lr_decay_end: Count = 100
 
 
+def uses_eye_crops(cfg: CartoonGANConfig) -> bool:
+    """Whether a term that crops the eyes is on (the eye D, the eye cycle): they need the photos' eyes placed."""
+    return cfg.lambda_eye_gan > 0 or cfg.lambda_eye_cycle > 0
+
+
 def load_backbone(cfg: CartoonGANConfig) -> backbones.ContentBackbone:
     """The frozen content network the config names; missing weights become a UserError with the how-to."""
     weights = None if cfg.content_weights == PRETRAINED else cfg.content_weights
@@ -131,7 +136,7 @@ class CartoonGAN(GANModel):
         # frozen: never trained, never in checkpoints, placed with the model (GANModel.frozen)
         self.frozen["content"] = load_backbone(cfg)
         self.initialising = (cfg.init_epochs if cfg.init_steps is None else cfg.init_steps) > 0
-        self.face = FaceTerms(cfg, eyes=cfg.lambda_eye_gan > 0 or cfg.lambda_eye_cycle > 0)
+        self.face = FaceTerms(cfg, eyes=uses_eye_crops(cfg))
         self.frozen.update(self.face.networks)  # the enabled face terms' fixed networks
 
     @classmethod
@@ -151,7 +156,7 @@ class CartoonGAN(GANModel):
     def spec(cls, cfg: CartoonGANConfig) -> FamilySpec:
         # the edge-smoothed anime images (batch key "e"), and key point maps when a face landmark term is on
         derived = ("edges", *face_derived(cfg))
-        if (cfg.lambda_eye_gan > 0 or cfg.lambda_eye_cycle > 0) and "keypoints" not in derived:  # the crops' places
+        if uses_eye_crops(cfg) and "keypoints" not in derived:  # the crops' places
             derived += ("keypoints",)
         return FamilySpec.transfer((PHOTO_TO_ANIME,), side_multiple=2**cfg.g_down, derived=derived)
 
@@ -234,9 +239,7 @@ class CartoonGAN(GANModel):
             loss_g = loss_g + cfg.style_weight * out["loss_style"]
         if self.R_eye is not None:
             eyes_photo, eyes_fake, valid = self.face.photo_eyes(batch, fake.shape[-1], "lambda_eye_cycle")
-            out["loss_eye_cycle"] = eye_cycle_loss(
-                self.R_eye, fake, photo, eyes_photo, eyes_fake, valid, self.cfg.eye_crop
-            )
+            out["loss_eye_cycle"] = eye_cycle_loss(self.R_eye, fake, photo, eyes_photo, eyes_fake, valid, cfg.eye_crop)
             loss_g = loss_g + cfg.lambda_eye_cycle * out["loss_eye_cycle"]
         extra = self.face.extra_losses(batch, fake, photo, anime)  # regressed key points, grayscale, colour
         out.update(extra)
