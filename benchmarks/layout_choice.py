@@ -3,9 +3,13 @@
 Times the training step of each model family alone (no data path: one fixed batch), in NCHW and channels_last, in
 fp32 and bf16 autocast, eager and (with --compile) compiled after its warm-up; repeats alternate between the
 variants so a drifting machine hits all alike. The trainer's defaults (`precision.channels_last_pays`, compile off)
-are justified by this table in benchmarks/RESULTS.md.
+are justified by this table in benchmarks/RESULTS.md. Each ratio is the median over repeats of that repeat's ratio
+to the first variant. With --pytorch-pads the transfer models also run with PyTorch's `nn.ReflectionPad2d` in place
+of avatargan's (`nn/reflection_pad.py`), in the trainer's layout, each against the same variant with avatargan's pad:
+what that layer is worth.
 
     python benchmarks/layout_choice.py [--models dcgan,cyclegan,cartoongan] [--repeats 3] [--steps 2] [--compile]
+    python benchmarks/layout_choice.py --models cyclegan,cartoongan --pytorch-pads
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reference_transfer import use_pytorch_pads  # noqa: E402
 
 from avatargan import config as config_mod  # noqa: E402
 from avatargan.blocks.precision import Updates, channels_last_pays  # noqa: E402
@@ -43,10 +49,12 @@ def fresh_model(family: str) -> torch.nn.Module:
     return model_class(family)(config_mod.from_dict(values).model, size)
 
 
-def variant(family: str, precision: str, channels_last: bool, compiled: bool):
+def variant(family: str, precision: str, channels_last: bool, compiled: bool, pytorch_pads: bool = False):
     """A fresh model in the given layout and precision, and a function that runs one training step."""
     _, size, batch, _ = SHAPES[family]
     model = fresh_model(family)
+    if pytorch_pads:
+        use_pytorch_pads(model)
     layout = torch.channels_last if channels_last else torch.contiguous_format
     model.to(memory_format=layout)
     updates = Updates(precision, "cpu", model.build_optimizers())  # after the layout, as the trainer does
@@ -74,6 +82,11 @@ def main() -> None:
     p.add_argument(
         "--compile", action="store_true", help="also compiled variants, in the trainer's layout (minutes of compiling)"
     )
+    p.add_argument(
+        "--pytorch-pads",
+        action="store_true",
+        help="also the transfer models with PyTorch's reflection pad instead of avatargan's, in the trainer's layout",
+    )
     p.add_argument("--json", default=None)
     args = p.parse_args()
     results = {"machine": machine_facts("cpu"), "load_average_start": os.getloadavg(), "models": {}}
@@ -84,14 +97,17 @@ def main() -> None:
     )
     for family in args.models.split(","):
         variants = {}
-        plan = [(pr, cl, False) for pr in args.precisions.split(",") for cl in (False, True)]
+        plan = [(pr, cl, False, False) for pr in args.precisions.split(",") for cl in (False, True)]
+        model = fresh_model(family)
         if args.compile:  # compiled in the layout the trainer picks (compilation costs minutes per variant)
-            model = fresh_model(family)
-            plan += [(pr, channels_last_pays(model, pr), True) for pr in args.precisions.split(",")]
-        for precision, cl, compiled in plan:
+            plan += [(pr, channels_last_pays(model, pr), True, False) for pr in args.precisions.split(",")]
+        if args.pytorch_pads and family != "dcgan":
+            plan += [(pr, channels_last_pays(model, pr), False, True) for pr in args.precisions.split(",")]
+        for precision, cl, compiled, pytorch_pads in plan:
             name = f"{precision} {'channels_last' if cl else 'NCHW'}{' compiled' if compiled else ''}"
+            name += " PyTorch pad" if pytorch_pads else ""
             started = time.perf_counter()
-            step, batch = variant(family, precision, cl, compiled)
+            step, batch = variant(family, precision, cl, compiled, pytorch_pads)
             step()  # warm-up (and compilation)
             step()
             variants[name] = {"step": step, "batch": batch, "warmup_s": time.perf_counter() - started}
@@ -103,14 +119,26 @@ def main() -> None:
                 for _ in range(args.steps):
                     variants[name]["step"]()
                 times[name].append(variants[name]["batch"] * args.steps / (time.perf_counter() - t))
-        base = statistics.median(times[next(iter(times))])
+        first = next(iter(times))
         rows = {}
         for name, values in times.items():
             med = statistics.median(values)
-            rows[name] = {"img_s": med, "vs_first": med / base, "warmup_s": variants[name]["warmup_s"]}
+            # a PyTorch-pad variant against the same precision and layout with avatargan's pad, the rest against the
+            # first variant; paired: each repeat's ratio within that repeat, so a machine whose speed drifts between
+            # repeats moves both sides of each ratio alike
+            base = name.removesuffix(" PyTorch pad") if name.endswith(" PyTorch pad") else first
+            ratios = [v / b for v, b in zip(values, times[base], strict=True)]
+            rows[name] = {
+                "img_s": med,
+                "img_s_repeats": values,
+                "vs": base,
+                "ratio": statistics.median(ratios),
+                "ratio_repeats": ratios,
+                "warmup_s": variants[name]["warmup_s"],
+            }
             print(
-                f"{family:>10} {name:<28} {med:8.2f} img/s  {med / base:5.2f}×  "
-                f"(warm-up {variants[name]['warmup_s']:.0f} s)",
+                f"{family:>10} {name:<34} {med:8.2f} img/s  {statistics.median(ratios):5.2f}× {base} "
+                f"(repeats {min(ratios):.2f}-{max(ratios):.2f}; warm-up {variants[name]['warmup_s']:.0f} s)",
                 flush=True,
             )
         results["models"][family] = rows

@@ -5,7 +5,8 @@ frozen, then D_A and D_B each with its own backward through a 50-image pool); Ca
 re-implementations (D on anime / G(photo) / edge-smoothed anime, then G with adversarial + ω · content L1 on frozen
 backbone features, + the report's Gram style loss against the anime batch when the recipe weights it). Both take
 their networks from a fresh avatargan model of the same config (same networks by construction, in PyTorch's default
-memory layout) and its content backbone, and `.item()` every loss every step.
+memory layout, with PyTorch's own `nn.ReflectionPad2d` in place of avatargan's faster one) and its content
+backbone, and `.item()` every loss every step.
 """
 
 from __future__ import annotations
@@ -40,6 +41,20 @@ class ReferencePool:
         return torch.cat(out)
 
 
+def use_pytorch_pads(net: nn.Module) -> nn.Module:
+    """Swap avatargan's reflection pads in `net` (in place) for PyTorch's `nn.ReflectionPad2d`, as references use."""
+    for module in list(net.modules()):
+        for name, child in module.named_children():
+            if isinstance(child, nn.ReflectionPad2d) and type(child) is not nn.ReflectionPad2d:
+                setattr(module, name, nn.ReflectionPad2d(child.padding))
+    return net
+
+
+def reference_copy(net: nn.Module) -> nn.Module:
+    """A deep copy of one of avatargan's networks with the reference repositories' layers (`use_pytorch_pads`)."""
+    return use_pytorch_pads(copy.deepcopy(net))
+
+
 def _set_requires_grad(nets: list[nn.Module], flag: bool) -> None:
     for net in nets:
         for p in net.parameters():
@@ -50,8 +65,8 @@ class ReferenceCycleGAN:
     def __init__(self, model: nn.Module) -> None:
         cfg = model.cfg
         self.cfg = cfg
-        self.G_A, self.G_B = copy.deepcopy(model.G_a2b), copy.deepcopy(model.G_b2a)
-        self.D_A, self.D_B = copy.deepcopy(model.D_b), copy.deepcopy(model.D_a)  # junyanz: D_A judges domain B
+        self.G_A, self.G_B = reference_copy(model.G_a2b), reference_copy(model.G_b2a)
+        self.D_A, self.D_B = reference_copy(model.D_b), reference_copy(model.D_a)  # junyanz: D_A judges domain B
         betas = (cfg.beta1, cfg.beta2)
         self.opt_g = torch.optim.Adam([*self.G_A.parameters(), *self.G_B.parameters()], lr=cfg.lr, betas=betas)
         self.opt_d = torch.optim.Adam([*self.D_A.parameters(), *self.D_B.parameters()], lr=cfg.lr, betas=betas)
@@ -103,7 +118,7 @@ class ReferenceCartoonGAN:
     def __init__(self, model: nn.Module) -> None:
         cfg = model.cfg
         self.cfg = cfg
-        self.G, self.D = copy.deepcopy(model.G), copy.deepcopy(model.D)
+        self.G, self.D = reference_copy(model.G), reference_copy(model.D)
         self.features = model.features  # the same frozen backbone (not part of either optimizer)
         betas = (cfg.beta1, cfg.beta2)
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr, betas=betas)

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from avatargan.nn.layers import norm_layer
+from avatargan.nn.reflection_pad import ReflectionPad2d
 
 STYLES = ("cyclegan", "cartoongan")
 
@@ -35,11 +36,11 @@ class ResidualBlock(nn.Module):
     def __init__(self, channels: int, norm: str = "instance") -> None:
         super().__init__()
         self.body = nn.Sequential(
-            nn.ReflectionPad2d(1),
+            ReflectionPad2d(1),
             nn.Conv2d(channels, channels, 3, bias=_bias(norm)),
             norm_layer(norm, channels),
             nn.ReLU(inplace=True),
-            nn.ReflectionPad2d(1),
+            ReflectionPad2d(1),
             nn.Conv2d(channels, channels, 3, bias=_bias(norm)),
             norm_layer(norm, channels),
         )
@@ -80,7 +81,7 @@ class ResnetGenerator(nn.Module):
         self.n_down = n_down
         extra = style == "cartoongan"
         layers: list[nn.Module] = [
-            nn.ReflectionPad2d(3),
+            ReflectionPad2d(3),
             nn.Conv2d(3, channels, 7, bias=_bias(norm)),
             norm_layer(norm, channels),
             nn.ReLU(inplace=True),
@@ -93,7 +94,7 @@ class ResnetGenerator(nn.Module):
         for _ in range(n_down):
             layers += _stage(ch, ch // 2, up=True, extra_conv=extra, norm=norm)
             ch //= 2
-        layers += [nn.ReflectionPad2d(3), nn.Conv2d(ch, 3, 7), nn.Tanh()]
+        layers += [ReflectionPad2d(3), nn.Conv2d(ch, 3, 7), nn.Tanh()]
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
