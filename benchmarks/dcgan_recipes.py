@@ -7,6 +7,7 @@ seeds, then scored by FID/KID (n stated), judge coverage, valid faces and judge_
     python benchmarks/dcgan_recipes.py --recipes dcgan_modern --minutes 8 --set model.augment=none   # an ablation
     python benchmarks/dcgan_recipes.py --minutes 8 --arm "no-aug dcgan_modern model.augment=none"     # an extra row
     python benchmarks/dcgan_recipes.py --smoke      # a few steps and tiny n: checks that the script works
+    python benchmarks/dcgan_recipes.py --summarise-only --out DIR                 # tabulate DIR's runs again
     python benchmarks/dcgan_recipes.py --recipes dcgan_paper,dcgan_modern --steps dcgan_paper=185,dcgan_modern=3800
 
 Equal wall-clock on a shared machine: a --minutes budget is only fair when nothing else runs. Otherwise measure each
@@ -17,7 +18,9 @@ alike and changes no result. results.md states which budget was used.
 Every run trains with the project's own Trainer (its run folder, report and quality checks are kept under
 --out/runs) with the final quality block off; the scores are computed here, for every run alike, on the last
 weights (and on generator-best.safetensors where the recipe keeps one: "best" rows). Results: --out/results.json
-and --out/results.md (a row per run and per recipe: the mean and the spread between seeds, max − min).
+and --out/results.md (a row per run and per recipe: the mean and the spread between seeds, max − min) over every
+run in --out: each invocation keeps its rows in --out/runs-ARMS-seedsS.json, so two invocations (one per core, each
+with --set train.threads=1) can share one --out; --summarise-only tabulates a folder again.
 The seed loop, budget options and summary are shared with the transfer benchmarks (`recipe_runs.py`).
 """
 
@@ -66,9 +69,10 @@ def parse_args() -> argparse.Namespace:
     recipe_runs.add_arm_options(p, "dcgan_paper,dcgan_modern")
     p.add_argument("--n", type=int, default=2000, help="generated and real images per score (default 2000)")
     p.add_argument("--images", type=int, help="training images (data.builtin_count): the small-data comparison")
+    p.add_argument("--summarise-only", action="store_true", help="no training: tabulate the runs in --out again")
     recipe_runs.add_common_options(p, "benchmarks/results/dcgan-recipes")
     args = p.parse_args()
-    recipe_runs.check_budget(p, args)
+    recipe_runs.check_budget(p, args, needed=not args.summarise_only)
     if args.smoke:
         args.n = 16
     return args
@@ -92,7 +96,9 @@ def main() -> None:
         snapshots = ["last"] + (["best"] if (run_dir / BEST_WEIGHTS_FILE).is_file() else [])
         return [{"snapshot": s, **score(run_dir, s, args.n, cfg.data)} for s in snapshots]
 
-    rows = recipe_runs.run_arms(args, arms, score_run, SMOKE)
+    if not args.summarise_only:  # each invocation's rows in its own file, so one process per core can share --out
+        recipe_runs.run_arms(args, arms, score_run, SMOKE, json_name=recipe_runs.invocation_file(arms, args))
+    rows = recipe_runs.gathered_rows(Path(args.out))
     summary = recipe_runs.summarise(rows, list(COLUMNS))
     data = f"{args.images} built-in faces" if args.images else "the recipes' data"
     intro = (
@@ -100,7 +106,7 @@ def main() -> None:
         "valid faces, judge_fd: the judge) of the last weights, and of generator-best where the recipe keeps one. "
         "Lower is better for FID, KID and judge_fd; higher for coverage and valid faces."
     )
-    title = f"DCGAN recipes: {', '.join(a.label for a in arms)}"
+    title = f"DCGAN recipes: {', '.join(dict.fromkeys(r['arm'] for r in rows))}"
     page = recipe_runs.markdown(title, intro, "dcgan_recipes.py", args, rows, summary, COLUMNS)
     recipe_runs.finish(args, rows, summary, page)
 
