@@ -85,6 +85,7 @@ def score(weights: Path | str, snapshot: str, n: int, data: Any) -> dict[str, fl
     flat = {key: results[name][key] for key, name in VALUES.items()}
     flat["kid_x100_std"] = results["kid"]["kid_x100_std"]
     flat["step"] = meta.get("step")
+    flat["n"] = n
     return flat
 
 
@@ -101,8 +102,9 @@ def main() -> None:
     rows = recipe_runs.gathered_rows(Path(args.out))
     summary = recipe_runs.summarise(rows, list(COLUMNS))
     data = f"{args.images} built-in faces" if args.images else "the recipes' data"
+    n = max((r.get("n", args.n) for r in rows if "failed" not in r), default=args.n)  # --summarise-only: the runs' n
     intro = (
-        f"Data: {data}; scores at n = {args.n} generated vs {args.n} real images (FID/KID: Inception; coverage, "
+        f"Data: {data}; scores at n = {n} generated vs {n} real images (FID/KID: Inception; coverage, "
         "valid faces, judge_fd: the judge) of the last weights, and of generator-best where the recipe keeps one. "
         "Lower is better for FID, KID and judge_fd; higher for coverage and valid faces."
     )
