@@ -6,10 +6,14 @@ CycleGAN and CartoonGAN hit it (18 and 22 pads per generator pass):
 * **Forward under autocast.** CPU autocast lists ``reflection_pad2d`` among its fp32 operations, so every bf16
   activation was copied to fp32, padded, and copied back to bf16 by the next convolution (and the same in backward).
   Padding only moves values, so running it in the input's dtype gives bit-identical results without the copies.
-* **Backward.** ATen's ``reflection_pad2d_backward`` is a scalar loop; its result is the interior of the incoming
-  gradient plus the reflected border strips, which a few slices and in-place adds compute. Measured on a 2-vCPU AMD
-  EPYC with AVX512-BF16 (2026-12-02): 3.1-5.9× faster in bf16, 1.7-4.2× in fp32, for (4, 128, 32, 32) with pad 1 and
-  (4, 32, 128, 128) with pad 3; its bf16 rounding error against a float64 fold was no larger than ATen's.
+* **Backward.** ATen's ``reflection_pad2d_backward`` is slow on the CPU (0.77 ms per call in bf16 for a
+  (4, 128, 32, 32) input in a profile of CycleGAN's step); its result is the interior of the incoming gradient plus
+  the reflected border strips, which a few slices and in-place adds compute (the same values in fp32; in bf16 its
+  rounding error against a float64 fold was no larger than ATen's).
+
+Measured on a 2-vCPU AMD EPYC with AVX512-BF16 (2026-12-02, benchmarks/RESULTS.md): one layer's forward + backward
+1.25-1.51× faster in fp32 and 1.51-2.56× in bf16 (`benchmarks/reflection_pad.py`); CycleGAN's bf16 training step
+7-10 % faster; no change above the noise for CartoonGAN's step or in fp32 (`layout_choice.py --pytorch-pads`).
 
 Without gradients (inference, export) it is the plain ATen pad.
 """
