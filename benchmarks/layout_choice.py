@@ -98,7 +98,7 @@ def main() -> None:
     for family in args.models.split(","):
         variants = {}
         plan = [(pr, cl, False, False) for pr in args.precisions.split(",") for cl in (False, True)]
-        model = fresh_model(family)
+        model = fresh_model(family) if args.compile or args.pytorch_pads else None  # for the trainer's layout
         if args.compile:  # compiled in the layout the trainer picks (compilation costs minutes per variant)
             plan += [(pr, channels_last_pays(model, pr), True, False) for pr in args.precisions.split(",")]
         if args.pytorch_pads and family != "dcgan":

@@ -55,10 +55,10 @@ class ReflectionPad2d(nn.ReflectionPad2d):
     """`nn.ReflectionPad2d` with one padding on all four sides (see the module docstring for what differs)."""
 
     def __init__(self, padding: int) -> None:
-        super().__init__(padding)
-        self.size = padding
+        super().__init__(padding)  # stored as a 4-tuple of that one value
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pad = self.padding[0]
         if torch.is_grad_enabled() and x.requires_grad:
-            return _ReflectionPad.apply(x, self.size)
-        return _pad(x, self.size)
+            return _ReflectionPad.apply(x, pad)
+        return _pad(x, pad)
