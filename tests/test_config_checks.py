@@ -62,6 +62,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "extra_layers": "-1",
     "extra_layer_reading": "sideways",
     "g_norm": "group",
+    "g_upsample": "bilinear",
     "d_norm": "batchnorm",
     "norm": "spectral",  # the ResNet generator's convolutions are plain: spectral would silently mean none
     "loss": "wgan",

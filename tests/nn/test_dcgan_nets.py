@@ -48,6 +48,40 @@ def test_literal_extra_layer_reading_goes_to_rgb_first() -> None:
     assert convs[-2:] == [(3, 32, 32), (3, 64, 64)]
 
 
+def test_resize_upsampling_replaces_every_stride_two_transposed_conv() -> None:
+    g = DCGANGenerator(base_channels=8, upsample="resize")
+    z = torch.randn(2, 100)
+    assert g(z).shape == (2, 3, 64, 64)
+    convs = _shapes(g, z, (nn.Conv2d, nn.ConvTranspose2d))
+    assert convs == [(64, 4, 4), (32, 8, 8), (16, 16, 16), (8, 32, 32), (8, 32, 32), (3, 64, 64)]
+    transposed = [m for m in g.modules() if isinstance(m, nn.ConvTranspose2d)]
+    assert len(transposed) == 1 and transposed[0].kernel_size == (4, 4)  # only the 1×1 → 4×4 projection
+    assert all(m.kernel_size == (3, 3) for m in g.modules() if isinstance(m, nn.Conv2d))
+    assert sum(isinstance(m, nn.Upsample) for m in g.modules()) == 4
+    with pytest.raises(ValueError, match="upsample"):
+        DCGANGenerator(upsample="bilinear")
+
+
+def _checkerboard(upsample: str) -> float:
+    """The largest spatial spread of G's RGB layer's output for a constant input, away from the zero-padded border.
+
+    A 4×4/stride-2 transposed conv paints each of the four pixel phases with a different 2×2 sub-kernel, so a constant
+    input comes out as a checkerboard (random weights: the sub-kernels' sums differ). Nearest doubling followed by one
+    3×3 kernel treats every pixel alike, so a constant input stays constant.
+    """
+    torch.manual_seed(0)
+    g = DCGANGenerator(latent_dim=4, image_size=16, base_channels=4, extra_layers=0, norm="none", upsample=upsample)
+    layer = g.net[-3:-1] if upsample == "resize" else g.net[-2:-1]  # (upsample +) the RGB conv, before tanh
+    with torch.no_grad():
+        out = layer(torch.ones(1, 4, 8, 8))[0, :, 2:-2, 2:-2]
+    return float(out.std(dim=(1, 2)).max())
+
+
+def test_resize_upsampling_has_no_checkerboard_where_transposed_has_one() -> None:
+    assert _checkerboard("resize") < 1e-6
+    assert _checkerboard("transposed") > 1e-3
+
+
 def test_discriminator_follows_the_report_with_no_linear_layer() -> None:
     d = DCGANDiscriminator()
     x = torch.randn(2, 3, 64, 64)

@@ -2,7 +2,8 @@
 
 Paper recipe (configs/dcgan_paper.yaml): 64×64 images, noise of length 100, BCE in two phases (D on real and
 fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 epochs. Options beyond the report:
-least-squares or hinge loss, spectral norm in D, a separate D learning rate, differentiable augmentation of
+least-squares or hinge loss, spectral norm in D, a generator that doubles its size by resizing instead of transposed
+convolutions (`model.g_upsample: resize`, no checkerboard), a separate D learning rate, differentiable augmentation of
 everything D sees (`model.augment`, DiffAugment) with an adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1
 penalty on real images (`model.r1_gamma`), and (in the trainer) an EMA generator.
 """
@@ -27,7 +28,7 @@ from avatargan.models.base import GANModel, adam_g_and_d
 from avatargan.models.spec import NOISE_GENERATOR, FamilySpec
 from avatargan.nn import diff_augment
 from avatargan.nn.discriminators import DCGANDiscriminator
-from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading
+from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, Upsampling
 from avatargan.nn.layers import Norm, init_dcgan_weights
 from avatargan.registry import MODELS
 
@@ -41,6 +42,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     extra_layers: Count = 1  # the report's size-preserving "extra layer(s)" in G and D
     extra_layer_reading: ExtraLayerReading = "channel-preserving"  # or "to-rgb" (the literal one; nn/generators.py)
     g_norm: Norm = "batch"
+    g_upsample: Upsampling = "transposed"  # the report's 4×4/stride-2 transposed convs, or resize (nearest ×2 + 3×3)
     d_norm: Norm = "batch"  # batch | spectral | none
     loss: AdversarialLoss = "bce"  # bce (the report's) | lsgan | hinge
     lr: PositiveFloat = 3e-4
@@ -88,7 +90,13 @@ class DCGAN(GANModel):
     @classmethod
     def build_generators(cls, cfg: DCGANConfig, image_size: int) -> dict[str, nn.Module]:
         g = DCGANGenerator(
-            cfg.latent_dim, image_size, cfg.g_channels, cfg.extra_layers, cfg.extra_layer_reading, cfg.g_norm
+            cfg.latent_dim,
+            image_size,
+            cfg.g_channels,
+            cfg.extra_layers,
+            cfg.extra_layer_reading,
+            cfg.g_norm,
+            cfg.g_upsample,
         )
         init_dcgan_weights(g)
         return {NOISE_GENERATOR: g}

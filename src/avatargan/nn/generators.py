@@ -15,6 +15,12 @@ and the final transposed convolution maps the channels to 3 — the network's *t
 is what "changes the channel number to 3". We take that reading by default (`extra_layer_reading: channel-preserving`)
 because it matches the source of the term, keeps every layer the report lists, and does not starve the last layer.
 The literal reading is available as `extra_layer_reading: to-rgb` for anyone who wants to compare.
+
+Beyond the report, `upsample: resize` replaces each stride-2 transposed convolution (4×4) with a nearest-neighbour
+doubling followed by a 3×3 convolution (Odena et al., "Deconvolution and Checkerboard Artifacts", Distill 2016). A
+4×4/stride-2 transposed convolution paints each output pixel from one of four different sub-kernels, so it prints a
+2-pixel checkerboard unless training equalises them; the resize variant gives every output pixel the same kernel. The
+1×1 → 4×4 projection stays a transposed convolution: it is a dense layer, with no overlap to go uneven.
 """
 
 from __future__ import annotations
@@ -28,6 +34,24 @@ from avatargan.nn.layers import conv, conv_norm_act, halvings
 
 ExtraLayerReading = Literal["channel-preserving", "to-rgb"]
 EXTRA_LAYER_READINGS = get_args(ExtraLayerReading)
+Upsampling = Literal["transposed", "resize"]
+UPSAMPLINGS = get_args(Upsampling)
+
+
+def doubling(in_ch: int, out_ch: int, upsample: str, *, norm: str | None) -> list[nn.Module]:
+    """Doubles the size: the report's 4×4/stride-2 transposed conv, or nearest ×2 then a 3×3 conv.
+
+    With a `norm` it is a full unit (conv → norm → leaky ReLU); with None the bare convolution with a bias (the RGB
+    output layer).
+    """
+    if upsample not in UPSAMPLINGS:
+        raise ValueError(f"upsample must be one of {UPSAMPLINGS}, got {upsample!r}")
+    resize = upsample == "resize"
+    kernel, stride = (3, 1) if resize else (4, 2)
+    head: list[nn.Module] = [nn.Upsample(scale_factor=2, mode="nearest")] if resize else []
+    if norm is None:
+        return [*head, conv(in_ch, out_ch, kernel, stride, 1, bias=True, transposed=not resize)]
+    return [*head, *conv_norm_act(in_ch, out_ch, kernel, stride, 1, norm=norm, transposed=not resize)]
 
 
 class DCGANGenerator(nn.Module):
@@ -41,6 +65,7 @@ class DCGANGenerator(nn.Module):
         extra_layers: int = 1,
         extra_layer_reading: str = "channel-preserving",
         norm: str = "batch",
+        upsample: str = "transposed",
     ) -> None:
         super().__init__()
         if extra_layer_reading not in EXTRA_LAYER_READINGS:
@@ -52,13 +77,13 @@ class DCGANGenerator(nn.Module):
         channels = base_channels * 2**n_up  # 512 for the paper's 64×64 with 64 base channels
         layers = conv_norm_act(latent_dim, channels, 4, 1, 0, norm=norm, transposed=True)  # 1×1 → 4×4
         for _ in range(n_up):  # each halves the channels and doubles the size
-            layers += conv_norm_act(channels, channels // 2, 4, 2, 1, norm=norm, transposed=True)
+            layers += doubling(channels, channels // 2, upsample, norm=norm)
             channels //= 2
         for i in range(extra_layers):  # size-preserving 3×3 convolutions
             out = 3 if extra_layer_reading == "to-rgb" and i == extra_layers - 1 else channels
             layers += conv_norm_act(channels, out, 3, 1, 1, norm=norm)
             channels = out
-        layers += [conv(channels, 3, 4, 2, 1, transposed=True, bias=True), nn.Tanh()]  # doubles the size → RGB
+        layers += [*doubling(channels, 3, upsample, norm=None), nn.Tanh()]  # doubles the size → RGB
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
