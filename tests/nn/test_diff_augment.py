@@ -43,6 +43,44 @@ def test_the_same_parameters_apply_to_a_real_and_a_fake_batch() -> None:
     assert torch.equal(shifted[0, :, 4:12, 4:12], real[0, :, 4 + dy : 12 + dy, 4 + dx : 12 + dx])
 
 
+def test_color_is_the_papers_three_steps() -> None:
+    """The folded affine map equals brightness, then saturation, then contrast, as the paper's code applies them."""
+    torch.manual_seed(4)
+    x = torch.rand(8, 3, 6, 6, dtype=torch.float64) * 2 - 1
+    params = da.draw(("color",), 8, 6, 6, 0.5, x.device)
+    on, brightness, saturation, contrast = (t.double() if t.is_floating_point() else t for t in params.color)
+    y = x + brightness
+    y = (y - y.mean(dim=1, keepdim=True)) * saturation + y.mean(dim=1, keepdim=True)
+    y = (y - y.mean(dim=(1, 2, 3), keepdim=True)) * contrast + y.mean(dim=(1, 2, 3), keepdim=True)
+    expected = torch.where(on, y, x)
+    assert 0 < int(on.sum()) < 8  # both kinds of image are checked
+    assert torch.allclose(da.apply(x, params), expected, atol=1e-12)
+    assert torch.equal(da.apply(x, params)[~on.flatten()], x[~on.flatten()])  # skipped images bit-exact
+
+
+def test_translation_gradient_is_the_opposite_shift() -> None:
+    """The shift's own backward (the opposite shift) equals autograd's through a plain gather, also for shifts that
+    move the whole image out of the frame, and passes gradcheck."""
+    torch.manual_seed(5)
+    x = torch.rand(5, 2, 6, 7, dtype=torch.float64, requires_grad=True)
+    shift = torch.tensor([[0, 0], [1, -2], [-3, 3], [6, 0], [-2, -7]])
+    weights = torch.rand(5, 2, 6, 7, dtype=torch.float64)
+    (got,) = torch.autograd.grad((da.apply(x, da.AugmentParams(shift=shift)) * weights).sum(), x)
+    padded = torch.nn.functional.pad(x, [1, 1, 1, 1])
+    rows = (torch.arange(6)[None, :] + shift[:, :1] + 1).clamp(0, 7)
+    cols = (torch.arange(7)[None, :] + shift[:, 1:] + 1).clamp(0, 8)
+    reference = padded[
+        torch.arange(5)[:, None, None, None],
+        torch.arange(2)[None, :, None, None],
+        rows[:, None, :, None],
+        cols[:, None, None, :],
+    ]
+    (expected,) = torch.autograd.grad((reference * weights).sum(), x)
+    assert torch.equal(da.apply(x, da.AugmentParams(shift=shift)), reference)
+    assert torch.allclose(got, expected, atol=0)
+    assert torch.autograd.gradcheck(lambda t: da.apply(t, da.AugmentParams(shift=shift)), (x,))
+
+
 def test_gradients_reach_the_generator_through_every_operation() -> None:
     torch.manual_seed(2)
     g = DCGANGenerator(latent_dim=8, image_size=16, base_channels=4)

@@ -18,6 +18,7 @@ parameters to several batches when that is wanted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -84,24 +85,53 @@ def draw(policy: tuple[str, ...], n: int, height: int, width: int, p: float, dev
 def apply(x: torch.Tensor, params: AugmentParams) -> torch.Tensor:
     """The augmented batch (N×C×H×W); gradients flow to `x` through every operation."""
     if params.color is not None:
-        on, brightness, saturation, contrast = (t.to(x.dtype) if t.is_floating_point() else t for t in params.color)
-        y = x + brightness
-        mean = y.mean(dim=1, keepdim=True)
-        y = (y - mean) * saturation + mean
-        mean = y.mean(dim=(1, 2, 3), keepdim=True)
-        y = (y - mean) * contrast + mean
-        x = torch.where(on, y, x)  # exactly x where skipped (the arithmetic above would round)
+        x = _color(x, *params.color)
     if params.shift is not None:
-        n, _, h, w = x.shape
-        # output pixel (i, j) reads input (i + dy, j + dx); outside the image it reads the zero padding
-        rows = (torch.arange(h, device=x.device)[None, :] + params.shift[:, :1] + 1).clamp(0, h + 1)
-        cols = (torch.arange(w, device=x.device)[None, :] + params.shift[:, 1:] + 1).clamp(0, w + 1)
-        padded = F.pad(x, [1, 1, 1, 1])
-        batch = torch.arange(n, device=x.device)[:, None, None]
-        x = padded.permute(0, 2, 3, 1)[batch, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
+        x = _Translate.apply(x, params.shift)
     if params.cut is not None:
         x = x * (~params.cut)[:, None].to(x.dtype)
     return x
+
+
+def _color(
+    x: torch.Tensor, on: torch.Tensor, brightness: torch.Tensor, saturation: torch.Tensor, contrast: torch.Tensor
+) -> torch.Tensor:
+    """The paper's three colour steps, folded into one affine map per image (fewer passes over the batch).
+
+    The paper: y = x + b; y = (y − mean_c y)·s + mean_c y; y = (y − mean y)·k + mean y (mean_c over channels, mean
+    over the whole image). Since mean_c y = mean_c x + b and the saturation step keeps the image mean (mean x + b),
+    this is y = k·s·x + k·(1 − s)·mean_c x + (1 − k)·mean x + b. Where skipped, b = 0, s = k = 1 and the sum is
+    exactly x (x·1 + 0 + 0 + 0).
+    """
+    b, s, k = (t.to(x.dtype) for t in (brightness * on, torch.where(on, saturation, 1), torch.where(on, contrast, 1)))
+    per_pixel = x.mean(dim=1, keepdim=True) * (k * (1 - s))
+    per_image = x.mean(dim=(1, 2, 3), keepdim=True) * (1 - k) + b
+    return torch.addcmul(per_pixel + per_image, x, k * s)
+
+
+def _shifted(x: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+    """Output pixel (i, j) of image n reads input (i + dy, j + dx), dy, dx = shift[n]; outside the image it reads 0."""
+    n, c, h, w = x.shape
+    # indices into the image padded by one zero pixel on each side; a shift beyond it lands on the zero border
+    rows = (torch.arange(h, device=x.device)[None, :] + shift[:, :1] + 1).clamp(0, h + 1)
+    cols = (torch.arange(w, device=x.device)[None, :] + shift[:, 1:] + 1).clamp(0, w + 1)
+    index = (rows[:, :, None] * (w + 2) + cols[:, None, :]).view(n, 1, h * w).expand(n, c, h * w)
+    return F.pad(x, [1, 1, 1, 1]).flatten(2).gather(2, index).view(n, c, h, w)
+
+
+class _Translate(torch.autograd.Function):
+    """A zero-filled integer shift whose gradient is the opposite shift (also zero-filled): each input pixel feeds at
+    most one output pixel. Autograd's own backward of the gather (a scatter-add) is 3-6x slower on the CPU."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(shift)
+        return _shifted(x, shift)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        (shift,) = ctx.saved_tensors
+        return _shifted(grad.contiguous(), -shift), None
 
 
 def augment(x: torch.Tensor, policy: tuple[str, ...], p: float = 1.0) -> torch.Tensor:
