@@ -64,6 +64,8 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "g_norm": "group",
     "g_upsample": "bilinear",
     "d_norm": "batchnorm",
+    "d_minibatch_std": "-2",
+    "real_label": "0",
     "norm": "spectral",  # the ResNet generator's convolutions are plain: spectral would silently mean none
     "loss": "wgan",
     "lr": "-1e-4",

@@ -71,6 +71,28 @@ def test_several_fakes_each_add_a_fake_term_and_d_without_real() -> None:
     assert float(losses.d_loss("lsgan", None, fake)) == pytest.approx(mean([f**2 for f in FAKE]))
 
 
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        # one-sided label smoothing at target t = 0.9: D's real term is BCE against t, G's and the fake term unchanged
+        ("bce", mean([0.9 * softplus(-r) + 0.1 * softplus(r) for r in REAL]) + mean([softplus(f) for f in FAKE])),
+        ("lsgan", mean([(r - 0.9) ** 2 for r in REAL]) + mean([f**2 for f in FAKE])),
+    ],
+)
+def test_label_smoothing_moves_only_the_real_target(kind: str, expected: float) -> None:
+    real, fake = torch.tensor(REAL), torch.tensor(FAKE)
+    assert float(losses.d_loss(kind, real, fake, real_target=0.9)) == pytest.approx(expected, abs=1e-5)
+    typed = {"bce": 1.2814, "lsgan": 7.035}  # the same values worked out by hand
+    assert round(expected, 4) == typed[kind]
+    # a smoothed D is no longer rewarded for ever larger real logits: its real term is least at the target
+    # (logit ln 9 ≈ 2.197 for BCE, score 0.9 for least squares), not at the largest score
+    scores = [0.0, 0.9, 2.1972, 4.0, 8.0]
+    real_terms = [float(losses.d_loss(kind, torch.tensor([v]), [], real_target=0.9)) for v in scores]
+    assert real_terms.index(min(real_terms)) == (2 if kind == "bce" else 1)
+    with pytest.raises(ValueError, match="hinge"):
+        losses.d_loss("hinge", real, fake, real_target=0.9)
+
+
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="wgan"):
         losses.g_loss("wgan", torch.zeros(1))

@@ -35,3 +35,14 @@ def test_fixed_noise_is_the_same_for_a_seed_and_samples_are_images() -> None:
 def test_unknown_loss_is_refused() -> None:
     with pytest.raises(ConfigError, match="model.loss"):
         DCGAN(DCGANConfig(loss="wgan"), image_size=16)
+
+
+def test_label_smoothing_and_the_minibatch_std_map_train_and_nonsense_is_refused() -> None:
+    torch.manual_seed(0)
+    cfg = DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, real_label=0.9, d_minibatch_std=2)
+    out = DCGAN(cfg, image_size=16).train_step({"image": torch.rand(4, 3, 16, 16) * 2 - 1}, step=0)
+    assert all(torch.isfinite(v) for v in out.values())
+    with pytest.raises(ConfigError, match="model.d_minibatch_std"):
+        DCGAN(DCGANConfig(d_minibatch_std=1), image_size=16)
+    with pytest.raises(ConfigError, match="model.real_label"):
+        DCGAN(DCGANConfig(real_label=0.9, loss="hinge"), image_size=16)

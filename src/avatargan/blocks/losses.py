@@ -17,10 +17,16 @@ AdversarialLoss = Literal["bce", "lsgan", "hinge"]
 ADVERSARIAL_LOSSES = get_args(AdversarialLoss)
 
 
-def d_loss(kind: str, real: torch.Tensor | None, fake: torch.Tensor | list[torch.Tensor]) -> torch.Tensor:
-    """Discriminator loss: `real` scored as real, each `fake` tensor (e.g. G(x) and edge-smoothed images) as fake."""
+def d_loss(
+    kind: str, real: torch.Tensor | None, fake: torch.Tensor | list[torch.Tensor], real_target: float = 1.0
+) -> torch.Tensor:
+    """Discriminator loss: `real` scored as real, each `fake` tensor (e.g. G(x) and edge-smoothed images) as fake.
+    `real_target` below 1 is one-sided label smoothing (bce and lsgan: the real images' target; hinge has none)."""
     fakes = fake if isinstance(fake, list) else [fake]
-    total = _terms(kind, real, "real").mean() if real is not None else torch.zeros((), device=fakes[0].device)
+    if real is None:
+        total = torch.zeros((), device=fakes[0].device)
+    else:
+        total = _terms(kind, real, "real", real_target).mean()
     for f in fakes:
         total = total + _terms(kind, f, "fake").mean()
     return total
@@ -40,14 +46,16 @@ def per_item(kind: str, scores: torch.Tensor, role: Role) -> torch.Tensor:
     return _terms(kind, scores, role).flatten(1).mean(dim=1)
 
 
-def _terms(kind: str, scores: torch.Tensor, role: Role) -> torch.Tensor:
-    """The loss of each score (same shape as `scores`)."""
+def _terms(kind: str, scores: torch.Tensor, role: Role, real_target: float = 1.0) -> torch.Tensor:
+    """The loss of each score (same shape as `scores`); `real_target` is the target of "real" and "g" scores."""
     if kind == "bce":
-        target = torch.zeros_like(scores) if role == "fake" else torch.ones_like(scores)
+        target = torch.zeros_like(scores) if role == "fake" else torch.full_like(scores, real_target)
         return F.binary_cross_entropy_with_logits(scores, target, reduction="none")
     if kind == "lsgan":
-        return scores.square() if role == "fake" else (scores - 1).square()
+        return scores.square() if role == "fake" else (scores - real_target).square()
     if kind == "hinge":
+        if real_target != 1.0:
+            raise ValueError("hinge loss has no target to smooth; use bce or lsgan for label smoothing")
         if role == "g":
             return -scores
         return F.relu(1.0 - scores) if role == "real" else F.relu(1.0 + scores)

@@ -3,9 +3,10 @@
 Paper recipe (configs/dcgan_paper.yaml): 64×64 images, noise of length 100, BCE in two phases (D on real and
 fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 epochs. Options beyond the report:
 least-squares or hinge loss, spectral norm in D, a generator that doubles its size by resizing instead of transposed
-convolutions (`model.g_upsample: resize`, no checkerboard), a separate D learning rate, differentiable augmentation of
-everything D sees (`model.augment`, DiffAugment) with an adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1
-penalty on real images (`model.r1_gamma`), and (in the trainer) an EMA generator.
+convolutions (`model.g_upsample: resize`, no checkerboard), a separate D learning rate, one-sided label smoothing
+(`model.real_label`), a minibatch-standard-deviation map in D (`model.d_minibatch_std`), differentiable
+augmentation of everything D sees (`model.augment`, DiffAugment) with an adaptive strength (`model.ada`,
+StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), and (in the trainer) an EMA generator.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     g_norm: Norm = "batch"
     g_upsample: Upsampling = "transposed"  # the report's 4×4/stride-2 transposed convs, or resize (nearest ×2 + 3×3)
     d_norm: Norm = "batch"  # batch | spectral | none
+    d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
     loss: AdversarialLoss = "bce"  # bce (the report's) | lsgan | hinge
+    real_label: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # D's target for real images (0.9: one-sided
+    # label smoothing, Salimans et al. 2016); bce and lsgan only; G's target and the fake one stay as they are
     lr: PositiveFloat = 3e-4
     lr_d: PositiveFloat | None = None  # D's learning rate when it should differ from G's (TTUR)
     beta1: Decay = 0.5
@@ -66,7 +70,7 @@ class DCGAN(GANModel):
         super().__init__(cfg, image_size)
         self.check_config(cfg, image_size)
         self.G = self.build_generators(cfg, image_size)[NOISE_GENERATOR]
-        self.D = DCGANDiscriminator(image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm)
+        self.D = DCGANDiscriminator(image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm, cfg.d_minibatch_std)
         init_dcgan_weights(self.D)
         self.policy = diff_augment.parse_policy(cfg.augment)
         self.ada = AdaptiveP(cfg.ada_target, cfg.ada_kimg) if cfg.ada else None
@@ -78,6 +82,12 @@ class DCGAN(GANModel):
             raise ConfigError(f"data.image_size: {image_size} does not fit dcgan; use a power of two: 16, 32, 64...")
         if cfg.extra_layer_reading == "to-rgb" and cfg.extra_layers < 1:
             raise ConfigError("model.extra_layer_reading: 'to-rgb' needs model.extra_layers of at least 1")
+        if cfg.d_minibatch_std == 1:
+            raise ConfigError(
+                "model.d_minibatch_std: 1 is a group of one image, which has no spread; use 0 (off) or 2 or more"
+            )
+        if cfg.real_label != 1.0 and cfg.loss == "hinge":
+            raise ConfigError("model.real_label: label smoothing needs a target; use model.loss=bce or lsgan")
         if cfg.ada and not diff_augment.parse_policy(cfg.augment):
             raise ConfigError(
                 "model.ada: adaptive augmentation needs a policy, e.g. model.augment=color,translation,cutout"
@@ -133,7 +143,7 @@ class DCGAN(GANModel):
         if r1_now:
             real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
         d_real, d_fake = self.D(self.d_view(real)), self.D(self.d_view(fake.detach()))
-        loss_d = losses.d_loss(kind, d_real, d_fake)
+        loss_d = losses.d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
         if r1_now:  # lazy: every r1_every steps, scaled by it, so the average strength is γ/2 per step
             r1 = losses.r1_penalty(d_real, real)
             loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1

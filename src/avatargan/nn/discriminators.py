@@ -1,6 +1,8 @@
 """Discriminators. DCGAN's follows the report's section 3.2: a mirror of the generator with no fully connected layer.
 
 For a 64×64 image:  3×64×64 → 64×32×32 → 128×16×16 → 256×8×8 → 512×4×4 → [extra layer: keeps 512×4×4] → 1×1×1.
+With `minibatch_std` (a group size; 0 = off) a minibatch-standard-deviation map (nn/minibatch_std.py) joins the
+last convolution's input, so D can see a lack of variety in a group of generated images.
 The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
 training); every other one but the last is followed by normalisation and leaky ReLU. The output is a logit; the
 losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
@@ -12,13 +14,19 @@ import torch
 from torch import nn
 
 from avatargan.nn.layers import LEAKY_SLOPE, conv, conv_norm_act, halvings
+from avatargan.nn.minibatch_std import MinibatchStd
 
 
 class DCGANDiscriminator(nn.Module):
     """Image (N, 3, size, size) → logit (N,)."""
 
     def __init__(
-        self, image_size: int = 64, base_channels: int = 64, extra_layers: int = 1, norm: str = "batch"
+        self,
+        image_size: int = 64,
+        base_channels: int = 64,
+        extra_layers: int = 1,
+        norm: str = "batch",
+        minibatch_std: int = 0,
     ) -> None:
         super().__init__()
         channels = base_channels
@@ -31,6 +39,9 @@ class DCGANDiscriminator(nn.Module):
             channels *= 2
         for _ in range(extra_layers):  # channel- and size-preserving
             layers += conv_norm_act(channels, channels, 3, 1, 1, norm=norm)
+        if minibatch_std:  # off by default: the report's D, and its checkpoints' layer numbering, stay as they were
+            layers.append(MinibatchStd(minibatch_std))
+            channels += 1
         final_norm = "spectral" if norm == "spectral" else "none"
         layers.append(conv(channels, 1, 4, 1, 0, norm=final_norm, bias=True))  # 4×4 → 1×1, no fully connected layer
         self.net = nn.Sequential(*layers)
