@@ -47,7 +47,8 @@ def per_item(kind: str, scores: torch.Tensor, role: Role) -> torch.Tensor:
 
 
 def _terms(kind: str, scores: torch.Tensor, role: Role, real_target: float = 1.0) -> torch.Tensor:
-    """The loss of each score (same shape as `scores`); `real_target` is the target of "real" and "g" scores."""
+    """The loss of each score (same shape as `scores`). `real_target` is the bce/lsgan target of "real" scores
+    (and of "g" ones, though g_loss keeps it at 1: the smoothing is one-sided, for D only)."""
     if kind == "bce":
         target = torch.zeros_like(scores) if role == "fake" else torch.full_like(scores, real_target)
         return F.binary_cross_entropy_with_logits(scores, target, reduction="none")
