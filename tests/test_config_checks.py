@@ -63,6 +63,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "extra_layer_reading": "sideways",
     "g_norm": "group",
     "g_upsample": "bilinear",
+    "g_blur": "gaussian",
     "d_norm": "batchnorm",
     "d_minibatch_std": "-2",
     "real_label": "0",

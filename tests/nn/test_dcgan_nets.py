@@ -6,6 +6,7 @@ import pytest
 import torch
 from torch import nn
 
+from avatargan.nn.blur import Blur
 from avatargan.nn.discriminators import DCGANDiscriminator
 from avatargan.nn.generators import DCGANGenerator
 
@@ -62,7 +63,7 @@ def test_resize_upsampling_replaces_every_stride_two_transposed_conv() -> None:
         DCGANGenerator(upsample="bilinear")
 
 
-def _checkerboard(upsample: str) -> float:
+def _checkerboard(upsample: str, blur: str = "none") -> float:
     """The largest spatial spread of G's RGB layer's output for a constant input, away from the zero-padded border.
 
     A 4×4/stride-2 transposed conv paints each of the four pixel phases with a different 2×2 sub-kernel, so a constant
@@ -70,8 +71,8 @@ def _checkerboard(upsample: str) -> float:
     3×3 kernel treats every pixel alike, so a constant input stays constant.
     """
     torch.manual_seed(0)
-    g = DCGANGenerator(latent_dim=4, image_size=16, base_channels=4, extra_layers=0, norm="none", upsample=upsample)
-    layer = g.net[-3:-1] if upsample == "resize" else g.net[-2:-1]  # (upsample +) the RGB conv, before tanh
+    g = DCGANGenerator(4, 16, 4, extra_layers=0, norm="none", upsample=upsample, blur=blur)
+    layer = g.net[-3:-1] if upsample == "resize" or blur != "none" else g.net[-2:-1]  # before tanh
     with torch.no_grad():
         out = layer(torch.ones(1, 4, 8, 8))[0, :, 2:-2, 2:-2]
     return float(out.std(dim=(1, 2)).max())
@@ -80,6 +81,24 @@ def _checkerboard(upsample: str) -> float:
 def test_resize_upsampling_has_no_checkerboard_where_transposed_has_one() -> None:
     assert _checkerboard("resize") < 1e-6
     assert _checkerboard("transposed") > 1e-3
+
+
+def test_blur_removes_the_transposed_convs_checkerboard() -> None:
+    # The four phases' pattern is a sum of components with a 2-pixel period in x, y or both; [1, 2, 1] zeroes them.
+    assert _checkerboard("transposed", blur="output") < 1e-6
+
+
+@pytest.mark.parametrize(("blur", "count"), [("none", 0), ("output", 1), ("all", 4)])
+def test_blur_follows_the_rgb_doubling_or_every_doubling(blur: str, count: int) -> None:
+    g = DCGANGenerator(base_channels=8, blur=blur)
+    assert g(torch.randn(2, 100)).shape == (2, 3, 64, 64)
+    blurs = [i for i, m in enumerate(g.net) if isinstance(m, Blur)]
+    assert len(blurs) == count
+    assert all(isinstance(g.net[i - 1], nn.ConvTranspose2d) for i in blurs)  # right after a doubling, before its norm
+    plain = DCGANGenerator(base_channels=8)
+    assert sum(p.numel() for p in g.parameters()) == sum(p.numel() for p in plain.parameters())  # no weights
+    with pytest.raises(ValueError, match="blur"):
+        DCGANGenerator(blur="gaussian")
 
 
 def test_discriminator_follows_the_report_with_no_linear_layer() -> None:

@@ -3,10 +3,11 @@
 Paper recipe (configs/dcgan_paper.yaml): 64×64 images, noise of length 100, BCE in two phases (D on real and
 fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 epochs. Options beyond the report:
 least-squares or hinge loss, spectral norm in D, a generator that doubles its size by resizing instead of transposed
-convolutions (`model.g_upsample: resize`, no checkerboard), a separate D learning rate, one-sided label smoothing
-(`model.real_label`), a minibatch-standard-deviation map in D (`model.d_minibatch_std`), differentiable
-augmentation of everything D sees (`model.augment`, DiffAugment) with an adaptive strength (`model.ada`,
-StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), and (in the trainer) an EMA generator.
+convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
+learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
+(`model.d_minibatch_std`), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
+adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), and (in the
+trainer) an EMA generator.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from avatargan.models.base import GANModel, adam_g_and_d
 from avatargan.models.spec import NOISE_GENERATOR, FamilySpec
 from avatargan.nn import diff_augment
 from avatargan.nn.discriminators import DCGANDiscriminator
-from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, Upsampling
+from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, GeneratorBlur, Upsampling
 from avatargan.nn.layers import Norm, init_dcgan_weights
 from avatargan.registry import MODELS
 
@@ -44,6 +45,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     extra_layer_reading: ExtraLayerReading = "channel-preserving"  # or "to-rgb" (the literal one; nn/generators.py)
     g_norm: Norm = "batch"
     g_upsample: Upsampling = "transposed"  # the report's 4×4/stride-2 transposed convs, or resize (nearest ×2 + 3×3)
+    g_blur: GeneratorBlur = "none"  # a fixed [1,2,1] low-pass after G's RGB doubling (output) or every doubling (all)
     d_norm: Norm = "batch"  # batch | spectral | none
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
     loss: AdversarialLoss = "bce"  # bce (the report's) | lsgan | hinge
@@ -107,6 +109,7 @@ class DCGAN(GANModel):
             cfg.extra_layer_reading,
             cfg.g_norm,
             cfg.g_upsample,
+            cfg.g_blur,
         )
         init_dcgan_weights(g)
         return {NOISE_GENERATOR: g}

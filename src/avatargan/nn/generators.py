@@ -21,6 +21,10 @@ doubling followed by a 3×3 convolution (Odena et al., "Deconvolution and Checke
 4×4/stride-2 transposed convolution paints each output pixel from one of four different sub-kernels, so it prints a
 2-pixel checkerboard unless training equalises them; the resize variant gives every output pixel the same kernel. The
 1×1 → 4×4 projection stays a transposed convolution: it is a dense layer, with no overlap to go uneven.
+
+`blur: output | all` puts a fixed [1, 2, 1] low-pass (`nn/blur.py`) right after the RGB layer's doubling, or after
+every doubling, keeping the transposed convolutions: the filter has zero response at the 2-pixel period where their
+checkerboard lives, so G cannot print it (StyleGAN's FIR up-sampling, simplified).
 """
 
 from __future__ import annotations
@@ -30,28 +34,33 @@ from typing import Literal, get_args
 import torch
 from torch import nn
 
+from avatargan.nn.blur import Blur
 from avatargan.nn.layers import conv, conv_norm_act, halvings
 
 ExtraLayerReading = Literal["channel-preserving", "to-rgb"]
 EXTRA_LAYER_READINGS = get_args(ExtraLayerReading)
 Upsampling = Literal["transposed", "resize"]
 UPSAMPLINGS = get_args(Upsampling)
+GeneratorBlur = Literal["none", "output", "all"]
+GENERATOR_BLURS = get_args(GeneratorBlur)
 
 
-def doubling(in_ch: int, out_ch: int, upsample: str, *, norm: str | None) -> list[nn.Module]:
+def doubling(in_ch: int, out_ch: int, upsample: str, *, norm: str | None, blur: bool = False) -> list[nn.Module]:
     """Doubles the size: the report's 4×4/stride-2 transposed conv, or nearest ×2 then a 3×3 conv.
 
-    With a `norm` it is a full unit (conv → norm → leaky ReLU); with None the bare convolution with a bias (the RGB
-    output layer).
+    With a `norm` it is a full unit (conv → [blur] → norm → leaky ReLU); with None the bare convolution with a bias
+    (the RGB output layer), then the blur if asked.
     """
     if upsample not in UPSAMPLINGS:
         raise ValueError(f"upsample must be one of {UPSAMPLINGS}, got {upsample!r}")
     resize = upsample == "resize"
     kernel, stride = (3, 1) if resize else (4, 2)
     head: list[nn.Module] = [nn.Upsample(scale_factor=2, mode="nearest")] if resize else []
+    low_pass: list[nn.Module] = [Blur()] if blur else []
     if norm is None:
-        return [*head, conv(in_ch, out_ch, kernel, stride, 1, bias=True, transposed=not resize)]
-    return [*head, *conv_norm_act(in_ch, out_ch, kernel, stride, 1, norm=norm, transposed=not resize)]
+        return [*head, conv(in_ch, out_ch, kernel, stride, 1, bias=True, transposed=not resize), *low_pass]
+    unit = conv_norm_act(in_ch, out_ch, kernel, stride, 1, norm=norm, transposed=not resize)
+    return [*head, unit[0], *low_pass, *unit[1:]]  # the blur between the convolution and its norm
 
 
 class DCGANGenerator(nn.Module):
@@ -66,10 +75,13 @@ class DCGANGenerator(nn.Module):
         extra_layer_reading: str = "channel-preserving",
         norm: str = "batch",
         upsample: str = "transposed",
+        blur: str = "none",
     ) -> None:
         super().__init__()
         if extra_layer_reading not in EXTRA_LAYER_READINGS:
             raise ValueError(f"extra_layer_reading must be one of {EXTRA_LAYER_READINGS}")
+        if blur not in GENERATOR_BLURS:
+            raise ValueError(f"blur must be one of {GENERATOR_BLURS}, got {blur!r}")
         if extra_layer_reading == "to-rgb" and extra_layers < 1:
             raise ValueError("the to-rgb reading needs at least one extra layer")
         self.latent_dim = latent_dim
@@ -77,13 +89,13 @@ class DCGANGenerator(nn.Module):
         channels = base_channels * 2**n_up  # 512 for the paper's 64×64 with 64 base channels
         layers = conv_norm_act(latent_dim, channels, 4, 1, 0, norm=norm, transposed=True)  # 1×1 → 4×4
         for _ in range(n_up):  # each halves the channels and doubles the size
-            layers += doubling(channels, channels // 2, upsample, norm=norm)
+            layers += doubling(channels, channels // 2, upsample, norm=norm, blur=blur == "all")
             channels //= 2
         for i in range(extra_layers):  # size-preserving 3×3 convolutions
             out = 3 if extra_layer_reading == "to-rgb" and i == extra_layers - 1 else channels
             layers += conv_norm_act(channels, out, 3, 1, 1, norm=norm)
             channels = out
-        layers += [*doubling(channels, 3, upsample, norm=None), nn.Tanh()]  # doubles the size → RGB
+        layers += [*doubling(channels, 3, upsample, norm=None, blur=blur != "none"), nn.Tanh()]  # doubles → RGB
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
