@@ -6,10 +6,12 @@ variants so a drifting machine hits all alike. The trainer's defaults (`precisio
 are justified by this table in benchmarks/RESULTS.md. Each ratio is the median over repeats of that repeat's ratio
 to the first variant. With --pytorch-pads the transfer models also run with PyTorch's `nn.ReflectionPad2d` in place
 of avatargan's (`nn/reflection_pad.py`), in the trainer's layout, each against the same variant with avatargan's pad:
-what that layer is worth.
+what that layer is worth. With --default-adam every model also runs with PyTorch's default Adam (its per-tensor
+loop) in place of the fused one avatargan builds (`models/base.py`), likewise against its fused twin.
 
     python benchmarks/layout_choice.py [--models dcgan,cyclegan,cartoongan] [--repeats 3] [--steps 2] [--compile]
     python benchmarks/layout_choice.py --models cyclegan,cartoongan --pytorch-pads
+    python benchmarks/layout_choice.py --precisions bf16 --default-adam
 """
 
 from __future__ import annotations
@@ -49,7 +51,26 @@ def fresh_model(family: str) -> torch.nn.Module:
     return model_class(family)(config_mod.from_dict(values).model, size)
 
 
-def variant(family: str, precision: str, channels_last: bool, compiled: bool, pytorch_pads: bool = False):
+def default_adam(model: torch.nn.Module) -> dict[str, torch.optim.Optimizer]:
+    """The model's optimizers rebuilt as PyTorch's default (unfused) Adam with the same groups' rate and betas."""
+    built = model.build_optimizers()
+    model._optimizers = {
+        name: torch.optim.Adam(
+            opt.param_groups[0]["params"], lr=opt.param_groups[0]["lr"], betas=opt.param_groups[0]["betas"]
+        )
+        for name, opt in built.items()
+    }
+    return model._optimizers
+
+
+def variant(
+    family: str,
+    precision: str,
+    channels_last: bool,
+    compiled: bool,
+    pytorch_pads: bool = False,
+    plain_adam: bool = False,
+):
     """A fresh model in the given layout and precision, and a function that runs one training step."""
     _, size, batch, _ = SHAPES[family]
     model = fresh_model(family)
@@ -57,7 +78,8 @@ def variant(family: str, precision: str, channels_last: bool, compiled: bool, py
         use_pytorch_pads(model)
     layout = torch.channels_last if channels_last else torch.contiguous_format
     model.to(memory_format=layout)
-    updates = Updates(precision, "cpu", model.build_optimizers())  # after the layout, as the trainer does
+    optimizers = default_adam(model) if plain_adam else model.build_optimizers()  # after the layout, as the trainer
+    updates = Updates(precision, "cpu", optimizers)
     model.updates = updates
     if compiled:
         for net in model.children():
@@ -87,6 +109,11 @@ def main() -> None:
         action="store_true",
         help="also the transfer models with PyTorch's reflection pad instead of avatargan's, in the trainer's layout",
     )
+    p.add_argument(
+        "--default-adam",
+        action="store_true",
+        help="also every model with PyTorch's default Adam instead of the fused one, in the trainer's layout",
+    )
     p.add_argument("--json", default=None)
     args = p.parse_args()
     results = {"machine": machine_facts("cpu"), "load_average_start": os.getloadavg(), "models": {}}
@@ -97,17 +124,21 @@ def main() -> None:
     )
     for family in args.models.split(","):
         variants = {}
-        plan = [(pr, cl, False, False) for pr in args.precisions.split(",") for cl in (False, True)]
-        model = fresh_model(family) if args.compile or args.pytorch_pads else None  # for the trainer's layout
+        plan = [(pr, cl, False, False, False) for pr in args.precisions.split(",") for cl in (False, True)]
+        needs_layout = args.compile or args.pytorch_pads or args.default_adam
+        model = fresh_model(family) if needs_layout else None  # for the trainer's layout
         if args.compile:  # compiled in the layout the trainer picks (compilation costs minutes per variant)
-            plan += [(pr, channels_last_pays(model, pr), True, False) for pr in args.precisions.split(",")]
+            plan += [(pr, channels_last_pays(model, pr), True, False, False) for pr in args.precisions.split(",")]
         if args.pytorch_pads and family != "dcgan":
-            plan += [(pr, channels_last_pays(model, pr), False, True) for pr in args.precisions.split(",")]
-        for precision, cl, compiled, pytorch_pads in plan:
+            plan += [(pr, channels_last_pays(model, pr), False, True, False) for pr in args.precisions.split(",")]
+        if args.default_adam:
+            plan += [(pr, channels_last_pays(model, pr), False, False, True) for pr in args.precisions.split(",")]
+        for precision, cl, compiled, pytorch_pads, plain_adam in plan:
             name = f"{precision} {'channels_last' if cl else 'NCHW'}{' compiled' if compiled else ''}"
             name += " PyTorch pad" if pytorch_pads else ""
+            name += " default Adam" if plain_adam else ""
             started = time.perf_counter()
-            step, batch = variant(family, precision, cl, compiled, pytorch_pads)
+            step, batch = variant(family, precision, cl, compiled, pytorch_pads, plain_adam)
             step()  # warm-up (and compilation)
             step()
             variants[name] = {"step": step, "batch": batch, "warmup_s": time.perf_counter() - started}
@@ -123,10 +154,11 @@ def main() -> None:
         rows = {}
         for name, values in times.items():
             med = statistics.median(values)
-            # a PyTorch-pad variant against the same precision and layout with avatargan's pad, the rest against the
-            # first variant; paired: each repeat's ratio within that repeat, so a machine whose speed drifts between
-            # repeats moves both sides of each ratio alike
-            base = name.removesuffix(" PyTorch pad") if name.endswith(" PyTorch pad") else first
+            # a PyTorch-pad (default-Adam) variant against the same precision and layout with avatargan's pad (fused
+            # Adam), the rest against the first variant; paired: each repeat's ratio within that repeat, so a machine
+            # whose speed drifts between repeats moves both sides of each ratio alike
+            twin = name.removesuffix(" PyTorch pad").removesuffix(" default Adam")
+            base = twin if twin != name else first
             ratios = [v / b for v, b in zip(values, times[base], strict=True)]
             rows[name] = {
                 "img_s": med,
