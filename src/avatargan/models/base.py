@@ -157,8 +157,9 @@ FUSED_ADAM_DEVICES = ("cpu", "cuda")
 
 def adam(params: Iterable[nn.Parameter], lr: float, betas: tuple[float, float]) -> torch.optim.Adam:
     """Adam, fused where the parameters' device has the kernel: the same update (equal to float rounding), and on
-    the CPU a 3.6-4.4× faster optimizer step than PyTorch's default per-tensor loop (benchmarks/RESULTS.md,
-    fourteenth session). A run resumed from a checkpoint keeps the kind of Adam it was saved with."""
+    the CPU an optimizer step 3.4-3.9× faster than PyTorch's default per-tensor loop (`benchmarks/adam_step.py`),
+    though the whole training step gains only 0-2 %, within the noise (benchmarks/RESULTS.md, fourteenth
+    session). A run resumed from a checkpoint keeps the kind of Adam it was saved with."""
     params = list(params)
     fused = bool(params) and all(p.device.type in FUSED_ADAM_DEVICES for p in params)
     return torch.optim.Adam(params, lr=lr, betas=betas, fused=fused or None)
