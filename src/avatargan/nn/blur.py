@@ -5,7 +5,7 @@ makes them equal it prints a pattern with a 2-pixel period: energy at the highes
 Measured on a demo generator (7,000 steps; `benchmarks/spectrum.py`): its samples carry 13-14× the real faces'
 power on the 2-pixel-period lines and ~600× on the checkerboard frequency, 1.9× in the ring of 24-32 cycles per
 image, and within 3 % below that. Inception, which FID reads, notices such a pattern: a checkerboard of ±6 levels
-(of 255) added to real faces raises their FID from 10 to 54 (`benchmarks/metric_floor.py --degrade`).
+(of 255) added to real faces raises their FID from 10 to 52 (`benchmarks/metric_floor.py --degrade`).
 
 The filter [1, 2, 1] / 4 in each direction has zero response at the 2-pixel period and passes low frequencies, so a
 generator trained through it cannot print that pattern, while it can still sharpen what lies below by learning to
