@@ -1,12 +1,13 @@
 """Where a DCGAN's samples differ from the real faces in frequency: the power spectrum, band by band.
 
 FID reads Inception features, which respond strongly to fine texture: on the demo protocol (n = 1,000 against the
-same 1,000 real faces, `metric_floor.py`), a ±2.4 % checkerboard added to real faces raises their FID from 10 to 54,
-while the judge's coverage and valid faces barely move. A 4×4, stride-2 transposed convolution tends to print exactly
-that pattern. This script shows whether a generator does: for n samples of each run (its last weights) and n real
-training faces, the mean power spectrum of the images (per channel, DC removed, values in [-1, 1]) summed over
-rings of radius (cycles per image), and the power on the lines of the highest frequency (the 2-pixel period in x,
-in y, and in both: the checkerboard). Each is printed as fake / real: 1 where the generator matches the faces.
+same 1,000 real faces, `metric_floor.py --degrade`), a checkerboard of ±6 levels (of 255) added to real faces raises
+their FID from 10 to 52, while the judge's coverage and valid faces barely move. A 4×4, stride-2 transposed
+convolution tends to print exactly that pattern. This script shows whether a generator does: for n samples of each
+run (its last weights) and n real training faces, the mean power spectrum of the images (per channel, DC removed,
+values in [-1, 1]) summed over rings of radius (cycles per image), and the power on the lines of the highest
+frequency (the 2-pixel period in x, in y, and in both: the checkerboard). Each is printed as fake / real: 1 where
+the generator matches the faces.
 
     python benchmarks/spectrum.py RUN_DIR [RUN_DIR ...] [--n 1000] [--json out.json]
 
