@@ -76,3 +76,11 @@ def test_cartoongan_faces_is_cartoongan_quick_plus_the_two_colour_terms() -> Non
     assert added == {"lambda_chroma": 10.0, "lambda_eye_yuv": 20.0}
     assert {k: v for k, v in faces.items() if k != "model"} == {k: v for k, v in quick.items() if k != "model"}
     assert set(quick["model"]) <= set(faces["model"])
+
+
+def test_demo_recipe_guards_the_steps_it_was_measured_for() -> None:
+    # the demo runs until its minutes end; its step cap is the length measured not to collapse (16,000 steps), and
+    # quality checks keep the best snapshot and name a collapse on a machine fast enough to go past it
+    train = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).train
+    assert train.steps == 16000
+    assert 0 < train.quality_every <= train.steps // 8

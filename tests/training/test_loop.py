@@ -102,7 +102,7 @@ def test_a_checkpoint_of_the_previous_format_resumes_exactly_and_a_newer_one_is_
 
 
 def test_time_budget_stops_cleanly_and_the_bar_ends_at_the_budget(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bars = []
     real_progress = console.progress
@@ -112,13 +112,16 @@ def test_time_budget_stops_cleanly_and_the_bar_ends_at_the_budget(
         return bars[-1]
 
     monkeypatch.setattr(console, "progress", keep)
+    monkeypatch.setattr(console, "QUIET", False)  # the budget's message is read below
     # log_every beyond the run: the bar's end must follow the budget from the first steps, not from a log line
-    run_dir = train(tiny_config(tmp_path, train={"steps": 10_000, "max_minutes": 0.001, "log_every": 5_000}))
+    run_dir = train(tiny_config(tmp_path, train={"steps": 10_000, "max_minutes": 1 / 900, "log_every": 5_000}))
     assert (run_dir / "report.html").is_file()
     stopped = latest_checkpoint(run_dir / "checkpoints")[1]["step"]
     assert stopped < 10_000
     # the bar's end is the step the time budget reaches (estimated from the speed), not the 10,000 steps
     assert bars[0].total < 10_000
+    # the budget is named as the user would write it, not as the float the demo computes
+    assert f"time budget of 0.00111 min reached at step {stopped}" in capsys.readouterr().err
 
 
 def test_steps_within_budget_extrapolates_the_rate_so_far_and_never_passes_the_plan() -> None:

@@ -450,7 +450,7 @@ class Trainer:
             bar.close()
             stats.close()
         if stopped_by_budget:
-            console.info(f"time budget of {t.max_minutes} min reached at step {pos.step}")
+            console.info(f"time budget of {t.max_minutes:.3g} min reached at step {pos.step}")
         return signum
 
     def evaluate(self) -> None:
