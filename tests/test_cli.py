@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -200,3 +201,15 @@ def test_help_explains_every_option(capsys) -> None:
         "--minutes",
     ):
         assert option in text
+
+
+def test_help_names_every_augmentation_field(capsys) -> None:
+    """Each DiffAugment / ADA / R1 field a recipe can set is named in `train --help` as model.<field>."""
+    from avatargan.blocks.augment import AugmentOptions
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    fields = [f.name for f in dataclasses.fields(AugmentOptions)] + ["ada", "ada_target", "ada_kimg", "r1_gamma"]
+    missing = [name for name in fields if f"model.{name}=" not in text and f"model.{name} " not in text]
+    assert not missing, missing

@@ -75,6 +75,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "beta2": "nan",
     "augment": "color,rotate",
     "augment_p": "1.5",
+    "augment_shift": "0.75",
     "ada": "maybe",
     "ada_target": "1",
     "ada_kimg": "0",

@@ -97,3 +97,11 @@ def test_each_operation_applies_with_probability_p() -> None:
     params = da.draw(("cutout",), 2000, 8, 8, 0.3, x.device)
     share = float((da.apply(x, params) == 0).flatten(1).any(1).float().mean())
     assert share == pytest.approx(0.3, abs=0.04)
+
+
+@pytest.mark.parametrize(("shift", "largest"), [(0.125, 8), (1 / 16, 4), (0.0, 0)])
+def test_translation_moves_by_at_most_the_asked_share_of_the_side(shift: float, largest: int) -> None:
+    """The largest shift drawn is `shift` × side in whole pixels, reached in both directions (64 px, 4,000 draws)."""
+    torch.manual_seed(4)
+    drawn = da.draw(("translation",), 4000, 64, 64, 1.0, torch.device("cpu"), shift).shift
+    assert int(drawn.max()) == largest and int(drawn.min()) == -largest

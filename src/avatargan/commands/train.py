@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from avatargan.blocks.augment_options_help import HELP as AUGMENT_HELP
 from avatargan.blocks.face_options_help import HELP as FACE_LOSS_HELP
 from avatargan.commands.options import add_precision_option, add_set_option
 
@@ -52,6 +53,7 @@ draws must carry the photo's (model.eye_crop sets the crop side here too). Measu
 steps, two seeds): the person's eye colour and shape are read no more often, and fewer attributes are kept (0.416
 against 0.446 with the eye D alone; benchmarks/results/2026-12-02-cartoongan-eye-cycle).
 
+{AUGMENT_HELP}
 {FACE_LOSS_HELP}"""
 
 

@@ -6,7 +6,8 @@ generator still learns through them (its images are augmented in its own step to
 the paper's (images in [-1, 1]):
 
   color        brightness + U(−0.5, 0.5), saturation × U(0, 2), contrast × U(0.5, 1.5)
-  translation  shift by up to 1/8 of the side in x and y, zero padding
+  translation  shift by up to 1/8 of the side in x and y, zero padding (the fraction is an option: a smaller
+               shift costs the generator less of its faces' geometry, see `augment_shift`)
   cutout       a zero square of half the side at a random place
 
 Each sample gets each operation with probability p (1 in the paper; adaptive augmentation moves p, see
@@ -48,8 +49,17 @@ class AugmentParams:
     cut: torch.Tensor | None = None  # N×H×W bool: pixels set to zero
 
 
-def draw(policy: tuple[str, ...], n: int, height: int, width: int, p: float, device: torch.device) -> AugmentParams:
-    """Random parameters for `n` images of `height`×`width`; each operation applies to a sample with prob. `p`.
+def draw(
+    policy: tuple[str, ...],
+    n: int,
+    height: int,
+    width: int,
+    p: float,
+    device: torch.device,
+    max_shift: float = TRANSLATION_RATIO,
+) -> AugmentParams:
+    """Random parameters for `n` images of `height`×`width`; each operation applies to a sample with prob. `p`;
+    translation moves by up to `max_shift` of the side (rounded to whole pixels).
     The RNG is consumed alike whatever p is, so changing p never shifts the random stream of what follows."""
     params = AugmentParams()
 
@@ -64,9 +74,7 @@ def draw(policy: tuple[str, ...], n: int, height: int, width: int, p: float, dev
         params.color = (on, brightness, saturation, contrast)
     if "translation" in policy:
         on = chosen()
-        limit = torch.tensor(
-            [int(height * TRANSLATION_RATIO + 0.5), int(width * TRANSLATION_RATIO + 0.5)], device=device
-        )
+        limit = torch.tensor([int(height * max_shift + 0.5), int(width * max_shift + 0.5)], device=device)
         shift = torch.floor(torch.rand(n, 2, device=device) * (2 * limit + 1)).long() - limit
         params.shift = shift * on[:, None]
     if "cutout" in policy:
@@ -135,8 +143,11 @@ class _Translate(torch.autograd.Function):
         return _shifted(grad.contiguous(), -shift), None
 
 
-def augment(x: torch.Tensor, policy: tuple[str, ...], p: float = 1.0) -> torch.Tensor:
-    """`x` augmented by `policy`, each operation applied to each sample with probability `p` (fresh parameters)."""
+def augment(
+    x: torch.Tensor, policy: tuple[str, ...], p: float = 1.0, max_shift: float = TRANSLATION_RATIO
+) -> torch.Tensor:
+    """`x` augmented by `policy`, each operation applied to each sample with probability `p` (fresh parameters);
+    translation by up to `max_shift` of the side."""
     if not policy or p <= 0:
         return x
-    return apply(x, draw(policy, x.shape[0], x.shape[2], x.shape[3], p, x.device))
+    return apply(x, draw(policy, x.shape[0], x.shape[2], x.shape[3], p, x.device, max_shift))

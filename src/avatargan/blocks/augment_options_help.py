@@ -1,0 +1,13 @@
+"""The discriminator-augmentation options for `avatargan train --help`: a line each (no imports, so help is fast)."""
+
+HELP = """augmenting what D sees (all families; off by default; DiffAugment, in D's and G's steps alike):
+  --set model.augment=POLICY         color, translation, cutout separated by commas (e.g. color,translation,cutout)
+  --set model.augment_p=P            chance each operation is applied to an image (default 1, as the paper)
+  --set model.augment_shift=S        translation's largest shift, a fraction of the side (default 0.125, as the
+                                     paper; on dcgan_demo translation buys FID and costs coverage of face shape and
+                                     hair style: benchmarks/results/2026-12-03-dcgan-long-demo)
+  --set model.ada=true               DCGAN: adapt p from 0 to keep E[sign(D(real))] at model.ada_target (0.6),
+                                     moving by 1 in model.ada_kimg thousand images (500; StyleGAN2-ADA)
+  --set model.r1_gamma=G             DCGAN: R1 penalty on D's gradient at real images, lazily every model.r1_every
+                                     steps (16) and scaled by it
+"""
