@@ -1,0 +1,87 @@
+"""What DiffAugment costs a training step: the demo recipe's step with and without augmenting D's inputs, side by side.
+
+A quality comparison at equal steps hides this cost; one at equal minutes must count it. Each arm is the demo's DCGAN
+(`configs/dcgan_demo.yaml` with `model.augment` / `model.augment_p` set per arm) at the precision `auto` chooses and
+the layout the trainer uses, stepping on one fixed batch of the demo's shape (no data loading: the cost measured is
+the step's). Timed repeats alternate the order of the arms; each ratio is the median over repeats of that repeat's
+steps/s against the arm without augmentation.
+
+    python benchmarks/augment_step_cost.py [--threads 2] [--repeats 9] [--steps 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+
+from avatargan import config as config_mod
+from avatargan.blocks.precision import Updates, channels_last_pays
+from avatargan.hardware import machine_facts, resolve_precision
+from avatargan.models import model_class
+
+ARMS = {
+    "none": {"augment": ""},
+    "color,translation,cutout p=0.3": {"augment": "color,translation,cutout", "augment_p": 0.3},
+    "color,translation,cutout p=1": {"augment": "color,translation,cutout", "augment_p": 1.0},
+    "cutout p=1": {"augment": "cutout", "augment_p": 1.0},
+}
+
+
+def demo_step(model_fields: dict[str, object], precision: str) -> Callable[[], None]:
+    """One training step of the demo recipe with `model_fields` overridden, on a fixed random batch."""
+    values = config_mod.load_recipe("dcgan_demo")
+    values["model"].update(model_fields)
+    cfg = config_mod.from_dict(values)
+    torch.manual_seed(0)
+    model = model_class("dcgan")(cfg.model, cfg.data.image_size)
+    layout = torch.channels_last if channels_last_pays(model, precision) else torch.contiguous_format
+    model.to(memory_format=layout)
+    updates = Updates(precision, "cpu", model.build_optimizers())
+    model.updates = updates
+    size = cfg.data.image_size
+    batch = {"image": (torch.rand(cfg.train.batch_size, 3, size, size) * 2 - 1).contiguous(memory_format=layout)}
+
+    def step() -> None:
+        with updates.autocast():
+            model.train_step(batch, 1)  # step 1: no lazy R1 (off in the demo anyway)
+
+    return step
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=2, help="torch threads (the demo uses 2 on a 2-core machine)")
+    p.add_argument("--repeats", type=int, default=9, help="timed repeats per arm, alternating order")
+    p.add_argument("--steps", type=int, default=40, help="training steps per timed repeat")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    precision = resolve_precision("auto", "cpu")
+    print(machine_facts("cpu"), f"precision {precision.describe()}, {args.threads} threads")
+    steps = {name: demo_step(fields, precision.precision) for name, fields in ARMS.items()}
+    for step in steps.values():
+        for _ in range(10):  # warm-up: allocator, oneDNN primitive caches
+            step()
+    rates: dict[str, list[float]] = {name: [] for name in steps}
+    for r in range(args.repeats):
+        order = list(steps.items()) if r % 2 == 0 else list(steps.items())[::-1]
+        for name, step in order:
+            start = time.perf_counter()
+            for _ in range(args.steps):
+                step()
+            rates[name].append(args.steps / (time.perf_counter() - start))
+    print("| arm | steps/s (median) | against none (median of paired ratios) | range |")
+    print("|---|---|---|---|")
+    for name, values in rates.items():
+        ratios = [a / b for a, b in zip(values, rates["none"], strict=True)]
+        print(
+            f"| {name} | {statistics.median(values):.1f} | {statistics.median(ratios):.3f} "
+            f"| {min(ratios):.2f}–{max(ratios):.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
