@@ -79,10 +79,10 @@ def test_cartoongan_faces_is_cartoongan_quick_plus_the_two_colour_terms() -> Non
 
 
 def test_demo_recipe_guards_the_steps_it_was_measured_for() -> None:
-    # the demo runs until its minutes end; its step cap is the length measured not to collapse (16,000 steps), and
-    # quality checks keep the best snapshot and name a collapse on a machine fast enough to go past it
+    # the demo runs until its minutes end; its step cap is the length measured not to lose coverage with D's
+    # augmentation (12,000 steps; at 16,000 one seed fell to 0.74), and quality checks keep the best snapshot
     train = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).train
-    assert train.steps == 16000
+    assert train.steps == 12000
     assert 0 < train.quality_every <= train.steps // 8
 
 
