@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
 
-from avatargan import config as config_mod
-from avatargan.blocks.precision import Updates, channels_last_pays
-from avatargan.hardware import machine_facts, resolve_precision
-from avatargan.models import model_class
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from layout_choice import fresh_model, variant  # noqa: E402
+
+from avatargan import config as config_mod  # noqa: E402
+from avatargan.blocks.precision import channels_last_pays  # noqa: E402
+from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 
 ARMS = {
     "none": {"augment": ""},
@@ -32,24 +37,12 @@ ARMS = {
 
 
 def demo_step(model_fields: dict[str, object], precision: str) -> Callable[[], None]:
-    """One training step of the demo recipe with `model_fields` overridden, on a fixed random batch."""
-    values = config_mod.load_recipe("dcgan_demo")
-    values["model"].update(model_fields)
-    cfg = config_mod.from_dict(values)
-    torch.manual_seed(0)
-    model = model_class("dcgan")(cfg.model, cfg.data.image_size)
-    layout = torch.channels_last if channels_last_pays(model, precision) else torch.contiguous_format
-    model.to(memory_format=layout)
-    updates = Updates(precision, "cpu", model.build_optimizers())
-    model.updates = updates
-    size = cfg.data.image_size
-    batch = {"image": (torch.rand(cfg.train.batch_size, 3, size, size) * 2 - 1).contiguous(memory_format=layout)}
-
-    def step() -> None:
-        with updates.autocast():
-            model.train_step(batch, 1)  # step 1: no lazy R1 (off in the demo anyway)
-
-    return step
+    """One training step of the demo recipe with `model_fields` overridden, on a fixed random batch, in the layout
+    the trainer would choose (`layout_choice.variant`)."""
+    demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo"))
+    shape = ("dcgan_demo", demo.data.image_size, demo.train.batch_size, model_fields)
+    channels_last = channels_last_pays(fresh_model("dcgan", shape), precision)
+    return variant("dcgan", precision, channels_last, False, shape=shape)[0]
 
 
 def main() -> None:

@@ -43,8 +43,13 @@ SHAPES = {
 }
 
 
-def fresh_model(family: str) -> torch.nn.Module:
-    recipe, size, _, extra = SHAPES[family]
+Shape = tuple[str, int, int, dict]
+
+
+def fresh_model(family: str, shape: Shape | None = None) -> torch.nn.Module:
+    """A freshly seeded model of `family` built from `shape` (recipe, image size, batch, model overrides; by default
+    the family's entry of SHAPES)."""
+    recipe, size, _, extra = shape or SHAPES[family]
     values = config_mod.load_recipe(recipe)
     values["model"] = {**values["model"], **extra}
     torch.manual_seed(0)
@@ -70,10 +75,12 @@ def variant(
     compiled: bool,
     pytorch_pads: bool = False,
     plain_adam: bool = False,
+    shape: Shape | None = None,
 ):
-    """A fresh model in the given layout and precision, and a function that runs one training step."""
-    _, size, batch, _ = SHAPES[family]
-    model = fresh_model(family)
+    """A fresh model in the given layout and precision, and a function that runs one training step (on `shape`, by
+    default the family's entry of SHAPES)."""
+    _, size, batch, _ = shape or SHAPES[family]
+    model = fresh_model(family, shape)
     if pytorch_pads:
         use_pytorch_pads(model)
     layout = torch.channels_last if channels_last else torch.contiguous_format
