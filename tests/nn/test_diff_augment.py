@@ -81,6 +81,54 @@ def test_translation_gradient_is_the_opposite_shift() -> None:
     assert torch.autograd.gradcheck(lambda t: da.apply(t, da.AugmentParams(shift=shift)), (x,))
 
 
+@pytest.mark.parametrize("policy", [("color",), ("cutout",), ALL])
+def test_the_written_out_backward_matches_autograd_of_the_papers_steps(policy: tuple[str, ...]) -> None:
+    """The hand-written backward of colour + translation + cutout equals autograd's through the paper's steps done one
+    after another (brightness, saturation, contrast, gather of the padded image, zeroed square), and passes gradcheck;
+    half the images skip each operation."""
+    torch.manual_seed(6)
+    x = torch.rand(6, 3, 7, 8, dtype=torch.float64, requires_grad=True)
+    params = da.draw(policy, 6, 7, 8, 0.5, x.device)
+    weights = torch.rand(6, 3, 7, 8, dtype=torch.float64)
+
+    def papers(t: torch.Tensor) -> torch.Tensor:
+        if params.color is not None:
+            on, brightness, saturation, contrast = (v.double() if v.is_floating_point() else v for v in params.color)
+            y = t + brightness
+            y = (y - y.mean(dim=1, keepdim=True)) * saturation + y.mean(dim=1, keepdim=True)
+            y = (y - y.mean(dim=(1, 2, 3), keepdim=True)) * contrast + y.mean(dim=(1, 2, 3), keepdim=True)
+            t = torch.where(on, y, t)
+        if params.shift is not None:
+            rows = (torch.arange(7)[None, :] + params.shift[:, :1] + 1).clamp(0, 8)
+            cols = (torch.arange(8)[None, :] + params.shift[:, 1:] + 1).clamp(0, 9)
+            t = torch.nn.functional.pad(t, [1, 1, 1, 1])[
+                torch.arange(6)[:, None, None, None],
+                torch.arange(3)[None, :, None, None],
+                rows[:, None, :, None],
+                cols[:, None, None, :],
+            ]
+        return t if params.cut is None else t * ~params.cut[:, None]
+
+    (got,) = torch.autograd.grad((da.apply(x, params) * weights).sum(), x)
+    (expected,) = torch.autograd.grad((papers(x) * weights).sum(), x)
+    assert torch.allclose(da.apply(x, params), papers(x), atol=1e-12)
+    assert torch.allclose(got, expected, atol=1e-12)
+    assert torch.autograd.gradcheck(lambda t: da.apply(t, params), (x,))
+
+
+def test_bf16_channels_last_images_come_back_alike_with_their_gradient() -> None:
+    """The demo's generated images are bf16 in channels_last: the view D gets keeps both, and so does the gradient."""
+    torch.manual_seed(7)
+    x = torch.rand(4, 3, 8, 8).bfloat16().contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    params = da.draw(ALL, 4, 8, 8, 1.0, x.device)
+    y = da.apply(x, params)
+    assert y.dtype == torch.bfloat16 and y.is_contiguous(memory_format=torch.channels_last)
+    assert torch.allclose(y.float(), da.apply(x.detach().float().contiguous(), params), atol=0.05)
+    y.float().square().sum().backward()
+    assert x.grad is not None and x.grad.dtype == torch.bfloat16
+    assert x.grad.is_contiguous(memory_format=torch.channels_last)
+
+
 def test_gradients_reach_the_generator_through_every_operation() -> None:
     torch.manual_seed(2)
     g = DCGANGenerator(latent_dim=8, image_size=16, base_channels=4)

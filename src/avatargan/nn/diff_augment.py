@@ -91,56 +91,111 @@ def draw(
 
 
 def apply(x: torch.Tensor, params: AugmentParams) -> torch.Tensor:
-    """The augmented batch (N×C×H×W); gradients flow to `x` through every operation."""
-    if params.color is not None:
-        x = _color(x, *params.color)
-    if params.shift is not None:
-        x = _Translate.apply(x, params.shift)
-    if params.cut is not None:
-        x = x * (~params.cut)[:, None].to(x.dtype)
-    return x
+    """The augmented batch (N×C×H×W) in `x`'s dtype and memory format; gradients flow to `x` through every operation
+    (colour, then translation, then cutout)."""
+    if params.color is None and params.shift is None and params.cut is None:
+        return x
+    work = torch.promote_types(x.dtype, torch.float32)  # the dtype `_Augment` computes in
+    color = _color_coefficients(*params.color, work) if params.color is not None else (None,) * 4
+    return _Augment.apply(x, *color, params.shift, params.cut)
 
 
-def _color(
-    x: torch.Tensor, on: torch.Tensor, brightness: torch.Tensor, saturation: torch.Tensor, contrast: torch.Tensor
-) -> torch.Tensor:
-    """The paper's three colour steps, folded into one affine map per image (fewer passes over the batch).
+def _color_coefficients(
+    on: torch.Tensor, brightness: torch.Tensor, saturation: torch.Tensor, contrast: torch.Tensor, dtype: torch.dtype
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The paper's three colour steps folded into one affine map per image: y = scale·x + channel_mix·mean_c x +
+    image_mix·mean x + offset (N×1×1×1 each).
 
     The paper: y = x + b; y = (y − mean_c y)·s + mean_c y; y = (y − mean y)·k + mean y (mean_c over channels, mean
     over the whole image). Since mean_c y = mean_c x + b and the saturation step keeps the image mean (mean x + b),
     this is y = k·s·x + k·(1 − s)·mean_c x + (1 − k)·mean x + b. Where skipped, b = 0, s = k = 1 and the sum is
     exactly x (x·1 + 0 + 0 + 0).
     """
-    b, s, k = (t.to(x.dtype) for t in (brightness * on, torch.where(on, saturation, 1), torch.where(on, contrast, 1)))
-    per_pixel = x.mean(dim=1, keepdim=True) * (k * (1 - s))
-    per_image = x.mean(dim=(1, 2, 3), keepdim=True) * (1 - k) + b
-    return torch.addcmul(per_pixel + per_image, x, k * s)
+    b, s, k = (t.to(dtype) for t in (brightness * on, torch.where(on, saturation, 1), torch.where(on, contrast, 1)))
+    return k * s, k * (1 - s), 1 - k, b
 
 
-def _shifted(x: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
-    """Output pixel (i, j) of image n reads input (i + dy, j + dx), dy, dx = shift[n]; outside the image it reads 0."""
+def _source_index(shift: torch.Tensor, cut: torch.Tensor | None, c: int, h: int, w: int) -> torch.Tensor:
+    """N×C×(H·W) indices into the flattened images padded by one zero pixel on each side: output pixel (i, j) of image
+    n reads input (i + dy, j + dx), dy, dx = shift[n]; a shift beyond the border, and a cut pixel, read the zero
+    corner (index 0). One gather thus does translation and cutout together."""
+    n = shift.shape[0]
+    rows = (torch.arange(h, device=shift.device)[None, :] + shift[:, :1] + 1).clamp(0, h + 1)
+    cols = (torch.arange(w, device=shift.device)[None, :] + shift[:, 1:] + 1).clamp(0, w + 1)
+    index = rows[:, :, None] * (w + 2) + cols[:, None, :]
+    if cut is not None:
+        index = index * ~cut  # (a multiply: masked_fill measured 4× slower here)
+    return index.view(n, 1, h * w).expand(n, c, h * w)
+
+
+def _gather(x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
     n, c, h, w = x.shape
-    # indices into the image padded by one zero pixel on each side; a shift beyond it lands on the zero border
-    rows = (torch.arange(h, device=x.device)[None, :] + shift[:, :1] + 1).clamp(0, h + 1)
-    cols = (torch.arange(w, device=x.device)[None, :] + shift[:, 1:] + 1).clamp(0, w + 1)
-    index = (rows[:, :, None] * (w + 2) + cols[:, None, :]).view(n, 1, h * w).expand(n, c, h * w)
     return F.pad(x, [1, 1, 1, 1]).flatten(2).gather(2, index).view(n, c, h, w)
 
 
-class _Translate(torch.autograd.Function):
-    """A zero-filled integer shift whose gradient is the opposite shift (also zero-filled): each input pixel feeds at
-    most one output pixel. With autograd's backward of the gather (a scatter-add) the shift ran 4-5x slower on the CPU
-    (forward + backward; benchmarks/diff_augment_speed.py)."""
+class _Augment(torch.autograd.Function):
+    """Colour (an affine map per image, see `_color_coefficients`), translation with zero fill and cutout, in one
+    function whose backward is written out; any of them may be None.
+
+    Why by hand: left to autograd the policy ran 2-3× slower on the CPU. Its backward of the gather is a scatter-add
+    (the shift alone 4-5× slower, benchmarks/diff_augment_speed.py), and the means' backward broadcasts a gradient
+    that is then added in place, slowly, to the other branches' gradients. Here each input pixel feeds at most one
+    output pixel, so the gradient of translation + cutout is the opposite shift of the output gradient with its cut
+    pixels zeroed (a gather again); the colour map's is scale·g + channel_mix/C·sum_c g + image_mix/(CHW)·sum g.
+    The work is done in contiguous (NCHW) fp32 (fp64 stays fp64) whatever `x` is: the demo's generated images come
+    as bf16 in channels_last, where these small kernels ran slower still; converting costs one copy each way.
+    """
 
     @staticmethod
-    def forward(ctx: Any, x: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(shift)
-        return _shifted(x, shift)
+    def forward(
+        ctx: Any,
+        x: torch.Tensor,
+        scale: torch.Tensor | None,
+        channel_mix: torch.Tensor | None,
+        image_mix: torch.Tensor | None,
+        offset: torch.Tensor | None,
+        shift: torch.Tensor | None,
+        cut: torch.Tensor | None,
+    ) -> torch.Tensor:
+        ctx.dtype, ctx.layout = x.dtype, torch.channels_last if _is_channels_last(x) else torch.contiguous_format
+        y = _to_layout(x, torch.promote_types(x.dtype, torch.float32), torch.contiguous_format)
+        if scale is not None:
+            channel_mean = y.mean(dim=1, keepdim=True)
+            per_pixel = channel_mean * channel_mix + (channel_mean.mean(dim=(2, 3), keepdim=True) * image_mix + offset)
+            y = torch.addcmul(per_pixel, y, scale)
+        if shift is not None or cut is not None:
+            n, c, h, w = y.shape
+            still = torch.zeros(n, 2, dtype=torch.long, device=y.device)
+            y = _gather(y, _source_index(shift if shift is not None else still, cut, c, h, w))
+        ctx.save_for_backward(scale, channel_mix, image_mix, shift, cut)
+        return _to_layout(y, ctx.dtype, ctx.layout)
 
     @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
-        (shift,) = ctx.saved_tensors
-        return _shifted(grad.contiguous(), -shift), None
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        scale, channel_mix, image_mix, shift, cut = ctx.saved_tensors
+        g = _to_layout(grad, torch.promote_types(ctx.dtype, torch.float32), torch.contiguous_format)
+        n, c, h, w = g.shape
+        if cut is not None:
+            g = g * ~cut[:, None]
+        if shift is not None:
+            g = _gather(g, _source_index(-shift, None, c, h, w))
+        if scale is not None:
+            channel_sum = g.sum(dim=1, keepdim=True)
+            image_sum = channel_sum.sum(dim=(2, 3), keepdim=True)
+            g = torch.addcmul(channel_sum * (channel_mix / c) + image_sum * (image_mix / (c * h * w)), g, scale)
+        return (_to_layout(g, ctx.dtype, ctx.layout),) + (None,) * 6
+
+
+def _is_channels_last(x: torch.Tensor) -> bool:
+    return x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)
+
+
+def _to_layout(x: torch.Tensor, dtype: torch.dtype, layout: torch.memory_format) -> torch.Tensor:
+    """`x` in `dtype` and `layout`, the layout changed in the wider of the two dtypes: on the CPU one `.to` doing
+    both (bf16 channels_last ↔ fp32 NCHW, 3 channels) measured up to 2× slower than two steps."""
+    if torch.promote_types(x.dtype, dtype) == dtype:
+        return x.to(dtype).contiguous(memory_format=layout)
+    return x.contiguous(memory_format=layout).to(dtype)
 
 
 def augment(
