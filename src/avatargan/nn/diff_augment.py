@@ -137,13 +137,15 @@ class _Augment(torch.autograd.Function):
     """Colour (an affine map per image, see `_color_coefficients`), translation with zero fill and cutout, in one
     function whose backward is written out; any of them may be None.
 
-    Why by hand: left to autograd the policy ran 2-3× slower on the CPU. Its backward of the gather is a scatter-add
-    (the shift alone 4-5× slower, benchmarks/diff_augment_speed.py), and the means' backward broadcasts a gradient
-    that is then added in place, slowly, to the other branches' gradients. Here each input pixel feeds at most one
-    output pixel, so the gradient of translation + cutout is the opposite shift of the output gradient with its cut
-    pixels zeroed (a gather again); the colour map's is scale·g + channel_mix/C·sum_c g + image_mix/(CHW)·sum g.
-    The work is done in contiguous (NCHW) fp32 (fp64 stays fp64) whatever `x` is: the demo's generated images come
-    as bf16 in channels_last, where these small kernels ran slower still; converting costs one copy each way.
+    Why by hand: autograd's backward of the gather is a scatter-add (the shift alone ran 4-5× slower that way,
+    benchmarks/diff_augment_speed.py), and its backward of the means broadcasts gradients that are then added in
+    place to the other branches'. Here each input pixel feeds at most one output pixel, so the gradient of
+    translation + cutout is the opposite shift of the output gradient with its cut pixels zeroed (a gather again);
+    the colour map's is scale·g + channel_mix/C·sum_c g + image_mix/(CHW)·sum g. The work is done in contiguous
+    (NCHW) fp32 (fp64 stays fp64) whatever `x` is: the demo's generated images come as bf16 in channels_last, where
+    these small kernels over 3 channels ran 2-3× slower. Measured against the autograd version on the demo's
+    step: 1.10× the steps/s at one thread, no difference beyond the noise at two
+    (benchmarks/results/2026-12-03-diff-augment-written-backward/).
     """
 
     @staticmethod
