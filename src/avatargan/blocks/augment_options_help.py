@@ -7,7 +7,9 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      paper; on dcgan_demo translation buys FID and costs coverage of face shape and
                                      hair style: benchmarks/results/2026-12-03-dcgan-long-demo)
   --set model.ada=true               DCGAN: adapt p from 0 to keep E[sign(D(real))] at model.ada_target (0.6),
-                                     moving by 1 in model.ada_kimg thousand images (500; StyleGAN2-ADA)
+                                     moving by 1 in model.ada_kimg thousand images (500; StyleGAN2-ADA); on
+                                     dcgan_demo, ada_kimg=100 bought FID and cost some coverage and valid faces:
+                                     benchmarks/results/2026-12-03-dcgan-demo-ada
   --set model.r1_gamma=G             DCGAN: R1 penalty on D's gradient at real images, lazily every model.r1_every
                                      steps (16) and scaled by it
 """
