@@ -11,6 +11,28 @@ from avatargan.nn.generators import DCGANGenerator
 ALL = ("color", "translation", "cutout")
 
 
+def papers_color(x: torch.Tensor, color: tuple[torch.Tensor, ...]) -> torch.Tensor:
+    """The paper's colour steps one after another: brightness, saturation, contrast (each image where `on`)."""
+    on, brightness, saturation, contrast = (t.to(x.dtype) if t.is_floating_point() else t for t in color)
+    y = x + brightness
+    y = (y - y.mean(dim=1, keepdim=True)) * saturation + y.mean(dim=1, keepdim=True)
+    y = (y - y.mean(dim=(1, 2, 3), keepdim=True)) * contrast + y.mean(dim=(1, 2, 3), keepdim=True)
+    return torch.where(on, y, x)
+
+
+def papers_translation(x: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+    """The paper's translation: advanced indexing into the batch padded by one zero pixel (autograd's backward)."""
+    n, c, h, w = x.shape
+    rows = (torch.arange(h)[None, :] + shift[:, :1] + 1).clamp(0, h + 1)
+    cols = (torch.arange(w)[None, :] + shift[:, 1:] + 1).clamp(0, w + 1)
+    return torch.nn.functional.pad(x, [1, 1, 1, 1])[
+        torch.arange(n)[:, None, None, None],
+        torch.arange(c)[None, :, None, None],
+        rows[:, None, :, None],
+        cols[:, None, None, :],
+    ]
+
+
 def test_policy_parsing() -> None:
     assert da.parse_policy("color, translation,cutout") == ALL
     assert da.parse_policy("") == () and da.parse_policy("none") == ()
@@ -48,11 +70,8 @@ def test_color_is_the_papers_three_steps() -> None:
     torch.manual_seed(4)
     x = torch.rand(8, 3, 6, 6, dtype=torch.float64) * 2 - 1
     params = da.draw(("color",), 8, 6, 6, 0.5, x.device)
-    on, brightness, saturation, contrast = (t.double() if t.is_floating_point() else t for t in params.color)
-    y = x + brightness
-    y = (y - y.mean(dim=1, keepdim=True)) * saturation + y.mean(dim=1, keepdim=True)
-    y = (y - y.mean(dim=(1, 2, 3), keepdim=True)) * contrast + y.mean(dim=(1, 2, 3), keepdim=True)
-    expected = torch.where(on, y, x)
+    on = params.color[0]
+    expected = papers_color(x, params.color)
     assert 0 < int(on.sum()) < 8  # both kinds of image are checked
     assert torch.allclose(da.apply(x, params), expected, atol=1e-12)
     assert torch.equal(da.apply(x, params)[~on.flatten()], x[~on.flatten()])  # skipped images bit-exact
@@ -66,15 +85,7 @@ def test_translation_gradient_is_the_opposite_shift() -> None:
     shift = torch.tensor([[0, 0], [1, -2], [-3, 3], [6, 0], [-2, -7]])
     weights = torch.rand(5, 2, 6, 7, dtype=torch.float64)
     (got,) = torch.autograd.grad((da.apply(x, da.AugmentParams(shift=shift)) * weights).sum(), x)
-    padded = torch.nn.functional.pad(x, [1, 1, 1, 1])
-    rows = (torch.arange(6)[None, :] + shift[:, :1] + 1).clamp(0, 7)
-    cols = (torch.arange(7)[None, :] + shift[:, 1:] + 1).clamp(0, 8)
-    reference = padded[
-        torch.arange(5)[:, None, None, None],
-        torch.arange(2)[None, :, None, None],
-        rows[:, None, :, None],
-        cols[:, None, None, :],
-    ]
+    reference = papers_translation(x, shift)
     (expected,) = torch.autograd.grad((reference * weights).sum(), x)
     assert torch.equal(da.apply(x, da.AugmentParams(shift=shift)), reference)
     assert torch.allclose(got, expected, atol=0)
@@ -93,20 +104,9 @@ def test_the_written_out_backward_matches_autograd_of_the_papers_steps(policy: t
 
     def papers(t: torch.Tensor) -> torch.Tensor:
         if params.color is not None:
-            on, brightness, saturation, contrast = (v.double() if v.is_floating_point() else v for v in params.color)
-            y = t + brightness
-            y = (y - y.mean(dim=1, keepdim=True)) * saturation + y.mean(dim=1, keepdim=True)
-            y = (y - y.mean(dim=(1, 2, 3), keepdim=True)) * contrast + y.mean(dim=(1, 2, 3), keepdim=True)
-            t = torch.where(on, y, t)
+            t = papers_color(t, params.color)
         if params.shift is not None:
-            rows = (torch.arange(7)[None, :] + params.shift[:, :1] + 1).clamp(0, 8)
-            cols = (torch.arange(8)[None, :] + params.shift[:, 1:] + 1).clamp(0, 9)
-            t = torch.nn.functional.pad(t, [1, 1, 1, 1])[
-                torch.arange(6)[:, None, None, None],
-                torch.arange(3)[None, :, None, None],
-                rows[:, None, :, None],
-                cols[:, None, None, :],
-            ]
+            t = papers_translation(t, params.shift)
         return t if params.cut is None else t * ~params.cut[:, None]
 
     (got,) = torch.autograd.grad((da.apply(x, params) * weights).sum(), x)

@@ -95,8 +95,7 @@ def apply(x: torch.Tensor, params: AugmentParams) -> torch.Tensor:
     (colour, then translation, then cutout)."""
     if params.color is None and params.shift is None and params.cut is None:
         return x
-    work = torch.promote_types(x.dtype, torch.float32)  # the dtype `_Augment` computes in
-    color = _color_coefficients(*params.color, work) if params.color is not None else (None,) * 4
+    color = _color_coefficients(*params.color, _work_dtype(x.dtype)) if params.color is not None else (None,) * 4
     return _Augment.apply(x, *color, params.shift, params.cut)
 
 
@@ -160,7 +159,7 @@ class _Augment(torch.autograd.Function):
         cut: torch.Tensor | None,
     ) -> torch.Tensor:
         ctx.dtype, ctx.layout = x.dtype, torch.channels_last if _is_channels_last(x) else torch.contiguous_format
-        y = _to_layout(x, torch.promote_types(x.dtype, torch.float32), torch.contiguous_format)
+        y = _to_layout(x, _work_dtype(x.dtype), torch.contiguous_format)
         if scale is not None:
             channel_mean = y.mean(dim=1, keepdim=True)
             per_pixel = channel_mean * channel_mix + (channel_mean.mean(dim=(2, 3), keepdim=True) * image_mix + offset)
@@ -175,8 +174,8 @@ class _Augment(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
         scale, channel_mix, image_mix, shift, cut = ctx.saved_tensors
-        g = _to_layout(grad, torch.promote_types(ctx.dtype, torch.float32), torch.contiguous_format)
-        n, c, h, w = g.shape
+        g = _to_layout(grad, _work_dtype(ctx.dtype), torch.contiguous_format)
+        _, c, h, w = g.shape
         if cut is not None:
             g = g * ~cut[:, None]
         if shift is not None:
@@ -186,6 +185,11 @@ class _Augment(torch.autograd.Function):
             image_sum = channel_sum.sum(dim=(2, 3), keepdim=True)
             g = torch.addcmul(channel_sum * (channel_mix / c) + image_sum * (image_mix / (c * h * w)), g, scale)
         return (_to_layout(g, ctx.dtype, ctx.layout),) + (None,) * 6
+
+
+def _work_dtype(dtype: torch.dtype) -> torch.dtype:
+    """The dtype `_Augment` computes in for images of `dtype`: fp32, or fp64 for fp64 images."""
+    return torch.promote_types(dtype, torch.float32)
 
 
 def _is_channels_last(x: torch.Tensor) -> bool:
