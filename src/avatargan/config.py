@@ -76,8 +76,9 @@ class TrainConfig:
     precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
     # NHWC layout (same maths) where it measured faster: not for instance norm, except in bf16 on a CPU with AMX
     channels_last: bool = True
-    # torch.compile the networks: auto = where measured to pay (instance-norm models in fp32 on the CPU, runs of
-    # ≥ 2,000 steps or a --minutes budget ≥ 6; see blocks/precision.py compile_pays); true forces it, false never
+    # torch.compile the networks: auto = where measured to pay (instance-norm models on the CPU in fp32, or in bf16
+    # with AMX-BF16; runs of ≥ 2,000 steps or a --minutes budget ≥ 6 / 10; see blocks/precision.py compile_pays);
+    # true forces it, false never
     compile: Literal["auto", True, False] = "auto"
     # exponential moving average (EMA) of the generator weights; samples, metrics and exports use it (blocks/ema.py)
     ema_kimg: PositiveFloat | None = None  # EMA half-life in thousands of images (StyleGAN2-ADA), batch-independent

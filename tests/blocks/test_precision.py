@@ -136,7 +136,7 @@ def test_amx_is_read_from_the_cpu_flags(monkeypatch) -> None:
     [
         (torch.nn.InstanceNorm2d, "fp32", "cpu", 5000, True),  # measured: CycleGAN 1.51x, CartoonGAN 1.29x
         (torch.nn.InstanceNorm2d, "fp32", "cpu", 500, False),  # too short to win back the compile time
-        (torch.nn.InstanceNorm2d, "bf16", "cpu", 5000, False),  # measured 0.99-1.12x in bf16: too little
+        (torch.nn.InstanceNorm2d, "bf16", "cpu", 5000, False),  # measured 0.99-1.12x with AVX512-BF16: too little
         (torch.nn.InstanceNorm2d, "fp32", "cuda", 5000, False),  # nor on GPUs
         (torch.nn.BatchNorm2d, "fp32", "cpu", 5000, False),  # nor for batch-norm models
     ],
@@ -147,9 +147,31 @@ def test_compile_auto_follows_the_measured_rule(
     from avatargan.blocks import precision as precision_mod
 
     monkeypatch.setattr(precision_mod, "cxx_compiler", lambda: "/usr/bin/g++")
+    monkeypatch.setattr(precision_mod, "cpu_amx_bf16", lambda: False)
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), norm(4))
     decided, why = precision_mod.compile_pays(net, precision, device, steps)
     assert decided is expected and why
+
+
+@pytest.mark.parametrize(
+    "norm, steps, minutes, expected",
+    [
+        (torch.nn.InstanceNorm2d, 5000, None, True),  # measured with AMX: CycleGAN 1.42x, CartoonGAN 1.15x
+        (torch.nn.InstanceNorm2d, 500, None, False),  # too short to win back the compile time
+        (torch.nn.InstanceNorm2d, 10_000_000, 8.0, False),  # CartoonGAN's 1.15x breaks even at ~8 minutes
+        (torch.nn.InstanceNorm2d, 10_000_000, 12.0, True),
+        (torch.nn.BatchNorm2d, 5000, None, False),  # DCGAN: 1.05x
+    ],
+)
+def test_compile_auto_in_bf16_on_a_cpu_with_amx(monkeypatch, norm, steps: int, minutes, expected: bool) -> None:
+    from avatargan.blocks import precision as precision_mod
+
+    monkeypatch.setattr(precision_mod, "cxx_compiler", lambda: "/usr/bin/g++")
+    monkeypatch.setattr(precision_mod, "cpu_amx_bf16", lambda: True)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), norm(4))
+    decided, why = precision_mod.compile_pays(net, "bf16", "cpu", steps, budget_minutes=minutes)
+    assert decided is expected
+    assert ("AMX" in why) is (norm is torch.nn.InstanceNorm2d and expected)
 
 
 @pytest.mark.parametrize("minutes, expected", [(2.0, False), (12.0, True)])

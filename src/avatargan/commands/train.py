@@ -108,8 +108,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="torch.compile the networks: one-off compilation (1-2 min on a CPU), then faster steps. Default auto: "
-        "on where measured to pay (CycleGAN/CartoonGAN in fp32 on the CPU, runs of 2,000+ steps or --minutes 6+: "
-        "1.3-1.5x faster; benchmarks/RESULTS.md), off elsewhere (in bf16 it measured 0.99-1.12x); --no-compile never",
+        "on where measured to pay (CycleGAN/CartoonGAN on the CPU, runs of 2,000+ steps: in fp32 with --minutes 6+, "
+        "1.3-1.5x faster; in bf16 on a CPU with AMX-BF16 with --minutes 10+, 1.15-1.4x; benchmarks/RESULTS.md), off "
+        "elsewhere (bf16 with AVX512-BF16 only: 0.99-1.12x; DCGAN: 1.05x); --no-compile never",
     )
     p.add_argument(
         "--channels-last",
