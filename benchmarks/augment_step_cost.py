@@ -78,6 +78,35 @@ def with_diff_augment(step: Callable[[], None], module: types.ModuleType) -> Cal
     return run
 
 
+def time_arms(steps: dict[str, Callable[[], None]], repeats: int, n: int) -> dict[str, list[float]]:
+    """Steps/s of each arm per repeat: `n` steps per timed repeat, the arms' order reversed every other repeat (so a
+    drifting machine hits all alike), after a warm-up (allocator, oneDNN primitive caches)."""
+    for step in steps.values():
+        for _ in range(10):
+            step()
+    rates: dict[str, list[float]] = {name: [] for name in steps}
+    for r in range(repeats):
+        order = list(steps.items()) if r % 2 == 0 else list(steps.items())[::-1]
+        for name, step in order:
+            start = time.perf_counter()
+            for _ in range(n):
+                step()
+            rates[name].append(n / (time.perf_counter() - start))
+    return rates
+
+
+def print_rates(rates: dict[str, list[float]], baseline: str) -> None:
+    """A Markdown table: each arm's median steps/s and the median of its per-repeat ratios to `baseline`'s."""
+    print(f"| arm | steps/s (median) | against {baseline} (median of paired ratios) | range |")
+    print("|---|---|---|---|")
+    for name, values in rates.items():
+        ratios = [a / b for a, b in zip(values, rates[baseline], strict=True)]
+        print(
+            f"| {name} | {statistics.median(values):.1f} | {statistics.median(ratios):.3f} "
+            f"| {min(ratios):.2f}–{max(ratios):.2f} |"
+        )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--threads", type=int, default=2, help="torch threads (the demo uses 2 on a 2-core machine)")
@@ -93,25 +122,8 @@ def main() -> None:
     if args.against:
         old_step = demo_step(ARMS["color,translation,cutout p=0.3"], precision.precision)
         steps[old_arm] = with_diff_augment(old_step, diff_augment_at(args.against))
-    for step in steps.values():
-        for _ in range(10):  # warm-up: allocator, oneDNN primitive caches
-            step()
-    rates: dict[str, list[float]] = {name: [] for name in steps}
-    for r in range(args.repeats):
-        order = list(steps.items()) if r % 2 == 0 else list(steps.items())[::-1]
-        for name, step in order:
-            start = time.perf_counter()
-            for _ in range(args.steps):
-                step()
-            rates[name].append(args.steps / (time.perf_counter() - start))
-    print("| arm | steps/s (median) | against none (median of paired ratios) | range |")
-    print("|---|---|---|---|")
-    for name, values in rates.items():
-        ratios = [a / b for a, b in zip(values, rates["none"], strict=True)]
-        print(
-            f"| {name} | {statistics.median(values):.1f} | {statistics.median(ratios):.3f} "
-            f"| {min(ratios):.2f}–{max(ratios):.2f} |"
-        )
+    rates = time_arms(steps, args.repeats, args.steps)
+    print_rates(rates, "none")
     if args.against:
         ratios = [a / b for a, b in zip(rates["color,translation,cutout p=0.3"], rates[old_arm], strict=True)]
         print(

@@ -1,0 +1,51 @@
+"""What a wider network costs the demo's training step, side by side: the steps/s that a comparison at equal minutes
+must convert into steps.
+
+Each arm is the demo's DCGAN (`configs/dcgan_demo.yaml`, its augmentation included) with other widths
+(`model.g_channels`, `model.d_channels`), at the precision `auto` chooses and the layout the trainer uses, stepping on
+one fixed batch of the demo's shape (`augment_step_cost.demo_step`). Repeats alternate the arms' order; each ratio is
+the median over repeats of that repeat's steps/s against the demo's own widths. The cost depends on the CPU (AMX
+tiles pay for wider layers sooner), so measure it on the machine the quality runs stand for.
+
+    python benchmarks/demo_width_cost.py [--threads 2] [--repeats 7] [--steps 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from augment_step_cost import demo_step, print_rates, time_arms  # noqa: E402
+
+from avatargan import config as config_mod  # noqa: E402
+from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
+
+#: (G, D) widths per arm, beside the demo's own
+WIDTHS = {"G 32": (32, None), "D 32": (None, 32), "G 32, D 32": (32, 32)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=2, help="torch threads (the demo uses 2 on a 2-core machine)")
+    p.add_argument("--repeats", type=int, default=7, help="timed repeats per arm, alternating order")
+    p.add_argument("--steps", type=int, default=30, help="training steps per timed repeat")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    precision = resolve_precision("auto", "cpu")
+    print(machine_facts("cpu"), f"precision {precision.describe()}, {args.threads} threads")
+    demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).model
+    own = f"the demo (G {demo.g_channels}, D {demo.d_channels})"
+    arms = {own: {}}
+    for label, (g, d) in WIDTHS.items():
+        arms[label] = {"g_channels": g or demo.g_channels, "d_channels": d or demo.d_channels}
+    steps = {name: demo_step(fields, precision.precision) for name, fields in arms.items()}
+    print_rates(time_arms(steps, args.repeats, args.steps), own)
+
+
+if __name__ == "__main__":
+    main()
