@@ -19,7 +19,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from layout_choice import fresh_model, variant  # noqa: E402
+from paired_timing import print_rates, time_arms  # noqa: E402
 
 from avatargan import config as config_mod  # noqa: E402
 from avatargan.blocks import augment as augment_block  # noqa: E402
@@ -76,35 +76,6 @@ def with_diff_augment(step: Callable[[], None], module: types.ModuleType) -> Cal
             augment_block.diff_augment = current
 
     return run
-
-
-def time_arms(steps: dict[str, Callable[[], None]], repeats: int, n: int) -> dict[str, list[float]]:
-    """Steps/s of each arm per repeat: `n` steps per timed repeat, the arms' order reversed every other repeat (so a
-    drifting machine hits all alike), after a warm-up (allocator, oneDNN primitive caches)."""
-    for step in steps.values():
-        for _ in range(10):
-            step()
-    rates: dict[str, list[float]] = {name: [] for name in steps}
-    for r in range(repeats):
-        order = list(steps.items()) if r % 2 == 0 else list(steps.items())[::-1]
-        for name, step in order:
-            start = time.perf_counter()
-            for _ in range(n):
-                step()
-            rates[name].append(n / (time.perf_counter() - start))
-    return rates
-
-
-def print_rates(rates: dict[str, list[float]], baseline: str) -> None:
-    """A Markdown table: each arm's median steps/s and the median of its per-repeat ratios to `baseline`'s."""
-    print(f"| arm | steps/s (median) | against {baseline} (median of paired ratios) | range |")
-    print("|---|---|---|---|")
-    for name, values in rates.items():
-        ratios = [a / b for a, b in zip(values, rates[baseline], strict=True)]
-        print(
-            f"| {name} | {statistics.median(values):.1f} | {statistics.median(ratios):.3f} "
-            f"| {min(ratios):.2f}–{max(ratios):.2f} |"
-        )
 
 
 def main() -> None:

@@ -20,13 +20,14 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from augment_step_cost import demo_step, print_rates, time_arms  # noqa: E402
+from augment_step_cost import demo_step  # noqa: E402
+from paired_timing import print_rates, time_arms  # noqa: E402
 
 from avatargan import config as config_mod  # noqa: E402
 from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 
-#: (G, D) widths per arm, beside the demo's own
-WIDTHS = {"G 32": (32, None), "D 32": (None, 32), "G 32, D 32": (32, 32)}
+#: each arm's width overrides of the demo recipe (the other network keeps the recipe's width)
+WIDTHS = {"G 32": {"g_channels": 32}, "D 32": {"d_channels": 32}, "G 32, D 32": {"g_channels": 32, "d_channels": 32}}
 
 
 def main() -> None:
@@ -40,10 +41,7 @@ def main() -> None:
     print(machine_facts("cpu"), f"precision {precision.describe()}, {args.threads} threads")
     demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).model
     own = f"the demo (G {demo.g_channels}, D {demo.d_channels})"
-    arms = {own: {}}
-    for label, (g, d) in WIDTHS.items():
-        arms[label] = {"g_channels": g or demo.g_channels, "d_channels": d or demo.d_channels}
-    steps = {name: demo_step(fields, precision.precision) for name, fields in arms.items()}
+    steps = {name: demo_step(fields, precision.precision) for name, fields in {own: {}, **WIDTHS}.items()}
     print_rates(time_arms(steps, args.repeats, args.steps), own)
 
 

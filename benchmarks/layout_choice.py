@@ -28,6 +28,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from paired_timing import time_arms  # noqa: E402
 from reference_transfer import use_pytorch_pads  # noqa: E402
 
 from avatargan import config as config_mod  # noqa: E402
@@ -149,14 +150,8 @@ def main() -> None:
             step()  # warm-up (and compilation)
             step()
             variants[name] = {"step": step, "batch": batch, "warmup_s": time.perf_counter() - started}
-        times: dict[str, list[float]] = {n: [] for n in variants}
-        for r in range(args.repeats):
-            order = list(variants) if r % 2 == 0 else list(variants)[::-1]
-            for name in order:
-                t = time.perf_counter()
-                for _ in range(args.steps):
-                    variants[name]["step"]()
-                times[name].append(variants[name]["batch"] * args.steps / (time.perf_counter() - t))
+        rates = time_arms({name: v["step"] for name, v in variants.items()}, args.repeats, args.steps, warmup=0)
+        times = {name: [variants[name]["batch"] * r for r in values] for name, values in rates.items()}  # img/s
         first = next(iter(times))
         rows = {}
         for name, values in times.items():

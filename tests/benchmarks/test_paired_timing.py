@@ -1,4 +1,4 @@
-"""The side-by-side step timer shared by augment_step_cost.py and demo_width_cost.py: every arm timed in every repeat,
+"""The side-by-side step timer of the step benchmarks (paired_timing.py): every arm timed in every repeat,
 the order reversed every other repeat, ratios against the named baseline."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-import augment_step_cost  # noqa: E402
+import paired_timing  # noqa: E402
 
 
 def test_time_arms_alternates_the_order_and_times_every_arm() -> None:
     calls: list[str] = []
     steps = {name: (lambda name=name: calls.append(name)) for name in ("a", "b")}
-    rates = augment_step_cost.time_arms(steps, repeats=2, n=3)
+    rates = paired_timing.time_arms(steps, repeats=2, n=3)
     assert [len(v) for v in rates.values()] == [2, 2]
     assert all(r > 0 for v in rates.values() for r in v)
     timed = calls[20:]  # after 10 warm-up steps per arm
@@ -22,7 +22,7 @@ def test_time_arms_alternates_the_order_and_times_every_arm() -> None:
 
 
 def test_print_rates_gives_ratios_against_the_baseline(capsys) -> None:
-    augment_step_cost.print_rates({"base": [10.0, 20.0, 30.0], "half": [5.0, 10.0, 15.0]}, "base")
+    paired_timing.print_rates({"base": [10.0, 20.0, 30.0], "half": [5.0, 10.0, 15.0]}, "base")
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].startswith("| arm | steps/s (median) | against base")
     assert rows[2] == "| base | 20.0 | 1.000 | 1.00–1.00 |"
