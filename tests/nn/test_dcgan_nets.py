@@ -36,7 +36,7 @@ def test_generator_follows_the_report() -> None:
     assert convs == [(512, 4, 4), (256, 8, 8), (128, 16, 16), (64, 32, 32), (64, 32, 32), (3, 64, 64)]
     kinds = [type(m) for m in g.net]
     # every convolution but the last is followed by batch norm and leaky ReLU; the last by tanh
-    conv_positions = [i for i, k in enumerate(kinds) if k in (nn.Conv2d, nn.ConvTranspose2d)]
+    conv_positions = [i for i, m in enumerate(g.net) if isinstance(m, nn.Conv2d | nn.ConvTranspose2d)]
     for i in conv_positions[:-1]:
         assert kinds[i + 1] is nn.BatchNorm2d and kinds[i + 2] is nn.LeakyReLU
     assert kinds[conv_positions[-1] + 1] is nn.Tanh and kinds[-1] is nn.Tanh

@@ -6,6 +6,8 @@ from typing import Literal, get_args
 
 from torch import nn
 
+from avatargan.nn import matmul_conv
+
 #: every normalisation `norm_layer`/`conv` know; spectral norm wraps the convolution instead of following it
 Norm = Literal["batch", "instance", "spectral", "none"]
 #: the normalisations of networks whose convolutions are plain (spectral norm would silently mean none there)
@@ -38,11 +40,12 @@ def conv(
 ) -> nn.Module:
     """A (transposed) convolution; with `norm="spectral"` it is wrapped in spectral normalisation.
 
-    A bias is redundant before batch/instance norm (the norm's shift replaces it), so it is dropped there.
+    A bias is redundant before batch/instance norm (the norm's shift replaces it), so it is dropped there. The layers
+    are torch's, computed as one matrix product on small maps where that is faster (`nn/matmul_conv.py`).
     """
     if bias is None:
         bias = norm not in ("batch", "instance")
-    cls = nn.ConvTranspose2d if transposed else nn.Conv2d
+    cls = matmul_conv.ConvTranspose2d if transposed else matmul_conv.Conv2d
     layer = cls(in_ch, out_ch, kernel, stride, padding, bias=bias)
     return nn.utils.parametrizations.spectral_norm(layer) if norm == "spectral" else layer
 
