@@ -20,6 +20,7 @@ Two tables, chosen by --settings:
     python benchmarks/train_speed.py --compile              # avatargan's networks compiled (the reference stays eager)
     python benchmarks/train_speed.py --precision bf16       # both sides under bf16 autocast (equal precision)
     python benchmarks/train_speed.py --settings defaults    # defaults vs the reference repositories' defaults
+    python benchmarks/train_speed.py --no-matmul-conv       # avatargan without its small-map matrix products
     python benchmarks/train_speed.py --device cuda          # on a GPU (benchmarks/gpu_check.sh runs this)
 """
 
@@ -47,6 +48,7 @@ from reference_data import Batches, image_folder_loader, write_faces  # noqa: E4
 from avatargan import config as config_mod  # noqa: E402
 from avatargan import console  # noqa: E402
 from avatargan.hardware import machine_facts  # noqa: E402
+from avatargan.nn import matmul_conv  # noqa: E402
 from avatargan.training.loop import Trainer  # noqa: E402
 
 #: train.* settings of avatargan's side from the command line (--compile, --precision, --device)
@@ -362,6 +364,12 @@ def main(argv: list[str] | None = None) -> dict:
         help="equal: both sides at --precision (what the trainer is worth); defaults: avatargan at its defaults "
         "(precision auto) vs the reference repositories' defaults (fp32) — what switching is worth",
     )
+    p.add_argument(
+        "--no-matmul-conv",
+        action="store_true",
+        help="avatargan's small-map convolutions through torch's kernels too (nn/matmul_conv.py off): what the "
+        "matrix-product path is worth in the trainer",
+    )
     p.add_argument("--device", default="cpu", help="cpu or cuda (both sides)")
     p.add_argument("--transfer-size", type=int, default=128, help="CycleGAN/CartoonGAN image side (default 128)")
     p.add_argument("--transfer-batch", type=int, default=4, help="CycleGAN/CartoonGAN batch size (default 4)")
@@ -377,6 +385,8 @@ def main(argv: list[str] | None = None) -> dict:
         OURS_TRAIN["precision"] = args.precision
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.no_matmul_conv:
+        matmul_conv.MIN_MACS = float("inf")
 
     work = Path(args.work or tempfile.mkdtemp(prefix="avatargan-bench-"))
     os.environ["AVATARGAN_CACHE"] = str(work / "cache")
@@ -390,6 +400,7 @@ def main(argv: list[str] | None = None) -> dict:
         "threads": torch.get_num_threads(),
         "settings": args.settings,
         "compile": args.compile,
+        "matmul_conv": not args.no_matmul_conv,
         "reference_precision": REFERENCE["precision"],
         "load_average": os.getloadavg(),
         "peak_flops": peaks,
