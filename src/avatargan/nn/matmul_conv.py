@@ -2,7 +2,7 @@
 
 On a CPU with AMX-BF16, oneDNN's bf16 convolution kernels reach a fraction of the tile units' speed on maps of 4×4
 and less — DCGAN's last stages, where 128 images × 16 positions × 4,096 inputs is a large matrix product but a
-small image: its weight gradient of D's 256 → 512 layer ran at ~50 GFLOP/s, where a plain matrix product of the same
+small image: its weight gradient of D's 256 → 512 layer ran at ~190 GFLOP/s, where a plain matrix product of the same
 size runs at ~900 (benchmarks/matmul_conv.py, benchmarks/RESULTS.md). So `Conv2d` / `ConvTranspose2d` here are
 drop-in subclasses of torch's (same parameters, state dicts and init) that compute those layers as im2col + one
 matrix product + col2im in the NHWC layout, forward and backward, when `matmul_pays` says so, and call torch's
