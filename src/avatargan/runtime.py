@@ -1,7 +1,11 @@
-"""Device choice, thread count and seeding: the few process-wide settings every command shares."""
+"""Device choice, thread count, seeding and the allocator: the few process-wide settings every command shares."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import platform
 import random
 
 import numpy as np
@@ -26,6 +30,32 @@ def resolve_device(name: str = "auto") -> torch.device:
 def set_threads(threads: int | None) -> None:
     if threads:
         torch.set_num_threads(threads)
+
+
+#: glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+#: allocations up to this size come from the heap instead of pages mapped for them alone (glibc ≥ 2.35 accepts 1 GiB;
+#: older ones cap it at 32 MiB, tried next)
+_MMAP_THRESHOLDS = (1 << 30, 32 << 20)
+
+
+@functools.cache
+def keep_freed_memory() -> bool:
+    """Make glibc keep freed memory for the next allocation instead of handing it back to the OS. A training step
+    frees and re-allocates the same tensors every step; by default glibc maps large ones fresh and trims the heap, so
+    each step page-faults its working set in again: 2,300 page faults and 16 ms of kernel time per step of the demo
+    (~12 % of it) on a 2-vCPU Xeon (benchmarks/allocator.py; RESULTS.md). The cost: the process keeps its peak memory,
+    which a training run reaches every step anyway. Returns whether it applied (glibc on Linux only; elsewhere a
+    no-op, as are PyTorch's own CUDA allocations, which are cached already)."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return False
+    if not any(libc.mallopt(_M_MMAP_THRESHOLD, size) == 1 for size in _MMAP_THRESHOLDS):
+        return False
+    return libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30) == 1  # trim only beyond 1 GiB free at the heap's top
 
 
 def seed_everything(seed: int) -> None:

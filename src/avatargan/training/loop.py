@@ -36,7 +36,7 @@ from avatargan.models.base import GANModel
 from avatargan.pixels import from_uint8, to_uint8
 from avatargan.report.figures import grid, labelled_columns, save_image
 from avatargan.report.html import write_report
-from avatargan.runtime import resolve_device, seed_everything, set_threads
+from avatargan.runtime import keep_freed_memory, resolve_device, seed_everything, set_threads
 from avatargan.training import checkpoint as ckpt
 from avatargan.training import distributed
 from avatargan.training.finite_guard import FiniteGuard, NonFiniteLoss, non_finite_weights
@@ -123,6 +123,7 @@ class Trainer:
             torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick the fastest kernels once
         else:  # denormal floats take a slow path on x86; flushing them to zero changes no result a GAN can see
             torch.set_flush_denormal(True)
+            keep_freed_memory()  # no page faults for the step's tensors, freed and allocated again every step
         # auto → bf16 where the hardware computes it natively; the config (and config.yaml) then holds the choice
         self.precision = resolve_precision(t.precision, self.device)
         t.precision = self.precision.precision
