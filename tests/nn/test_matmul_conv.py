@@ -33,27 +33,23 @@ CONV_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("c", "o", "h", "w", "k", "s", "p", "bias"), CONV_CASES)
-def test_conv_matches_torch_in_values_and_gradients(c, o, h, w, k, s, p, bias) -> None:
-    torch.manual_seed(0)
-    layer = nn.Conv2d(c, o, k, s, p, bias=bias)
-    x = torch.randn(2, c, h, w).contiguous(memory_format=CL)
-    b = layer.bias.detach() if bias else None
-    ours = _grads(lambda x, w, b: matmul_conv.conv2d_matmul(x, w, b, s, p), x, layer.weight.detach(), b)
-    theirs = _grads(lambda x, w, b: F.conv2d(x, w, b, s, p), x, layer.weight.detach(), b)
-    for a, t in zip(ours, theirs, strict=True):
-        assert a.shape == t.shape
-        torch.testing.assert_close(a, t, atol=1e-5, rtol=1e-4)
+#: (torch's layer, our function, torch's function) of each kind
+KINDS = {
+    "conv": (nn.Conv2d, matmul_conv.conv2d_matmul, F.conv2d),
+    "transposed": (nn.ConvTranspose2d, matmul_conv.conv_transpose2d_matmul, F.conv_transpose2d),
+}
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(("c", "o", "h", "w", "k", "s", "p", "bias"), CONV_CASES)
-def test_transposed_conv_matches_torch_in_values_and_gradients(c, o, h, w, k, s, p, bias) -> None:
+def test_matches_torch_in_values_and_gradients(kind, c, o, h, w, k, s, p, bias) -> None:
+    layer_cls, ours_fn, torch_fn = KINDS[kind]
     torch.manual_seed(0)
-    layer = nn.ConvTranspose2d(c, o, k, s, p, bias=bias)
+    layer = layer_cls(c, o, k, s, p, bias=bias)
     x = torch.randn(2, c, h, w).contiguous(memory_format=CL)
     b = layer.bias.detach() if bias else None
-    ours = _grads(lambda x, w, b: matmul_conv.conv_transpose2d_matmul(x, w, b, s, p), x, layer.weight.detach(), b)
-    theirs = _grads(lambda x, w, b: F.conv_transpose2d(x, w, b, s, p), x, layer.weight.detach(), b)
+    ours = _grads(lambda x, w, b: ours_fn(x, w, b, s, p), x, layer.weight.detach(), b)
+    theirs = _grads(lambda x, w, b: torch_fn(x, w, b, s, p), x, layer.weight.detach(), b)
     for a, t in zip(ours, theirs, strict=True):
         assert a.shape == t.shape
         torch.testing.assert_close(a, t, atol=1e-5, rtol=1e-4)
