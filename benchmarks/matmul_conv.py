@@ -6,7 +6,7 @@ Two tables, both in bf16 autocast at the trainer's layout (channels_last):
   the matrix-product path is forced here, whatever `matmul_pays` says, so the table shows where it pays. Each row
   also gives the largest difference from torch's result, relative to its largest value (bf16 rounding: ~0.01).
 * step: the paper's DCGAN training step (64×64, batch 128) and the demo's (batch 32), with `matmul_pays` deciding
-  (the default) against oneDNN everywhere.
+  (the default) against oneDNN everywhere; then the paper's G generating images, the same two ways.
 
     python benchmarks/matmul_conv.py [--repeats 5] [--steps 3] [--threads 2]
 """
@@ -126,22 +126,46 @@ def step_table(repeats: int, steps: int) -> None:
         print_rates(time_arms(arms, repeats, n, warmup=2), "oneDNN everywhere")
 
 
+def generation_table(repeats: int) -> None:
+    """The paper's G drawing 512 images in batches of 256 (`inference.generate`, precision auto), both ways."""
+    from avatargan.inference import generate
+
+    torch.manual_seed(0)
+    g = DCGAN(config_mod.from_dict(config_mod.load_recipe("dcgan_paper")).model, 64).G.eval()
+    z = torch.randn(512, 100)
+    arms = {}
+    for name, min_macs in (("oneDNN everywhere", float("inf")), ("matmul_pays", matmul_conv.MIN_MACS)):
+
+        def draw(min_macs: float = min_macs) -> None:
+            saved, matmul_conv.MIN_MACS = matmul_conv.MIN_MACS, min_macs
+            try:
+                generate(g, z, batch_size=256, precision="auto")
+            finally:
+                matmul_conv.MIN_MACS = saved
+
+        arms[name] = draw
+    print("\ndcgan_paper generation (512 images in batches of 256; steps/s = batches of 512 per second):\n")
+    print_rates(time_arms(arms, repeats, 3, warmup=2), "oneDNN everywhere")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeats", type=int, default=5, help="timed repeats per arm, alternating order")
     p.add_argument("--steps", type=int, default=3, help="paper-size training steps per repeat (the demo: ×10)")
     p.add_argument("--threads", type=int, default=2, help="torch threads")
-    p.add_argument("--only", choices=("layers", "step"), help="one table only")
+    p.add_argument("--only", choices=("layers", "step", "generation"), help="one table only")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     facts = machine_facts("cpu")
     flags = ", ".join(facts["cpu_bf16_flags"]) or "no bf16 flags"
     print(f"{facts['cpu']} ({flags}); {args.threads} threads; load at the start {os.getloadavg()[0]:.2f}")
     start = time.perf_counter()
-    if args.only != "step":
+    if args.only in (None, "layers"):
         layers_table(args.repeats)
-    if args.only != "layers":
+    if args.only in (None, "step"):
         step_table(args.repeats, args.steps)
+    if args.only in (None, "generation"):
+        generation_table(args.repeats)
     print(f"\n({time.perf_counter() - start:.0f} s)")
 
 
