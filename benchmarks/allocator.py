@@ -4,9 +4,11 @@ The setting is process-wide and cannot be undone, so each arm runs in a process 
 process per arm (the order reversed every other repeat), each builds the step, warms it up and times `--steps`
 steps; the ratio is taken within each repeat, then the median. Per arm also the page faults and the kernel (sys)
 time per step, from getrusage. Steps: the demo's DCGAN (batch 32) and the paper's (batch 128), in the precision
-`auto` picks and the trainer's layout.
+`auto` picks and the trainer's layout. With --evaluate RUN also the whole `avatargan evaluate RUN --n 500 --metrics
+fid` command per process (one "step"; the first process of each arm also fills the real images' feature cache, so
+run it once beforehand).
 
-    python benchmarks/allocator.py [--repeats 5] [--threads 2] [--models demo,paper]
+    python benchmarks/allocator.py [--repeats 5] [--threads 2] [--models demo,paper] [--evaluate RUN]
 """
 
 from __future__ import annotations
@@ -29,12 +31,19 @@ MODELS = {"demo": ("dcgan_demo", 32, 40), "paper": ("dcgan_paper", 128, 4)}
 def child(model: str, keep: bool, threads: int) -> None:
     import torch
 
+    from avatargan import cli, runtime
     from avatargan.hardware import resolve_precision
-    from avatargan.runtime import keep_freed_memory
 
-    if keep and not keep_freed_memory():
+    if keep and not runtime.keep_freed_memory():
         raise SystemExit("keep_freed_memory does not apply on this platform")
+    if not keep:
+        runtime.keep_freed_memory = lambda: False  # the command line would apply it itself
     torch.set_num_threads(threads)
+    if model.startswith("evaluate="):
+        before, start = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        cli.main(["evaluate", model.split("=", 1)[1], "--n", "500", "--metrics", "fid"])
+        report(1, time.perf_counter() - start, before)
+        return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from layout_choice import variant
 
@@ -46,7 +55,11 @@ def child(model: str, keep: bool, threads: int) -> None:
     before, start = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     for _ in range(steps):
         step()
-    seconds, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF)
+    report(steps, time.perf_counter() - start, before)
+
+
+def report(steps: int, seconds: float, before: resource.struct_rusage) -> None:
+    after = resource.getrusage(resource.RUSAGE_SELF)
     print(
         json.dumps(
             {
@@ -71,7 +84,8 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=5, help="processes per arm, alternating order")
     p.add_argument("--threads", type=int, default=2, help="torch threads")
     p.add_argument("--models", default="demo,paper", help=f"comma-separated, of: {', '.join(MODELS)}")
-    p.add_argument("--child", choices=tuple(MODELS), help=argparse.SUPPRESS)
+    p.add_argument("--evaluate", metavar="RUN", help="also time `avatargan evaluate RUN --n 500 --metrics fid`")
+    p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -80,7 +94,8 @@ def main() -> None:
     print(f"load at the start {os.getloadavg()[0]:.2f}; {args.threads} threads; {args.repeats} processes per arm\n")
     print("| step | arm | ms/step (median) | page faults/step | kernel ms/step | against glibc defaults | range |")
     print("|---|---|---|---|---|---|---|")
-    for model in args.models.split(","):
+    models = [m for m in args.models.split(",") if m] + ([f"evaluate={args.evaluate}"] if args.evaluate else [])
+    for model in models:
         runs: dict[str, list[dict]] = {arm: [] for arm in ARMS}
         for r in range(args.repeats):
             for arm in ARMS if r % 2 == 0 else ARMS[::-1]:
@@ -90,7 +105,7 @@ def main() -> None:
             ms = [x["ms_per_step"] for x in runs[arm]]
             ratios = [b / m for b, m in zip(base, ms, strict=True)]
             print(
-                f"| {model} | {arm} | {statistics.median(ms):.1f} "
+                f"| {model.split('=')[0]} | {arm} | {statistics.median(ms):.1f} "
                 f"| {statistics.median(x['faults_per_step'] for x in runs[arm]):.0f} "
                 f"| {statistics.median(x['sys_ms_per_step'] for x in runs[arm]):.1f} "
                 f"| {statistics.median(ratios):.3f}× | {min(ratios):.2f}–{max(ratios):.2f} |",

@@ -213,3 +213,12 @@ def test_help_names_every_augmentation_field(capsys) -> None:
     fields = [f.name for f in dataclasses.fields(AugmentOptions)] + ["ada", "ada_target", "ada_kimg", "r1_gamma"]
     missing = [name for name in fields if f"model.{name}=" not in text and f"model.{name} " not in text]
     assert not missing, missing
+
+
+def test_every_command_keeps_freed_memory(run_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    import avatargan.runtime as runtime
+
+    calls: list[bool] = []
+    monkeypatch.setattr(runtime, "keep_freed_memory", lambda: calls.append(True) or True)
+    assert main(["report", str(run_dir)]) == 0
+    assert calls == [True]

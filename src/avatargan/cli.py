@@ -28,8 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from avatargan.errors import UserError
+    from avatargan.runtime import keep_freed_memory
     from avatargan.training.loop import TrainingInterrupted
 
+    # every command repeats the same allocations batch after batch: `evaluate` at n = 500 ran 1.3-1.5x faster with
+    # freed memory kept, 19 million page faults fewer (benchmarks/RESULTS.md, nineteenth session)
+    keep_freed_memory()
     try:
         importlib.import_module(f"avatargan.commands.{args.command}").run(args)
     except TrainingInterrupted as exc:
