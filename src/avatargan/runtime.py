@@ -34,8 +34,8 @@ def set_threads(threads: int | None) -> None:
 
 #: glibc's mallopt parameters (malloc.h)
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-#: allocations up to this size come from the heap instead of pages mapped for them alone (glibc ≥ 2.35 accepts 1 GiB;
-#: older ones cap it at 32 MiB, tried next)
+#: allocations up to this size come from the heap instead of pages mapped for them alone (glibc 2.36 accepted 1 GiB
+#: here; where a glibc refuses it, as some cap it at half their heap size, 32 MiB on 64-bit is tried next)
 _MMAP_THRESHOLDS = (1 << 30, 32 << 20)
 
 
