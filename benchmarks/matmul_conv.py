@@ -1,12 +1,14 @@
 """Small-map convolutions as one matrix product (`nn/matmul_conv.py`) against torch's (oneDNN) kernels, side by side.
 
 Two tables, both in bf16 autocast at the trainer's layout (channels_last):
-* layers: every conv / transposed conv shape of DCGAN's networks at the paper's width (64 channels, batch 128) and
-  the demo's (16 channels, batch 32), forward + backward (input and weight gradients), the two paths alternating;
-  the matrix-product path is forced here, whatever `matmul_pays` says, so the table shows where it pays. Each row
-  also gives the largest difference from torch's result, relative to its largest value (bf16 rounding: ~0.01).
-* step: the paper's DCGAN training step (64×64, batch 128) and the demo's (batch 32), with `matmul_pays` deciding
-  (the default) against oneDNN everywhere; then the paper's G generating images, the same two ways.
+* layers: every conv / transposed conv shape of DCGAN's networks at three widths (the paper's 64 channels at batch
+  128, 32 at batch 64, the demo's 16 at batch 32), forward + backward (input and weight gradients), the two paths
+  alternating; the matrix-product path is forced here, whatever `matmul_pays` says, so the table shows where it
+  pays. Each row also gives the largest difference from torch's result, relative to its largest value (bf16
+  rounding: ~0.01).
+* step: the paper's DCGAN training step (64×64, batch 128) and the demo's (batch 32), as `layout_choice.variant`
+  builds them, with `matmul_pays` deciding (the default) against oneDNN everywhere; then the paper's G generating
+  images, the same two ways.
 
     python benchmarks/matmul_conv.py [--repeats 5] [--steps 3] [--threads 2]
 """
@@ -25,6 +27,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from layout_choice import variant  # noqa: E402
 from paired_timing import print_rates, time_arms  # noqa: E402
 
 from avatargan import config as config_mod  # noqa: E402
@@ -52,7 +55,7 @@ def layer_shapes(batch: int, width: int) -> list[tuple[str, int, int, int, int, 
 def layer_step(kind: str, n: int, c: int, side: int, o: int, k: int, s: int, matmul: bool) -> Callable:
     torch.manual_seed(0)
     cls = torch.nn.ConvTranspose2d if kind == "convT" else torch.nn.Conv2d
-    layer = cls(c, o, k, s, 1 if k == 4 else 1, bias=False)
+    layer = cls(c, o, k, s, 1, bias=False)
     x = torch.randn(n, c, side, side).contiguous(memory_format=CL).requires_grad_(True)
     fn = matmul_conv.conv_transpose2d_matmul if kind == "convT" else matmul_conv.conv2d_matmul
 
@@ -94,33 +97,27 @@ def layers_table(repeats: int) -> None:
             )
 
 
-def dcgan_step(recipe: str, batch: int) -> Callable[[], None]:
-    torch.manual_seed(0)
-    cfg = config_mod.from_dict(config_mod.load_recipe(recipe))
-    model = DCGAN(cfg.model, 64).to(memory_format=CL)
-    real = torch.rand(batch, 3, 64, 64).mul(2).sub(1).contiguous(memory_format=CL)
+def at_min_macs(fn: Callable[[], object], min_macs: float) -> Callable[[], None]:
+    """`fn` run with `matmul_conv.MIN_MACS` at `min_macs` (infinity: oneDNN everywhere), restored afterwards."""
 
-    def step() -> None:
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            model.train_step({"image": real}, 0)
+    def run() -> None:
+        saved, matmul_conv.MIN_MACS = matmul_conv.MIN_MACS, min_macs
+        try:
+            fn()
+        finally:
+            matmul_conv.MIN_MACS = saved
 
-    return step
+    return run
+
+
+#: the two arms of the step and generation tables: `matmul_pays` never, and as it decides by default
+ARMS = {"oneDNN everywhere": float("inf"), "matmul_pays": matmul_conv.MIN_MACS}
 
 
 def step_table(repeats: int, steps: int) -> None:
     for recipe, batch in (("dcgan_paper", 128), ("dcgan_demo", 32)):
-        arms = {}
-        for name, min_macs in (("oneDNN everywhere", float("inf")), ("matmul_pays", matmul_conv.MIN_MACS)):
-            step = dcgan_step(recipe, batch)
-
-            def timed(step: Callable[[], None] = step, min_macs: float = min_macs) -> None:
-                saved, matmul_conv.MIN_MACS = matmul_conv.MIN_MACS, min_macs
-                try:
-                    step()
-                finally:
-                    matmul_conv.MIN_MACS = saved
-
-            arms[name] = timed
+        shape = (recipe, 64, batch, {})
+        arms = {name: at_min_macs(variant("dcgan", "bf16", True, False, shape=shape)[0], m) for name, m in ARMS.items()}
         n = steps if batch == 128 else steps * 10
         print(f"\n{recipe} training step (batch {batch}), {n} steps per repeat:\n")
         print_rates(time_arms(arms, repeats, n, warmup=2), "oneDNN everywhere")
@@ -133,17 +130,7 @@ def generation_table(repeats: int) -> None:
     torch.manual_seed(0)
     g = DCGAN(config_mod.from_dict(config_mod.load_recipe("dcgan_paper")).model, 64).G.eval()
     z = torch.randn(512, 100)
-    arms = {}
-    for name, min_macs in (("oneDNN everywhere", float("inf")), ("matmul_pays", matmul_conv.MIN_MACS)):
-
-        def draw(min_macs: float = min_macs) -> None:
-            saved, matmul_conv.MIN_MACS = matmul_conv.MIN_MACS, min_macs
-            try:
-                generate(g, z, batch_size=256, precision="auto")
-            finally:
-                matmul_conv.MIN_MACS = saved
-
-        arms[name] = draw
+    arms = {name: at_min_macs(lambda: generate(g, z, batch_size=256, precision="auto"), m) for name, m in ARMS.items()}
     print("\ndcgan_paper generation (512 images in batches of 256; steps/s = batches of 512 per second):\n")
     print_rates(time_arms(arms, repeats, 3, warmup=2), "oneDNN everywhere")
 

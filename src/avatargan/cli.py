@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from avatargan.runtime import keep_freed_memory
     from avatargan.training.loop import TrainingInterrupted
 
-    # every command repeats the same allocations batch after batch: `evaluate` at n = 500 ran 1.3-1.5x faster with
+    # every command repeats the same allocations batch after batch: `evaluate` at n = 500 ran 1.27x faster with
     # freed memory kept, 19 million page faults fewer (benchmarks/RESULTS.md, nineteenth session)
     keep_freed_memory()
     try:
