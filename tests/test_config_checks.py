@@ -39,6 +39,7 @@ TRAIN_BAD = {
     "compile": "maybe",
     "ema_kimg": "0",
     "ema_rampup": "-0.1",
+    "lr_ramp_down": "1.5",
     "ema_decay": "1.0",
     "ema_bn_batches": "-1",
     "log_every": "0",

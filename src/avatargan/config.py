@@ -80,6 +80,10 @@ class TrainConfig:
     # with AMX-BF16; runs of ≥ 2,000 steps or a --minutes budget ≥ 6 / 10; see blocks/precision.py compile_pays);
     # true forces it, false never
     compile: Literal["auto", True, False] = "auto"
+    # every learning rate falls linearly to 0 over this last fraction of the run (0 = off): of its steps, or of its
+    # max_minutes budget when that is further along (a resumed run's budget starts again); on top of a family's own
+    # schedule (blocks/schedule.py ramp_down_factor)
+    lr_ramp_down: Annotated[float, Range(0, 1)] = 0.0
     # exponential moving average (EMA) of the generator weights; samples, metrics and exports use it (blocks/ema.py)
     ema_kimg: PositiveFloat | None = None  # EMA half-life in thousands of images (StyleGAN2-ADA), batch-independent
     ema_rampup: Annotated[float, Range(0)] = 0.05  # with ema_kimg: half-life ≤ this × images seen so far (0 = none)

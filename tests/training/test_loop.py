@@ -79,6 +79,53 @@ def test_resume_matches_an_uninterrupted_run(tmp_path: Path, ema: float) -> None
     assert steps == sorted(set(steps))  # the resumed run appended without duplicates
 
 
+def test_the_ramp_down_lowers_every_rate_over_the_last_steps_and_a_stop_in_it_resumes_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from conftest import signal_between_d_and_g
+
+    from avatargan.training.loop import TrainingInterrupted
+
+    sections = {
+        "model": {"lr": 1e-3, "lr_d": 5e-4},
+        "train": {"steps": 10, "checkpoint_every": 100, "log_every": 1, "lr_ramp_down": 0.5},
+    }
+    straight = train(tiny_config(tmp_path / "a", **sections))
+    rows = [json.loads(x) for x in (straight / "stats.jsonl").read_text().splitlines()]
+    # the step counted from 0 as k trains at (1 - k/10) / 0.5 once k/10 passes 0.5: the last at 0.2, never at 0
+    assert [r["lr_factor"] for r in rows] == pytest.approx([1.0] * 6 + [0.8, 0.6, 0.4, 0.2])
+    groups = latest_checkpoint(straight / "checkpoints")[1]["optimizers"]
+    assert groups["g"]["param_groups"][0]["lr"] == pytest.approx(1e-3 * 0.2)
+    assert groups["d"]["param_groups"][0]["lr"] == pytest.approx(5e-4 * 0.2)
+
+    trainer = Trainer(tiny_config(tmp_path / "b", **sections))
+    signal_between_d_and_g(trainer, monkeypatch, 7, signal.SIGTERM)  # a stop within the ramp
+    with pytest.raises(TrainingInterrupted):
+        trainer.run()
+    resumed = train(tiny_config(tmp_path / "b", **sections), run_dir=trainer.run_dir, resume=True)
+    a, b = _weights(straight), _weights(resumed)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_under_a_time_budget_the_ramp_follows_the_clock_when_it_is_further_along(tmp_path: Path) -> None:
+    import time
+
+    trainer = Trainer(tiny_config(tmp_path, model={"lr": 1e-3}, train={"steps": 1000, "lr_ramp_down": 0.5}))
+    try:
+        now = time.monotonic()
+        # 3 of 4 minutes gone at step 10 of 1,000: 75 % through, halfway down the ramp of the last 50 %
+        factor = trainer.ramp_rates(10, started=now - 180, deadline=now + 60)
+        assert factor == pytest.approx(0.5, abs=1e-3)
+        assert trainer.model.optimizers()["g"].param_groups[0]["lr"] == pytest.approx(5e-4, rel=1e-2)
+        # no deadline: the steps alone, 10 of 1,000, before the ramp
+        assert trainer.ramp_rates(10, started=now, deadline=None) == 1.0
+        assert trainer.model.optimizers()["g"].param_groups[0]["lr"] == 1e-3
+    finally:
+        trainer.lock.release()
+
+
 def test_a_checkpoint_of_the_previous_format_resumes_exactly_and_a_newer_one_is_refused(tmp_path: Path) -> None:
     from avatargan.errors import CheckpointError
     from avatargan.training import checkpoint

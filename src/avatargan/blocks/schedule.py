@@ -8,6 +8,11 @@ there is no scheduler state to checkpoint and a resumed run uses exactly the rat
 * ``linear``: constant until `decay_start`, then falling linearly to 0 at `decay_end` (the original CycleGAN's
   100 + 100 epochs).
 * ``constant``: no change.
+
+On top of any of them, a run may ramp every rate down to 0 over its last stretch (`train.lr_ramp_down`, applied by
+the trainer through `set_ramp`): the factor is a function of the run's progress, so it too needs no state of its
+own. Each optimizer group keeps the rate its schedule set (``scheduled_lr``) and the ramp's factor (``ramp``) beside
+``lr``; both travel in the optimizer's state dict, so a resumed run goes on from the same rates.
 """
 
 from __future__ import annotations
@@ -57,7 +62,26 @@ def scheduled_factor(cfg: Any, epoch: int) -> float:
     return lr_factor(epoch, cfg.lr_schedule, cfg.lr_milestones, cfg.lr_gamma, cfg.lr_decay_start, cfg.lr_decay_end)
 
 
+def ramp_down_factor(progress: float, fraction: float) -> float:
+    """The multiplier of every rate at `progress` through a run (0 at its start, 1 at its end) when the rates fall
+    linearly to 0 over the run's last `fraction` (0 = no ramp; 1 = from the first step on)."""
+    if fraction <= 0 or progress <= 1 - fraction:
+        return 1.0
+    return max(0.0, (1.0 - progress) / fraction)
+
+
 def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
-    """Set the rate of every parameter group (the families build one group per optimizer)."""
+    """Set the scheduled rate of every parameter group (the families build one group per optimizer); the group
+    trains at it times the ramp's factor, when a ramp-down has begun."""
     for group in optimizer.param_groups:
-        group["lr"] = lr
+        group["scheduled_lr"] = lr
+        group["lr"] = lr * group.get("ramp", 1.0)
+
+
+def set_ramp(optimizer: torch.optim.Optimizer, factor: float) -> None:
+    """Train every parameter group at `factor` times its scheduled rate (the rate it was built with, or the last
+    one `set_lr` set)."""
+    for group in optimizer.param_groups:
+        group.setdefault("scheduled_lr", group["lr"])  # the first call: no ramp has touched lr yet
+        group["ramp"] = factor
+        group["lr"] = group["scheduled_lr"] * factor

@@ -37,6 +37,10 @@ coverage, valid faces and judge_fd on train.final_judge_n) in the console and re
 train.quality_every=N the run scores itself every N steps, keeps generator-best.safetensors beside the last weights
 (`generate --weights best`) and names a collapse.
 
+Learning-rate ramp-down: --set train.lr_ramp_down=F lowers every learning rate linearly to 0 over the last
+fraction F of the run (0.3: its last 30 %): of its steps, or of its --minutes budget when that comes first; on top
+of a recipe's own schedule. stats.jsonl and the report log the factor (lr_factor).
+
 CartoonGAN's initialisation (content loss only) lasts model.init_epochs epochs, or with --set model.init_steps=N
 N steps whatever the data size (an epoch of 4,000 faces at batch 8 is 500 steps). Its content and style losses
 compare the backbone's features at model.content_layer: deep (the paper's: VGG19 conv4_4, EfficientNet-Lite0 at

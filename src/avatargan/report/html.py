@@ -123,7 +123,8 @@ def write_report(run_dir: str | Path) -> Path:
     if curves:
         parts.append(
             "<p>Faint: the value logged every few steps; bold: exponentially smoothed (augment_p: the probability "
-            'of each augmentation of D\'s inputs).</p><div class="row">'
+            "of each augmentation of D's inputs; lr_factor: the ramp-down's factor of the learning rates).</p>"
+            '<div class="row">'
         )
         parts += [f"<figure>{_embed(c)}<figcaption>{html.escape(c.stem[6:])}</figcaption></figure>" for c in curves]
         parts.append("</div>")

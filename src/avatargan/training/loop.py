@@ -20,6 +20,7 @@ import torch
 
 from avatargan import config as config_mod
 from avatargan import console
+from avatargan.blocks import schedule
 from avatargan.blocks.ema import EMA
 from avatargan.blocks.precision import Updates, channels_last_pays, resolve_compile
 from avatargan.config import RunConfig
@@ -395,6 +396,8 @@ class Trainer:
                     if self.cfg.data.hflip:  # each process flips its own slice with its own coins
                         flip_seed = t.seed + 7_919 * self.dist.rank
                         batch = {k: random_hflip(v, flip_seed, pos.step) for k, v in batch.items()}
+                    if t.lr_ramp_down:
+                        lr_factor = self.ramp_rates(pos.step, loop_start, deadline)
                     with self.updates.autocast():
                         losses = self.model.train_step(batch, pos.step)
                     if self.sync_buffers:
@@ -417,6 +420,8 @@ class Trainer:
                             seconds=round(elapsed, 3),  # this window's: summed, the training time without pauses
                             time=time.time(),
                         )
+                        if t.lr_ramp_down:  # the ramp's factor of every learning rate, as the step trained at it
+                            values["lr_factor"] = round(lr_factor, 6)
                         with reported_write(f"the training statistics of step {pos.step}"):
                             stats.log(pos.step, values)
                         self.check_finite()  # the values were read anyway: the check costs no extra sync
@@ -453,6 +458,19 @@ class Trainer:
         if stopped_by_budget:
             console.info(f"time budget of {t.max_minutes:.3g} min reached at step {pos.step}")
         return signum
+
+    def ramp_rates(self, step: int, started: float, deadline: float | None) -> float:
+        """Set every optimizer's rates for `step` under `train.lr_ramp_down`; returns the ramp's factor. Progress is
+        the share of the steps done, or of the time budget (`started` → `deadline`, monotonic clock) where that is
+        further along."""
+        progress = step / self.total_steps
+        if deadline:  # every process must train at the same rates: the furthest clock decides
+            by_time = (time.monotonic() - started) / (deadline - started)
+            progress = max(progress, distributed.max_over_ranks(int(by_time * 1e6), self.device, self.dist) / 1e6)
+        factor = schedule.ramp_down_factor(progress, self.cfg.train.lr_ramp_down)
+        for optimizer in self.model.optimizers().values():
+            schedule.set_ramp(optimizer, factor)
+        return factor
 
     def evaluate(self) -> None:
         """The configured metrics of the sampling generators, appended to the run's metric-<name>.jsonl."""
