@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import signal
+import time
 from pathlib import Path
 
 import pytest
 import torch
-from conftest import tiny_config
+from conftest import signal_between_d_and_g, tiny_config
 
 from avatargan import console
 from avatargan.training.checkpoint import latest_checkpoint
-from avatargan.training.loop import Trainer, train
+from avatargan.training.loop import Trainer, TrainingInterrupted, train
 from avatargan.weights import load_generators
 
 
@@ -82,12 +84,6 @@ def test_resume_matches_an_uninterrupted_run(tmp_path: Path, ema: float) -> None
 def test_the_ramp_down_lowers_every_rate_over_the_last_steps_and_a_stop_in_it_resumes_exactly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import signal
-
-    from conftest import signal_between_d_and_g
-
-    from avatargan.training.loop import TrainingInterrupted
-
     sections = {
         "model": {"lr": 1e-3, "lr_d": 5e-4},
         "train": {"steps": 10, "checkpoint_every": 100, "log_every": 1, "lr_ramp_down": 0.5},
@@ -110,8 +106,6 @@ def test_the_ramp_down_lowers_every_rate_over_the_last_steps_and_a_stop_in_it_re
 
 
 def test_under_a_time_budget_the_ramp_follows_the_clock_when_it_is_further_along(tmp_path: Path) -> None:
-    import time
-
     trainer = Trainer(tiny_config(tmp_path, model={"lr": 1e-3}, train={"steps": 1000, "lr_ramp_down": 0.5}))
     try:
         now = time.monotonic()
