@@ -210,7 +210,13 @@ def test_help_names_every_augmentation_field(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     text = capsys.readouterr().out
-    fields = [f.name for f in dataclasses.fields(AugmentOptions)] + ["ada", "ada_target", "ada_kimg", "r1_gamma"]
+    fields = [f.name for f in dataclasses.fields(AugmentOptions)] + [
+        "ada",
+        "ada_target",
+        "ada_kimg",
+        "ada_p_max",
+        "r1_gamma",
+    ]
     missing = [name for name in fields if f"model.{name}=" not in text and f"model.{name} " not in text]
     assert not missing, missing
 

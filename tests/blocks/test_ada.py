@@ -27,6 +27,16 @@ def test_p_moves_up_for_a_d_that_is_always_right_and_down_for_one_always_wrong()
     assert right.p == 1.0 and wrong.p == 0.0  # held within [0, 1]
 
 
+def test_p_stops_at_its_cap() -> None:
+    capped = AdaptiveP(target=0.6, kimg=0.2, p=0.5, p_max=0.7)
+    for _ in range(8):  # two adjustments of +0.2 each from 0.5 would reach 0.9
+        capped.observe(torch.full((10,), 3.0), 10)
+    assert capped.p == pytest.approx(0.7)
+    for _ in range(4):  # one step down from the cap
+        capped.observe(torch.full((10,), -3.0), 10)
+    assert capped.p == pytest.approx(0.5)
+
+
 def test_p_waits_for_a_whole_interval_and_its_state_round_trips() -> None:
     ada = AdaptiveP(target=0.4, kimg=1.0)
     for _ in range(3):

@@ -3,9 +3,12 @@
 The heuristic r_t = E[sign(D(real))] is 0 when D cannot tell real images from generated ones and 1 when it is
 sure of every real image, which on a small data set means it has memorised them. Every `interval` steps p moves
 by ± (images seen in those steps) / (1000 · `kimg`) towards keeping r_t at `target` (0.6 in the paper): up when
-r_t is above, down when below, within [0, 1]. With several processes the statistic is summed over all of them, so
-every process holds the same p. The state (p and the statistic of a partly done interval) goes into checkpoints,
-so a resumed run adjusts exactly as an uninterrupted one.
+r_t is above, down when below, within [0, `p_max`]. The paper's p_max is 1; a lower cap keeps some images
+unaugmented, so G is still shown where real faces sit (on dcgan_demo, at p = 1 G's faces sat closer to the centre
+than the real ones: the measurement is in benchmarks/results/2026-12-03-dcgan-demo-ada-cap).
+With several processes the statistic is summed over all of them, so every process holds the same p. The state (p and
+the statistic of a partly done interval) goes into checkpoints, so a resumed run adjusts exactly as an uninterrupted
+one.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ INTERVAL = 4  # steps between adjustments (the paper's)
 
 
 class AdaptiveP:
-    def __init__(self, target: float = 0.6, kimg: float = 500.0, interval: int = INTERVAL, p: float = 0.0) -> None:
-        self.target, self.kimg, self.interval, self.p = target, kimg, interval, p
+    def __init__(
+        self, target: float = 0.6, kimg: float = 500.0, interval: int = INTERVAL, p: float = 0.0, p_max: float = 1.0
+    ) -> None:
+        self.target, self.kimg, self.interval, self.p, self.p_max = target, kimg, interval, p, p_max
         self.last_rt: float | None = None  # r_t of the last finished interval (for logs)
         self._reset()
 
@@ -47,7 +52,7 @@ class AdaptiveP:
             stats = stats.cpu()
         rt = float(stats[0] / max(float(stats[1]), 1.0))
         step = float(stats[2]) / (self.kimg * 1000)
-        self.p = min(max(self.p + (step if rt > self.target else -step if rt < self.target else 0.0), 0.0), 1.0)
+        self.p = min(max(self.p + (step if rt > self.target else -step if rt < self.target else 0.0), 0.0), self.p_max)
         self.last_rt = rt
         self._reset()
 

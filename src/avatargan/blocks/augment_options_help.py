@@ -10,6 +10,7 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      moving by 1 in model.ada_kimg thousand images (500; StyleGAN2-ADA); on
                                      dcgan_demo, ada_kimg=100 bought FID and cost some coverage and valid faces:
                                      benchmarks/results/2026-12-03-dcgan-demo-ada
+  --set model.ada_p_max=P            DCGAN: ADA's p never rises above P (default 1, as the paper)
   --set model.r1_gamma=G             DCGAN: R1 penalty on D's gradient at real images, lazily every model.r1_every
                                      steps (16) and scaled by it
 """

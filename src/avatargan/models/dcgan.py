@@ -59,6 +59,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     ada: bool = False  # adapt p from 0 to keep E[sign(D(real))] at ada_target (StyleGAN2-ADA); needs model.augment
     ada_target: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.6
     ada_kimg: PositiveFloat = 500.0  # p can move by 1 in this many thousand images (the paper's speed)
+    ada_p_max: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # ADA's p stays at or below this (the paper: 1)
     r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
     r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
 
@@ -75,7 +76,7 @@ class DCGAN(GANModel):
         self.D = DCGANDiscriminator(image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm, cfg.d_minibatch_std)
         init_dcgan_weights(self.D)
         self.policy = diff_augment.parse_policy(cfg.augment)
-        self.ada = AdaptiveP(cfg.ada_target, cfg.ada_kimg) if cfg.ada else None
+        self.ada = AdaptiveP(cfg.ada_target, cfg.ada_kimg, p_max=cfg.ada_p_max) if cfg.ada else None
 
     @classmethod
     def check_config(cls, cfg: DCGANConfig, image_size: int) -> None:
