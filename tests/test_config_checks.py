@@ -81,6 +81,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "ada_target": "1",
     "ada_kimg": "0",
     "ada_p_max": "0",
+    "mode_seeking": "-1",
     "r1_gamma": "-1",
     "r1_every": "0",
     "g_down": "9",  # more halvings than the image has pixels

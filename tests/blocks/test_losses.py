@@ -108,3 +108,14 @@ def test_r1_is_zero_where_d_is_flat_and_the_squared_gradient_norm_elsewhere() ->
     assert float(penalty.detach()) == pytest.approx(float(w.detach().square().sum()), rel=1e-5)
     penalty.backward()  # the graph is kept: the penalty trains D's weights (d|w|²/dw = 2w)
     assert torch.allclose(w.grad, 2 * w.detach())
+
+
+def test_mode_seeking_is_the_noise_distance_over_the_image_distance_and_pushes_images_apart() -> None:
+    noise = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [1.0, 3.0]])  # pairs (0, 2) and (1, 3): |dz| 1, 1
+    images = torch.tensor([[0.0], [0.0], [0.5], [0.25]], requires_grad=True)  # |dx| 0.5 and 0.25
+    term = losses.mode_seeking(noise, images, eps=0.0)
+    assert float(term.detach()) == pytest.approx((1 / 0.5 + 1 / 0.25) / 2)
+    (grad,) = torch.autograd.grad(term, images)
+    stepped = images.detach() - 0.01 * grad  # a descent step moves each pair further apart
+    assert float((stepped[2] - stepped[0]).abs()) > 0.5 and float((stepped[3] - stepped[1]).abs()) > 0.25
+    assert float(losses.mode_seeking(noise, torch.zeros(4, 1))) > 1e4  # one face for every noise: large

@@ -46,3 +46,18 @@ def test_label_smoothing_and_the_minibatch_std_map_train_and_nonsense_is_refused
         DCGAN(DCGANConfig(d_minibatch_std=1), image_size=16)
     with pytest.raises(ConfigError, match="model.real_label"):
         DCGAN(DCGANConfig(real_label=0.9, loss="hinge"), image_size=16)
+
+
+def test_mode_seeking_changes_g_step_only_and_is_logged() -> None:
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    models = {}
+    for weight in (0.0, 1.0):
+        torch.manual_seed(0)
+        model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, mode_seeking=weight), image_size=16)
+        models[weight] = (model, model.train_step({"image": real}, step=0))
+    (plain, plain_out), (seeking, seeking_out) = models[0.0], models[1.0]
+    assert "mode_seeking" not in plain_out and float(seeking_out["mode_seeking"]) > 0
+    assert torch.equal(plain_out["loss_g"], seeking_out["loss_g"])  # loss_g stays the adversarial loss
+    for a, b in zip(plain.D.parameters(), seeking.D.parameters(), strict=True):
+        assert torch.equal(a, b)  # D's phase is the same
+    assert any(not torch.equal(a, b) for a, b in zip(plain.G.parameters(), seeking.G.parameters(), strict=True))

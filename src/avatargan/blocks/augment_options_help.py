@@ -13,4 +13,6 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
   --set model.ada_p_max=P            DCGAN: ADA's p never rises above P (default 1, as the paper)
   --set model.r1_gamma=G             DCGAN: R1 penalty on D's gradient at real images, lazily every model.r1_every
                                      steps (16) and scaled by it
+  --set model.mode_seeking=W         DCGAN: G's loss adds W × mean|z1 - z2| / mean|G(z1) - G(z2)| over pairs of a
+                                     batch (MSGAN), against many noises giving one face (default 0: off)
 """

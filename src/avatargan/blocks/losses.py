@@ -71,6 +71,16 @@ def r1_penalty(real_scores: torch.Tensor, real_images: torch.Tensor) -> torch.Te
     return grad.float().square().flatten(1).sum(1).mean()
 
 
+def mode_seeking(noise: torch.Tensor, images: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """Mode seeking (MSGAN, Mao et al. 2019): mean |z₁ − z₂| / mean |G(z₁) − G(z₂)| over the pairs of a batch's first
+    and second halves. Minimised by G, it asks two noises to give images at least as far apart as the noises are,
+    against G mapping many noises to one face. Batches of odd size drop their last item."""
+    half = images.shape[0] // 2
+    dz = (noise[:half] - noise[half : 2 * half]).float().abs().flatten(1).mean(1)
+    dx = (images[:half] - images[half : 2 * half]).float().abs().flatten(1).mean(1)
+    return (dz / (dx + eps)).mean()
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Feature losses of CartoonGAN. Its content loss, and CycleGAN's cycle and identity losses, are L1 distances that
 # the face landmark term may weight: `face_losses.weighted_l1` and `weighted_feature_l1` (plain L1 when it is off).

@@ -60,6 +60,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     ada_target: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.6
     ada_kimg: PositiveFloat = 500.0  # p can move by 1 in this many thousand images (the paper's speed)
     ada_p_max: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # ADA's p stays at or below this (the paper: 1)
+    mode_seeking: Weight = 0.0  # weight of MSGAN's mode-seeking term in G's loss (blocks/losses.py; 0 = off)
     r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
     r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
 
@@ -136,7 +137,8 @@ class DCGAN(GANModel):
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
         real = batch["image"]
         opt = self.optimizers()
-        fake = self.G(self.noise(real.shape[0]))
+        z = self.noise(real.shape[0])
+        fake = self.G(z)
         kind, cfg = self.cfg.loss, self.cfg
         r1_now = cfg.r1_gamma > 0 and step % cfg.r1_every == 0
         out: dict[str, torch.Tensor] = {}
@@ -159,7 +161,12 @@ class DCGAN(GANModel):
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.D.requires_grad_(False)
         loss_g = losses.g_loss(kind, self.D(self.d_view(fake)))
-        self.optimize(loss_g, opt["g"])
+        total_g = loss_g
+        if cfg.mode_seeking > 0:  # logged apart, so loss_g stays the adversarial loss the report plots
+            ms = losses.mode_seeking(z, fake)
+            total_g = loss_g + cfg.mode_seeking * ms
+            out["mode_seeking"] = ms.detach()
+        self.optimize(total_g, opt["g"])
         self.D.requires_grad_(True)
 
         return {
