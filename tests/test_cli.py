@@ -216,6 +216,7 @@ def test_help_names_every_augmentation_field(capsys) -> None:
         "ada_kimg",
         "ada_p_max",
         "r1_gamma",
+        "mode_seeking",
     ]
     missing = [name for name in fields if f"model.{name}=" not in text and f"model.{name} " not in text]
     assert not missing, missing

@@ -4,8 +4,9 @@ The heuristic r_t = E[sign(D(real))] is 0 when D cannot tell real images from ge
 sure of every real image, which on a small data set means it has memorised them. Every `interval` steps p moves
 by ± (images seen in those steps) / (1000 · `kimg`) towards keeping r_t at `target` (0.6 in the paper): up when
 r_t is above, down when below, within [0, `p_max`]. The paper's p_max is 1; a lower cap keeps some images
-unaugmented, so G is still shown where real faces sit (on dcgan_demo, at p = 1 G's faces sat closer to the centre
-than the real ones: the measurement is in benchmarks/results/2026-12-03-dcgan-demo-ada-cap).
+unaugmented, so G is still shown where real faces sit. On dcgan_demo, at p = 1 G drew its faces closer to the centre
+than the real ones sit; a cap of 0.6 gave back that spread and lost ADA's FID gain
+(benchmarks/results/2026-12-03-dcgan-demo-ada-cap).
 With several processes the statistic is summed over all of them, so every process holds the same p. The state (p and
 the statistic of a partly done interval) goes into checkpoints, so a resumed run adjusts exactly as an uninterrupted
 one.

@@ -10,9 +10,12 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      moving by 1 in model.ada_kimg thousand images (500; StyleGAN2-ADA); on
                                      dcgan_demo, ada_kimg=100 bought FID and cost some coverage and valid faces:
                                      benchmarks/results/2026-12-03-dcgan-demo-ada
-  --set model.ada_p_max=P            DCGAN: ADA's p never rises above P (default 1, as the paper)
+  --set model.ada_p_max=P            DCGAN: ADA's p never rises above P (default 1, as the paper; on dcgan_demo
+                                     0.6 lost ADA's FID gain: benchmarks/results/2026-12-03-dcgan-demo-ada-cap)
   --set model.r1_gamma=G             DCGAN: R1 penalty on D's gradient at real images, lazily every model.r1_every
                                      steps (16) and scaled by it
   --set model.mode_seeking=W         DCGAN: G's loss adds W × mean|z1 - z2| / mean|G(z1) - G(z2)| over pairs of a
-                                     batch (MSGAN), against many noises giving one face (default 0: off)
+                                     batch (MSGAN), against many noises giving one face (default 0: off; beside
+                                     ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and
+                                     valid faces ADA cost: benchmarks/results/2026-12-03-dcgan-demo-ada-cap)
 """
