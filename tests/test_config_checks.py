@@ -50,6 +50,7 @@ TRAIN_BAD = {
     "eval_n": "0",
     "quality_every": "-5",
     "quality_n": "0",
+    "quality_tolerance": "1",
     "final_fid_n": "-1",
     "final_judge_n": "x",
     "keep_checkpoints": "-1",

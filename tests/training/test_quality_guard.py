@@ -33,8 +33,12 @@ def test_a_run_keeps_its_best_snapshot_and_the_commands_choose(tmp_path: Path, c
     run = train(tiny_config(tmp_path, train={"steps": 6, "quality_every": 2, "quality_n": 16}))
     rows = qg.read_quality(run)
     assert [r["step"] for r in rows] == [2, 4, 6] and all(0 <= r["attr_coverage"] <= 1 for r in rows)
-    best = max(rows, key=lambda r: r["score"])
+    top = max(rows, key=lambda r: r["score"])  # the kept snapshot: the latest within 5 % of the best score so far
+    best = [r for r in rows if qg.within(r["score"], max(q["score"] for q in rows[: rows.index(r) + 1]), True, 0.05)][
+        -1
+    ]
     assert rows[-1]["best_step"] == best["step"]
+    assert (rows[-1]["best_score"], rows[-1]["best_score_step"]) == (top["score"], top["step"])
     assert json.loads((run / "generator-best.json").read_text())["step"] == best["step"]
     _, meta = load_generators(run, snapshot="best")
     assert (meta["snapshot"], meta["step"]) == ("best", best["step"])
@@ -50,6 +54,36 @@ def test_a_run_keeps_its_best_snapshot_and_the_commands_choose(tmp_path: Path, c
     assert main(["generate", str(run), "--n", "2", "--out", str(out), "--device", "cpu"]) == 0
     said = capsys.readouterr().err
     assert "using the last weights of step 6" in said and f"best snapshot is step {best['step']}" in said
+
+
+def test_tolerance_keeps_the_latest_snapshot_near_the_best(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def scripted_run(scores: list[float], tolerance: float) -> tuple[list[dict], Path]:
+        signal = iter(scores)
+
+        def scripted(generators, cfg, run_dir, step, names, n, memo):
+            return {"attr_coverage": {"attr_coverage": next(signal)}, "valid_faces": {"valid_prob_mean": 1.0}}
+
+        monkeypatch.setattr(evaluate, "evaluate_in_training", scripted)
+        config = tiny_config(tmp_path / str(tolerance), train={"steps": 8, "quality_every": 2})
+        config.train.quality_tolerance = tolerance
+        run = train(config)
+        assert json.loads((run / "generator-best.json").read_text())["step"] == qg.read_quality(run)[-1]["best_step"]
+        return qg.read_quality(run), run
+
+    # steps 2, 4, 6, 8: the best score at 4; step 6 is 2.5 % below it, step 8 10 % below
+    rows, run = scripted_run([0.5, 0.8, 0.78, 0.72], 0.05)
+    assert [r["best_step"] for r in rows] == [2, 4, 6, 6]  # 6 replaces 4 (within 5 %), 8 does not
+    assert [r["best_score_step"] for r in rows] == [2, 4, 4, 4] and rows[-1]["best_score"] == 0.8
+    assert (
+        "Best step: <b>6</b>, the latest check within the tolerance of the best score (step 4)"
+        in (run / "report.html").read_text()
+    )
+    rows, _ = scripted_run([0.5, 0.8, 0.78, 0.72], 0.0)  # no tolerance: the strict best
+    assert [r["best_step"] for r in rows] == [2, 4, 4, 4]
+    # a slow decline does not walk the kept snapshot down: 0.745 is within 5 % of the kept 0.77, not of the best 0.8
+    rows, _ = scripted_run([0.5, 0.8, 0.77, 0.745], 0.05)
+    assert [r["best_step"] for r in rows] == [2, 4, 6, 6]
+    assert qg.within(10.4, 10.0, False, 0.05) and not qg.within(10.6, 10.0, False, 0.05)  # KID: lower is better
 
 
 def test_best_is_refused_clearly_where_the_run_has_none(tmp_path: Path) -> None:

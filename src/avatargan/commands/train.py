@@ -35,7 +35,8 @@ run folder at a time (a lock that a crash releases).
 Quality: every run ends with a quality block (FID/KID on train.final_fid_n images; on the built-in faces judge
 coverage, valid faces and judge_fd on train.final_judge_n) in the console and report.html. With
 train.quality_every=N the run scores itself every N steps, keeps generator-best.safetensors beside the last weights
-(`generate --weights best`) and names a collapse.
+(`generate --weights best`: the latest check within train.quality_tolerance, 5 %, of the best score) and names a
+collapse.
 
 Learning-rate ramp-down: --set train.lr_ramp_down=F lowers every learning rate linearly to 0 over the last
 fraction F of the run (0.3: its last 30 %): of its steps, or of its --minutes budget when that comes first; on top

@@ -61,9 +61,11 @@ def quality_section(run_dir: Path, figures: Path, embed: Callable[[Path], str]) 
         )
     if rows:
         parts.append("<h2>Quality during training</h2>")
-        best = rows[-1].get("best_step")
+        last = rows[-1]
+        best, top = last.get("best_step"), last.get("best_score_step", last.get("best_step"))
+        why = "" if top == best else f", the latest check within the tolerance of the best score (step {top})"
         parts.append(
-            f"<p>Every check scores {rows[-1].get('n')} samples from a fixed seed. Best step: <b>{best}</b>; "
+            f"<p>Every check scores {last.get('n')} samples from a fixed seed. Best step: <b>{best}</b>{why}; "
             f"<code>{BEST_WEIGHTS_FILE}</code> holds it (<code>avatargan generate RUN --weights best</code>).</p>"
         )
         if text := collapse_text(rows):
