@@ -100,7 +100,7 @@ class TrainConfig:
     quality_every: Count = 0  # steps between quality checks (0 = off)
     quality_n: PositiveInt = 512  # generated (and real) images per quality check
     # a later check whose signal is within this share of the best so far replaces the best snapshot (the built-in
-    # signal does not see sharpness: the strict best had a worse FID than the last weights in 30 of 34 runs)
+    # signal does not see sharpness: the strict best had a worse FID than the last weights in 26 of 30 runs)
     quality_tolerance: Annotated[float, Range(0, 1, high_open=True)] = 0.05
     # the quality block that ends a run (report.html and console; metrics/quality_block.py); 0 turns a part off
     final_fid_n: Count = 100  # FID and KID on this many generated and real images (small: biased FID, rough KID)
