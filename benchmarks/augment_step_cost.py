@@ -35,11 +35,12 @@ from avatargan.blocks import augment as augment_block  # noqa: E402
 from avatargan.blocks.precision import channels_last_pays  # noqa: E402
 from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 
+# fixed p in every arm (ADA off): the demo's ADA moves p from 0 to ~1 over a run, so these arms bracket its cost
 ARMS = {
-    "none": {"augment": ""},
-    "color,translation,cutout p=0.3": {"augment": "color,translation,cutout", "augment_p": 0.3},
-    "color,translation,cutout p=1": {"augment": "color,translation,cutout", "augment_p": 1.0},
-    "cutout p=1": {"augment": "cutout", "augment_p": 1.0},
+    "none": {"augment": "", "ada": False},
+    "color,translation,cutout p=0.3": {"augment": "color,translation,cutout", "augment_p": 0.3, "ada": False},
+    "color,translation,cutout p=1": {"augment": "color,translation,cutout", "augment_p": 1.0, "ada": False},
+    "cutout p=1": {"augment": "cutout", "augment_p": 1.0, "ada": False},
 }
 
 
