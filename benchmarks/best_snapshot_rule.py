@@ -3,8 +3,9 @@
 The trainer keeps `generator-best.safetensors` by its quality signal (`training/quality_guard.py`). This script reads
 the recipe comparisons stored under `benchmarks/results/` (or the folders given) and prints:
 
-1. For every run scored at both its best snapshot and its last weights (`runs-*.json` of `dcgan_recipes.py`): the
-   best's step and its FID and coverage against the last weights' — whether the snapshot the rule kept was better.
+1. For every run scored at both its strict best snapshot and its last weights (`runs-*.json` of `dcgan_recipes.py`;
+   rows with a `quality_tolerance` above 0 were kept by the tolerance rule and are left out): the best's step and
+   its FID and coverage against the last weights' — whether the strict best was better.
 2. For every run whose quality checks are stored (`trajectories.json`): the step the rule keeps at each tolerance
    (`train.quality_tolerance`; 0 = the strict best), against the last step.
 
@@ -32,7 +33,7 @@ def scored_pairs(folders: list[Path]) -> list[dict[str, Any]]:
     for path in sorted(p for folder in folders for p in folder.glob("runs-*.json")):
         stored = json.loads(path.read_text())
         for r in stored.get("runs", []) if isinstance(stored, dict) else []:
-            if "snapshot" in r and "fid" in r:
+            if "snapshot" in r and "fid" in r and not r.get("quality_tolerance"):
                 runs.setdefault(r["run"], {})[r["snapshot"]] = r
     return [
         {

@@ -95,7 +95,9 @@ def main() -> None:
 
     def score_run(run_dir: Path, cfg: RunConfig) -> list[dict[str, Any]]:
         snapshots = ["last"] + (["best"] if (run_dir / BEST_WEIGHTS_FILE).is_file() else [])
-        return [{"snapshot": s, **score(run_dir, s, args.n, cfg.data)} for s in snapshots]
+        # the rule that chose the best snapshot (0 = the strict best; rows from before the rule have no such key)
+        rule = {"quality_tolerance": cfg.train.quality_tolerance}
+        return [{"snapshot": s, **rule, **score(run_dir, s, args.n, cfg.data)} for s in snapshots]
 
     if not args.summarise_only:  # each invocation's rows in its own file, so one process per core can share --out
         recipe_runs.run_arms(args, arms, score_run, SMOKE, json_name=recipe_runs.invocation_file(arms, args))

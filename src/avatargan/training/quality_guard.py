@@ -14,14 +14,15 @@ Each check appends a line to `quality.jsonl` (plotted by the report). A check wh
 last weights: the best snapshot is the latest generator that is not clearly worse than the best one seen. Why not
 the strict best: the built-in score reads the mix of faces, not their sharpness, and early blurry generators (steps
 2,000–5,000 of 9,000) often score a hair above later ones. Over the 39 DCGAN demo-recipe runs stored in
-benchmarks/results that were scored at both snapshots, the strict best was an earlier step in 30, and in 26 of those
-its FID (n = 1,000) was worse than the last weights' (1.16× in the median, up to 2.1×) while its coverage was within
-the score's noise (+0.018 in the median; one generator's score at n = 512 varies with the noise seed by sd
-0.006–0.007). Replayed on the 32 of those runs whose checks are stored, a 5 % tolerance keeps a step within 1,000 of
-the last in 29; the other three keep steps 6,000–7,000 of 9,000, among them the one run whose coverage did fall at
-the end (augment_p 0.8: 0.146 lower at the last step). A collapse (a 25 % fall) or a slow decline (0.80 → 0.745
-over two checks) still stops the best snapshot before it (`python benchmarks/best_snapshot_rule.py`;
-benchmarks/RESULTS.md, twenty-second session).
+benchmarks/results that were scored at their strict best and last weights, the strict best was an earlier step in
+30, and in 26 of those its FID (n = 1,000) was worse than the last weights' (1.16× in the median, up to 2.1×) while
+its coverage was within the score's noise (+0.018 in the median; one generator's score at n = 512 varies with the
+noise seed by sd 0.006–0.007). Replayed on the 40 stored runs (6,500–12,000 steps) whose checks are stored, a 5 %
+tolerance keeps a step within 1,000 of the last in 36 (the strict best: in 12); the other four keep steps
+6,000–9,000, among them the one run whose coverage did fall at the end (augment_p 0.8: 0.146 lower at the last
+step). A collapse (a 25 % fall) or a slow decline (0.80 → 0.745 over two checks) still stops the best snapshot
+before it (`python benchmarks/best_snapshot_rule.py`; benchmarks/RESULTS.md, twenty-second and twenty-third
+sessions).
 A score far below the best — under 75 % of the best score, or a KID above twice the best plus 1 — is named in the
 console once per episode, and the report names it too; on the built-in data only once the best has reached 0.3
 (before that the generator has not learnt faces worth losing).
