@@ -35,20 +35,23 @@ from avatargan.blocks import augment as augment_block  # noqa: E402
 from avatargan.blocks.precision import channels_last_pays  # noqa: E402
 from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 
-# fixed p in every arm (ADA off): the demo's ADA moves p from 0 to ~1 over a run, so these arms bracket its cost
+# fixed p in every arm (`demo_step` turns ADA off): the demo's ADA moves p from 0 to ~1 over a run, so these arms
+# bracket its cost
 ARMS = {
-    "none": {"augment": "", "ada": False},
-    "color,translation,cutout p=0.3": {"augment": "color,translation,cutout", "augment_p": 0.3, "ada": False},
-    "color,translation,cutout p=1": {"augment": "color,translation,cutout", "augment_p": 1.0, "ada": False},
-    "cutout p=1": {"augment": "cutout", "augment_p": 1.0, "ada": False},
+    "none": {"augment": ""},
+    "color,translation,cutout p=0.3": {"augment": "color,translation,cutout", "augment_p": 0.3},
+    "color,translation,cutout p=1": {"augment": "color,translation,cutout", "augment_p": 1.0},
+    "cutout p=1": {"augment": "cutout", "augment_p": 1.0},
 }
 
 
 def demo_step(model_fields: dict[str, object], precision: str) -> Callable[[], None]:
     """One training step of the demo recipe with `model_fields` overridden, on a fixed random batch, in the layout
-    the trainer would choose (`layout_choice.variant`)."""
+    the trainer would choose (`layout_choice.variant`). ADA is off: a fresh model's adaptive p is 0 (no augmentation
+    at all), so the step is timed at a fixed p, `model_fields`' augment_p or else the recipe's (1, the default, where
+    the demo's ADA spends most of a run)."""
     demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo"))
-    shape = ("dcgan_demo", demo.data.image_size, demo.train.batch_size, model_fields)
+    shape = ("dcgan_demo", demo.data.image_size, demo.train.batch_size, {**model_fields, "ada": False})
     channels_last = channels_last_pays(fresh_model("dcgan", shape), precision)
     return variant("dcgan", precision, channels_last, False, shape=shape)[0]
 

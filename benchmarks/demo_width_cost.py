@@ -2,7 +2,7 @@
 must convert into steps.
 
 Each arm is the demo's DCGAN (`configs/dcgan_demo.yaml`, its augmentation at a fixed p = 1, where the demo's ADA
-spends most of a run) with other widths
+spends most of a run: `demo_step` turns ADA off) with other widths
 (`model.g_channels`, `model.d_channels`), at the precision `auto` chooses and the layout the trainer uses, stepping on
 one fixed batch of the demo's shape (`augment_step_cost.demo_step`). Repeats alternate the arms' order; each ratio is
 the median over repeats of that repeat's steps/s against the demo's own widths. The cost depends on the CPU (AMX
@@ -29,8 +29,6 @@ from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 
 #: each arm's width overrides of the demo recipe (the other network keeps the recipe's width)
 WIDTHS = {"G 32": {"g_channels": 32}, "D 32": {"d_channels": 32}, "G 32, D 32": {"g_channels": 32, "d_channels": 32}}
-#: ADA's p starts at 0 in a fresh model; every arm fixes it where the demo's runs spend most of their steps
-AUGMENT_AT_ONE = {"ada": False, "augment_p": 1.0}
 
 
 def main() -> None:
@@ -44,8 +42,7 @@ def main() -> None:
     print(machine_facts("cpu"), f"precision {precision.describe()}, {args.threads} threads")
     demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).model
     own = f"the demo (G {demo.g_channels}, D {demo.d_channels})"
-    arms = {own: {}, **WIDTHS}
-    steps = {name: demo_step({**AUGMENT_AT_ONE, **fields}, precision.precision) for name, fields in arms.items()}
+    steps = {name: demo_step(fields, precision.precision) for name, fields in {own: {}, **WIDTHS}.items()}
     print_rates(time_arms(steps, args.repeats, args.steps), own)
 
 

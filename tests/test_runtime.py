@@ -40,4 +40,4 @@ def test_keeping_freed_memory_stops_most_page_faults_of_a_training_step() -> Non
     default, kept = _faults_per_step("default"), _faults_per_step("keep")
     # measured: ~8,000 against ~70 on the AMX Xeon, 6,900 against 410 on the CI machine; only the ratio is the
     # behaviour (without the setting the two arms fault alike), so no absolute bound that depends on the machine
-    assert kept * 5 < default, (default, kept)
+    assert kept * 10 < default, (default, kept)

@@ -3,14 +3,16 @@ import json
 import sys
 from pathlib import Path
 
+from avatargan.training.stats import read_jsonl
+
 out = Path(sys.argv[1])
 result = {}
 for q in sorted(out.glob("runs/*/seed*/*/quality.jsonl")):
     run = q.parent
     name = str(run.relative_to(out / "runs"))
-    checks = [json.loads(line) for line in q.read_text().splitlines() if line.strip()]
+    checks = read_jsonl(q)
     entry = {"quality": [[c.pop("step"), c] for c in checks]}
-    stats = [json.loads(line) for line in (run / "stats.jsonl").read_text().splitlines() if line.strip()]
+    stats = read_jsonl(run / "stats.jsonl")
     for key in ("augment_p", "mode_seeking", "loss_d"):
         entry[key] = [[s["step"], round(s[key], 4)] for s in stats if s["step"] % 1000 == 0 and key in s]
     result[name] = entry
