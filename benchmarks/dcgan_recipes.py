@@ -34,10 +34,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import recipe_runs  # noqa: E402
+import torch  # noqa: E402
+from safetensors.torch import load_file  # noqa: E402
 
 from avatargan.config import RunConfig  # noqa: E402
 from avatargan.metrics.evaluate import evaluate_generators  # noqa: E402
-from avatargan.weights import BEST_WEIGHTS_FILE, load_generators  # noqa: E402
+from avatargan.weights import BEST_WEIGHTS_FILE, WEIGHTS_FILE, load_generators  # noqa: E402
 
 METRICS = ["fid", "kid", "attr_coverage", "valid_faces", "judge_fd"]
 #: the headline value of each metric (result key → metric name), and its column title
@@ -89,15 +91,26 @@ def score(weights: Path | str, snapshot: str, n: int, data: Any) -> dict[str, fl
     return flat
 
 
+def same_tensors(a: Path, b: Path) -> bool:
+    """Whether two safetensors files hold the same tensors (their headers may list the metadata in any order)."""
+    ta, tb = load_file(a), load_file(b)
+    return ta.keys() == tb.keys() and all(torch.equal(ta[k], tb[k]) for k in ta)
+
+
 def main() -> None:
     args = parse_args()
     arms = recipe_runs.arms_of(args)
 
     def score_run(run_dir: Path, cfg: RunConfig) -> list[dict[str, Any]]:
-        snapshots = ["last"] + (["best"] if (run_dir / BEST_WEIGHTS_FILE).is_file() else [])
         # the rule that chose the best snapshot (0 = the strict best; rows from before the rule have no such key)
         rule = {"quality_tolerance": cfg.train.quality_tolerance}
-        return [{"snapshot": s, **rule, **score(run_dir, s, args.n, cfg.data)} for s in snapshots]
+        rows = [{"snapshot": "last", **rule, **score(run_dir, "last", args.n, cfg.data)}]
+        best = run_dir / BEST_WEIGHTS_FILE
+        if best.is_file() and same_tensors(best, run_dir / WEIGHTS_FILE):
+            rows.append({**rows[0], "snapshot": "best"})  # the same weights score the same: no second evaluation
+        elif best.is_file():
+            rows.append({"snapshot": "best", **rule, **score(run_dir, "best", args.n, cfg.data)})
+        return rows
 
     if not args.summarise_only:  # each invocation's rows in its own file, so one process per core can share --out
         recipe_runs.run_arms(args, arms, score_run, SMOKE, json_name=recipe_runs.invocation_file(arms, args))

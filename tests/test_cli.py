@@ -217,6 +217,8 @@ def test_help_names_every_augmentation_field(capsys) -> None:
         "ada_p_max",
         "r1_gamma",
         "mode_seeking",
+        "region_d",
+        "region_box",
     ]
     missing = [name for name in fields if f"model.{name}=" not in text and f"model.{name} " not in text]
     assert not missing, missing

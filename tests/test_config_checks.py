@@ -85,6 +85,8 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "mode_seeking": "-1",
     "r1_gamma": "-1",
     "r1_every": "0",
+    "region_d": "-1",
+    "region_box": "0.3,0.2,0.7",  # three numbers: a box needs four
     "g_down": "9",  # more halvings than the image has pixels
     "g_blocks": "-1",
     "d_down": "0",

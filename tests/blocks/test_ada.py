@@ -50,10 +50,14 @@ def test_p_waits_for_a_whole_interval_and_its_state_round_trips() -> None:
 
 
 ADA = {"augment": "color,translation,cutout", "ada": True, "ada_kimg": 0.05, "r1_gamma": 1.0, "r1_every": 2}
+REGION = {"region_d": 1.0, "region_box": "0,0,1,1"}  # the whole 16-px image: the eye strip would be 6 px
 
 
-def test_a_run_with_ada_and_r1_logs_p_and_resumes_bit_exactly(tmp_path: Path) -> None:
-    sections = {"model": ADA, "train": {"steps": 11, "checkpoint_every": 5, "log_every": 1, "ema_kimg": 0.01}}
+def test_a_run_with_ada_r1_and_a_region_d_logs_p_and_resumes_bit_exactly(tmp_path: Path) -> None:
+    sections = {
+        "model": {**ADA, **REGION},
+        "train": {"steps": 11, "checkpoint_every": 5, "log_every": 1, "ema_kimg": 0.01},
+    }
     straight = train(tiny_config(tmp_path / "a", **sections))
     first = tiny_config(tmp_path / "b", **sections)
     first.train.steps = 5
@@ -62,6 +66,7 @@ def test_a_run_with_ada_and_r1_logs_p_and_resumes_bit_exactly(tmp_path: Path) ->
     assert resumed.model.ada.p == latest_checkpoint(run_dir / "checkpoints")[1]["extra"]["ada"]["p"] > 0
     resumed.run()
     a, b = latest_checkpoint(straight / "checkpoints")[1], latest_checkpoint(run_dir / "checkpoints")[1]
+    assert any(k.startswith("D_region.") for k in a["model"])  # the region D is checkpointed and resumed too
     for k in a["model"]:
         assert torch.equal(a["model"][k], b["model"][k]), k
     assert a["extra"] == b["extra"]

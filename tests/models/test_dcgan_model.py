@@ -61,3 +61,37 @@ def test_mode_seeking_changes_g_step_only_and_is_logged() -> None:
     for a, b in zip(plain.D.parameters(), seeking.D.parameters(), strict=True):
         assert torch.equal(a, b)  # D's phase is the same
     assert any(not torch.equal(a, b) for a, b in zip(plain.G.parameters(), seeking.G.parameters(), strict=True))
+
+
+class _SaysRealForBrightImages(torch.nn.Module):
+    """A stand-in region D: +10 for a crop whose mean is above 0.5 (the all-ones real batch), −10 otherwise."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.where(x.mean(dim=(1, 2, 3), keepdim=True) > 0.5, 10.0, -10.0) + 0 * x[:, :1, :1, :1]
+
+
+def test_region_d_calls_real_crops_real_and_g_pays_for_crops_it_calls_fake() -> None:
+    torch.manual_seed(0)
+    cfg = DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, region_d=1.0, region_box=(0.0, 0.0, 1.0, 1.0))
+    model = DCGAN(cfg, image_size=16)
+    assert model.D_region is not None
+    d_params = {id(p) for group in model.build_optimizers()["d"].param_groups for p in group["params"]}
+    assert {id(p) for p in model.D_region.parameters()} <= d_params  # trained by D's optimizer
+    model.D_region = _SaysRealForBrightImages()
+    out = model.train_step({"image": torch.ones(4, 3, 16, 16)}, step=0)  # G's tanh images are never that bright
+    # D right on both (logit +10 on real, −10 on fake): its loss ≈ 2·softplus(−10); G fooled nothing: ≈ softplus(10)
+    assert float(out["loss_region_d"]) < 1e-3
+    assert float(out["loss_region_g"]) == pytest.approx(10.0, abs=1e-3)
+
+
+def test_region_d_sees_only_its_box_and_is_absent_when_off() -> None:
+    model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, region_d=0.5), image_size=64)
+    images = torch.zeros(2, 3, 64, 64, requires_grad=True)
+    model.region_logits(images).sum().backward()
+    touched = images.grad.abs().sum(dim=(0, 1)) > 0
+    rows, cols = touched.any(dim=1).nonzero().flatten(), touched.any(dim=0).nonzero().flatten()
+    assert (int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max())) == (20, 43, 12, 51)  # the eye strip
+    plain = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4), image_size=64)
+    assert plain.D_region is None and not any(k.startswith("D_region") for k in plain.state_dict())
+    with pytest.raises(ConfigError, match="model.region_box"):
+        DCGAN(DCGANConfig(region_d=1.0), image_size=16)  # the eye strip of a 16-px image is 6 px tall

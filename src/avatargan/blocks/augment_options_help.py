@@ -1,4 +1,5 @@
-"""The discriminator-augmentation options for `avatargan train --help`: a line each (no imports, so help is fast)."""
+"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, mode seeking, the region D): a line
+each (no imports, so help is fast)."""
 
 HELP = """augmenting what D sees (all families; off by default; DiffAugment, in D's and G's steps alike):
   --set model.augment=POLICY         color, translation, cutout separated by commas (e.g. color,translation,cutout)
@@ -18,4 +19,10 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      batch (MSGAN), against many noises giving one face (default 0: off; beside
                                      ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and
                                      valid faces ADA cost: benchmarks/results/2026-12-03-dcgan-demo-ada-cap)
+a second discriminator on one region of aligned faces (DCGAN; off by default):
+  --set model.region_d=W             DCGAN: a second, small patch D judges model.region_box of every image (real and
+                                     generated alike, augmented as D's view) and G's loss adds W × its adversarial
+                                     loss (default 0: off); for aligned faces, where the eyes sit at one place
+  --set model.region_box=T,L,B,R     the region as fractions of the image side (default 0.3125,0.1875,0.6875,0.8125:
+                                     the eye strip of built-in and `avatargan prepare`d faces)
 """

@@ -6,8 +6,9 @@ least-squares or hinge loss, spectral norm in D, a generator that doubles its si
 convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
 (`model.d_minibatch_std`), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
-adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), and (in the
-trainer) an EMA generator.
+adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), a second, small
+patch D on a fixed region of aligned faces (`model.region_d`, by default the eyes: `blocks/face_region.py` says
+why), and (in the trainer) an EMA generator.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from torch import nn
 from avatargan.blocks import losses
 from avatargan.blocks.ada import AdaptiveP
 from avatargan.blocks.augment import AugmentOptions, for_d
+from avatargan.blocks.face_region import RegionBox, check_region, crop_region
 from avatargan.blocks.losses import AdversarialLoss
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
@@ -32,7 +34,10 @@ from avatargan.nn import diff_augment
 from avatargan.nn.discriminators import DCGANDiscriminator
 from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, GeneratorBlur, Upsampling
 from avatargan.nn.layers import Norm, init_dcgan_weights
+from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.registry import MODELS
+
+REGION_MIN_PX = 16  # the region D halves its input twice and ends in 4×4 convolutions
 
 
 @dataclass
@@ -63,6 +68,8 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     mode_seeking: Weight = 0.0  # weight of MSGAN's mode-seeking term in G's loss (blocks/losses.py; 0 = off)
     r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
     r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
+    region_d: Weight = 0.0  # weight in G's loss of a second patch D on model.region_box of every image (0 = off)
+    region_box: RegionBox = (0.3125, 0.1875, 0.6875, 0.8125)  # top, left, bottom, right (fractions): the eyes
 
 
 @MODELS.register("dcgan")
@@ -76,6 +83,10 @@ class DCGAN(GANModel):
         self.G = self.build_generators(cfg, image_size)[NOISE_GENERATOR]
         self.D = DCGANDiscriminator(image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm, cfg.d_minibatch_std)
         init_dcgan_weights(self.D)
+        self.D_region = None  # absent when off: checkpoints of runs without it keep their keys
+        if cfg.region_d > 0:
+            self.D_region = PatchDiscriminator(cfg.d_channels, 2, cfg.d_norm, style="dcgan")
+            init_dcgan_weights(self.D_region)
         self.policy = diff_augment.parse_policy(cfg.augment)
         self.ada = AdaptiveP(cfg.ada_target, cfg.ada_kimg, p_max=cfg.ada_p_max) if cfg.ada else None
 
@@ -92,6 +103,7 @@ class DCGAN(GANModel):
             )
         if cfg.real_label != 1.0 and cfg.loss == "hinge":
             raise ConfigError("model.real_label: label smoothing needs a target; use model.loss=bce or lsgan")
+        check_region(cfg.region_box, image_size, smallest=REGION_MIN_PX if cfg.region_d > 0 else None)
         if cfg.ada and not diff_augment.parse_policy(cfg.augment):
             raise ConfigError(
                 "model.ada: adaptive augmentation needs a policy, e.g. model.augment=color,translation,cutout"
@@ -120,7 +132,8 @@ class DCGAN(GANModel):
         return {NOISE_GENERATOR: self.G}
 
     def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        return adam_g_and_d(self.cfg, self.G.parameters(), self.D.parameters())
+        d_params = [*self.D.parameters(), *(self.D_region.parameters() if self.D_region is not None else [])]
+        return adam_g_and_d(self.cfg, self.G.parameters(), d_params)
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         device = next(self.G.parameters()).device
@@ -133,6 +146,10 @@ class DCGAN(GANModel):
     def d_view(self, images: torch.Tensor) -> torch.Tensor:
         """What D sees of real or generated images: augmented when a policy is set (fresh draws each call)."""
         return for_d(self.cfg, images, self.augment_p)
+
+    def region_logits(self, images: torch.Tensor) -> torch.Tensor:
+        """The region D's patch logits on `images`' fixed region, augmented like D's view (its own draws)."""
+        return self.D_region(self.d_view(crop_region(images, self.cfg.region_box)))
 
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
         real = batch["image"]
@@ -150,6 +167,12 @@ class DCGAN(GANModel):
             real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
         d_real, d_fake = self.D(self.d_view(real)), self.D(self.d_view(fake.detach()))
         loss_d = losses.d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
+        if self.D_region is not None:  # its own parameters: Adam makes its loss's scale moot, so unweighted
+            loss_region_d = losses.d_loss(
+                kind, self.region_logits(real), self.region_logits(fake.detach()), real_target=cfg.real_label
+            )
+            out["loss_region_d"] = loss_region_d.detach()
+            loss_d = loss_d + loss_region_d
         if r1_now:  # lazy: every r1_every steps, scaled by it, so the average strength is γ/2 per step
             r1 = losses.r1_penalty(d_real, real)
             loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1
@@ -159,15 +182,19 @@ class DCGAN(GANModel):
             self.ada.observe(d_real, real.shape[0])
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
-        self.D.requires_grad_(False)
+        self.d_networks_require_grad(False)
         loss_g = losses.g_loss(kind, self.D(self.d_view(fake)))
         total_g = loss_g
+        if self.D_region is not None:
+            loss_region_g = losses.g_loss(kind, self.region_logits(fake))
+            total_g = total_g + cfg.region_d * loss_region_g
+            out["loss_region_g"] = loss_region_g.detach()
         if cfg.mode_seeking > 0:  # logged apart, so loss_g stays the adversarial loss the report plots
             ms = losses.mode_seeking(z, fake)
             total_g = loss_g + cfg.mode_seeking * ms
             out["mode_seeking"] = ms.detach()
         self.optimize(total_g, opt["g"])
-        self.D.requires_grad_(True)
+        self.d_networks_require_grad(True)
 
         return {
             "loss_g": loss_g.detach(),
@@ -176,6 +203,11 @@ class DCGAN(GANModel):
             "d_fake_score": d_fake.detach().mean(),
             **out,
         }
+
+    def d_networks_require_grad(self, flag: bool) -> None:
+        for d in (self.D, self.D_region):
+            if d is not None:
+                d.requires_grad_(flag)
 
     def extra_state(self) -> dict[str, Any]:
         return {"ada": self.ada.state_dict()} if self.ada else {}
