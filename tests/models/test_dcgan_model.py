@@ -95,3 +95,30 @@ def test_region_d_sees_only_its_box_and_is_absent_when_off() -> None:
     assert plain.D_region is None and not any(k.startswith("D_region") for k in plain.state_dict())
     with pytest.raises(ConfigError, match="model.region_box"):
         DCGAN(DCGANConfig(region_d=1.0), image_size=16)  # the eye strip of a 16-px image is 6 px tall
+
+
+class _LikesBrightCrops(torch.nn.Module):
+    """A stand-in region D without parameters whose logit rises with the crop's brightness."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean(dim=(1, 2, 3), keepdim=True) * 5
+
+
+@pytest.mark.parametrize("mode_seeking", [0.0, 1.0])
+def test_the_region_term_reaches_g_beside_mode_seeking(mode_seeking: float) -> None:
+    """G's step with region_d on differs from the same step with the term's weight at 0 (no augmentation: the two
+    draw the same random numbers), and its logged loss is the region D's G loss on the generated crops."""
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    runs = {}
+    for weight in (0.0, 2.0):
+        torch.manual_seed(0)
+        cfg = DCGANConfig(
+            latent_dim=8, g_channels=4, d_channels=4, mode_seeking=mode_seeking, region_d=1.0, region_box=(0, 0, 1, 1)
+        )
+        model = DCGAN(cfg, image_size=16)
+        model.D_region = _LikesBrightCrops()
+        model.cfg.region_d = weight  # the same networks and draws; only the term's weight in G's loss differs
+        runs[weight] = (model, model.train_step({"image": real}, step=0))
+    (off, off_out), (on, on_out) = runs[0.0], runs[2.0]
+    assert torch.equal(off_out["loss_region_g"], on_out["loss_region_g"])  # the same G before its step
+    assert any(not torch.equal(a, b) for a, b in zip(off.G.parameters(), on.G.parameters(), strict=True))

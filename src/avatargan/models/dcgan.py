@@ -191,7 +191,7 @@ class DCGAN(GANModel):
             out["loss_region_g"] = loss_region_g.detach()
         if cfg.mode_seeking > 0:  # logged apart, so loss_g stays the adversarial loss the report plots
             ms = losses.mode_seeking(z, fake)
-            total_g = loss_g + cfg.mode_seeking * ms
+            total_g = total_g + cfg.mode_seeking * ms
             out["mode_seeking"] = ms.detach()
         self.optimize(total_g, opt["g"])
         self.d_networks_require_grad(True)
