@@ -22,7 +22,10 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
 a second discriminator on one region of aligned faces (DCGAN; off by default):
   --set model.region_d=W             DCGAN: a second, small patch D judges model.region_box of every image (real and
                                      generated alike, augmented as D's view) and G's loss adds W × its adversarial
-                                     loss (default 0: off); for aligned faces, where the eyes sit at one place
+                                     loss (default 0: off); for aligned faces, where the eyes sit at one place.
+                                     On dcgan_demo (W=1, two seeds) it did not raise the eyes' coverage, lowered
+                                     the mean coverage and costs ~18 % of the step:
+                                     benchmarks/results/2026-12-04-dcgan-demo-region-d
   --set model.region_box=T,L,B,R     the region as fractions of the image side (default 0.3125,0.1875,0.6875,0.8125:
                                      the eye strip of built-in and `avatargan prepare`d faces)
 """
