@@ -18,7 +18,8 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
   --set model.mode_seeking=W         DCGAN: G's loss adds W × mean|z1 - z2| / mean|G(z1) - G(z2)| over pairs of a
                                      batch (MSGAN), against many noises giving one face (default 0: off; beside
                                      ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and
-                                     valid faces ADA cost: benchmarks/results/2026-12-03-dcgan-demo-ada-cap)
+                                     valid faces ADA cost: benchmarks/results/2026-12-03-dcgan-demo-ada-cap;
+                                     W=2 gained nothing and cost valid faces: .../2026-12-04-dcgan-demo-ms2-mbstd)
 a second discriminator on one region of aligned faces (DCGAN; off by default):
   --set model.region_d=W             DCGAN: a second, small patch D judges model.region_box of every image (real and
                                      generated alike, augmented as D's view) and G's loss adds W × its adversarial
