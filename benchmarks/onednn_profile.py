@@ -28,14 +28,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from layout_choice import variant  # noqa: E402
 
 
-def conv_flops(problem: str) -> float | None:
-    """Multiply-adds × 2 of a oneDNN convolution problem descriptor (`mb4_ic128oc128_ih34oh32kh3…`), or None."""
+def conv_flops(problem: str, transposed: bool = False) -> float | None:
+    """Multiply-adds × 2 of a oneDNN (de)convolution problem descriptor (`mb4_ic128oc128_ih34oh32kh3…`), or None.
+    A transposed convolution (oneDNN's deconvolution) applies its kernel at every input position, so its count
+    uses the input's size, not the larger output's."""
     dims = dict(re.findall(r"([a-z]+)(\d+)", problem))
+    h, w = ("ih", "iw") if transposed else ("oh", "ow")
     try:
-        mb, ic, oc, oh, ow, kh, kw = (int(dims[k]) for k in ("mb", "ic", "oc", "oh", "ow", "kh", "kw"))
+        mb, ic, oc, sh, sw, kh, kw = (int(dims[k]) for k in ("mb", "ic", "oc", h, w, "kh", "kw"))
     except KeyError:
         return None
-    return 2.0 * mb * ic * oc * oh * ow * kh * kw / int(dims.get("g", 1))
+    return 2.0 * mb * ic * oc * sh * sw * kh * kw / int(dims.get("g", 1))
 
 
 def parse(log: str) -> list[tuple[str, str, str, str, float]]:
@@ -107,7 +110,7 @@ def main() -> None:
     )
     for (prim, pass_, problem), ms in by_shape.most_common(args.top):
         calls = shape_calls[(prim, pass_, problem)]
-        flops = conv_flops(problem)
+        flops = conv_flops(problem, transposed=prim == "deconvolution")
         rate = f"{flops / (ms / calls / 1e3) / 1e9:.0f}" if flops else "–"
         print(
             f"| {ms / per_step:.1f} | {calls // per_step} | {ms / calls:.2f} | {rate} | {prim} | {pass_} | {problem} |"

@@ -30,8 +30,11 @@ def test_parse_keeps_exec_lines_with_primitive_kernel_pass_problem_and_time() ->
     ]
 
 
-def test_conv_flops_is_two_per_multiply_add_and_divides_by_groups() -> None:
+def test_conv_flops_is_two_per_multiply_add_divides_by_groups_and_counts_deconvolutions_at_their_inputs() -> None:
     # 4 images × 32 output channels × 128² outputs × (3 input channels × 7²) multiply-adds, × 2
     assert conv_flops(CONV) == 2 * 4 * 32 * 128 * 128 * 3 * 49
     assert conv_flops("mb1_g2ic4oc4_ih8oh8kh1sh1dh0ph0_iw8ow8kw1sw1dw0pw0") == 2 * 4 * 4 * 64 / 2
     assert conv_flops("4x32x128x128") is None  # a reorder's shape
+    # a stride-2 transposed convolution 64 → 32 channels, 64² → 128²: the kernel runs at each of the 64² inputs
+    deconv = "mb4_ic64oc32_ih64oh128kh3sh2dh0ph1_iw64ow128kw3sw2dw0pw1"
+    assert conv_flops(deconv, transposed=True) == 2 * 4 * 64 * 32 * 64 * 64 * 9
