@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import tempfile
-from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -71,6 +71,20 @@ def capture(step, steps: int) -> str:
         return log.read()
 
 
+def tally(rows: list[tuple[str, str, str, str, float]], key: Callable) -> dict[tuple, tuple[float, int]]:
+    """Milliseconds and calls of `parse`'s rows summed by `key(row)`."""
+    sums: dict[tuple, tuple[float, int]] = {}
+    for row in rows:
+        ms, calls = sums.get(key(row), (0.0, 0))
+        sums[key(row)] = (ms + row[4], calls + 1)
+    return sums
+
+
+def top(sums: dict[tuple, tuple[float, int]], n: int) -> list[tuple[tuple, tuple[float, int]]]:
+    """The `n` entries of a tally with the most milliseconds."""
+    return sorted(sums.items(), key=lambda item: -item[1][0])[:n]
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="cyclegan", choices=["dcgan", "cyclegan", "cartoongan"])
@@ -85,36 +99,22 @@ def main() -> None:
     rows = parse(capture(step, args.steps))
     if not rows:
         sys.exit("oneDNN logged nothing: is this PyTorch built with oneDNN (torch.backends.mkldnn.is_available())?")
-    per_step = args.steps
-    by_kind, count = Counter(), Counter()
-    by_shape, shape_calls = Counter(), Counter()
-    for prim, kernel, pass_, problem, ms in rows:
-        by_kind[(prim, kernel, pass_)] += ms
-        count[(prim, kernel, pass_)] += 1
-        if prim in ("convolution", "deconvolution"):
-            by_shape[(prim, pass_, problem)] += ms
-            shape_calls[(prim, pass_, problem)] += 1
-    total = sum(by_kind.values()) / per_step
-    print(
-        f"{args.model}, {args.precision}, {'channels_last' if args.channels_last else 'NCHW'}: oneDNN {total:.0f} ms "
-        f"per step in {len(rows) // per_step} calls\n"
-    )
+    steps = args.steps
+    kinds = tally(rows, lambda r: r[:3])  # primitive, kernel, pass
+    shapes = tally([r for r in rows if r[0] in ("convolution", "deconvolution")], lambda r: (r[0], r[2], r[3]))
+    total = sum(ms for ms, _ in kinds.values()) / steps
+    layout = "channels_last" if args.channels_last else "NCHW"
+    print(f"{args.model}, {args.precision}, {layout}: oneDNN {total:.0f} ms per step in {len(rows) // steps} calls\n")
     print("| ms per step | share | calls | primitive | kernel | pass |\n|---|---|---|---|---|---|")
-    for (prim, kernel, pass_), ms in by_kind.most_common(args.top):
-        print(
-            f"| {ms / per_step:.1f} | {ms / per_step / total:.0%} | {count[(prim, kernel, pass_)] // per_step} "
-            f"| {prim} | {kernel} | {pass_} |"
-        )
-    print(
-        "\n| ms per step | calls | ms per call | GFLOP/s | primitive | pass | problem |\n|---|---|---|---|---|---|---|"
-    )
-    for (prim, pass_, problem), ms in by_shape.most_common(args.top):
-        calls = shape_calls[(prim, pass_, problem)]
+    for (prim, kernel, pass_), (ms, calls) in top(kinds, args.top):
+        print(f"| {ms / steps:.1f} | {ms / steps / total:.0%} | {calls // steps} | {prim} | {kernel} | {pass_} |")
+    print("\n| ms per step | calls | ms per call | GFLOP/s | primitive | pass | problem |")
+    print("|---|---|---|---|---|---|---|")
+    for (prim, pass_, problem), (ms, calls) in top(shapes, args.top):
         flops = conv_flops(problem, transposed=prim == "deconvolution")
         rate = f"{flops / (ms / calls / 1e3) / 1e9:.0f}" if flops else "–"
-        print(
-            f"| {ms / per_step:.1f} | {calls // per_step} | {ms / calls:.2f} | {rate} | {prim} | {pass_} | {problem} |"
-        )
+        cells = [f"{ms / steps:.1f}", str(calls // steps), f"{ms / calls:.2f}", rate, prim, pass_, problem]
+        print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

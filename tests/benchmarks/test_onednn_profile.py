@@ -38,3 +38,14 @@ def test_conv_flops_is_two_per_multiply_add_divides_by_groups_and_counts_deconvo
     # a stride-2 transposed convolution 64 → 32 channels, 64² → 128²: the kernel runs at each of the 64² inputs
     deconv = "mb4_ic64oc32_ih64oh128kh3sh2dh0ph1_iw64ow128kw3sw2dw0pw1"
     assert conv_flops(deconv, transposed=True) == 2 * 4 * 64 * 32 * 64 * 64 * 9
+
+
+def test_tally_sums_milliseconds_and_calls_by_key_and_top_orders_by_time() -> None:
+    from onednn_profile import tally, top
+
+    rows = parse(LOG) + parse(LOG)
+    kinds = tally(rows, lambda r: r[:3])
+    assert kinds[("convolution", "jit_bf16:avx512_core_bf16", "forward_training")] == (2 * 2.12695, 2)
+    assert kinds[("reorder", "jit:uni", "undef")] == (2 * 0.708008, 2)
+    assert [key[0] for key, _ in top(kinds, 2)] == ["convolution", "reorder"]
+    assert len(top(kinds, 1)) == 1
