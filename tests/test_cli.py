@@ -219,6 +219,8 @@ def test_help_names_every_augmentation_field(capsys) -> None:
         "mode_seeking",
         "region_d",
         "region_box",
+        "feature_d",
+        "feature_d_weights",
     ]
     missing = [name for name in fields if f"model.{name}=" not in text and f"model.{name} " not in text]
     assert not missing, missing

@@ -87,6 +87,8 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "r1_every": "0",
     "region_d": "-1",
     "region_box": "0.3,0.2,0.7",  # three numbers: a box needs four
+    "feature_d": "-1",
+    "feature_d_weights": "/no/such/weights.pt",
     "g_down": "9",  # more halvings than the image has pixels
     "g_blocks": "-1",
     "d_down": "0",

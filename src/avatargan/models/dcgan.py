@@ -8,18 +8,21 @@ learning rate, one-sided label smoothing (`model.real_label`), a minibatch-stand
 (`model.d_minibatch_std`), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
 adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), a second, small
 patch D on a fixed region of aligned faces (`model.region_d`, by default the eyes: `blocks/face_region.py` says
-why), and (in the trainer) an EMA generator.
+why), a second D that judges a frozen ImageNet network's features (`model.feature_d`, `nn/feature_discriminator.py`),
+and (in the trainer) an EMA generator.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import torch
 from torch import nn
 
+from avatargan import console
 from avatargan.blocks import losses
 from avatargan.blocks.ada import AdaptiveP
 from avatargan.blocks.augment import AugmentOptions, for_d
@@ -27,10 +30,12 @@ from avatargan.blocks.face_region import RegionBox, check_region, crop_region
 from avatargan.blocks.losses import AdversarialLoss
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
-from avatargan.errors import ConfigError
+from avatargan.errors import ConfigError, UserError
 from avatargan.models.base import GANModel, adam_g_and_d
 from avatargan.models.spec import NOISE_GENERATOR, FamilySpec
+from avatargan.nn import content_backbone as backbones
 from avatargan.nn import diff_augment
+from avatargan.nn import feature_discriminator as feature_d
 from avatargan.nn.discriminators import DCGANDiscriminator
 from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, GeneratorBlur, Upsampling
 from avatargan.nn.layers import Norm, init_dcgan_weights
@@ -38,6 +43,18 @@ from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.registry import MODELS
 
 REGION_MIN_PX = 16  # the region D halves its input twice and ends in 4×4 convolutions
+FEATURE_HEAD_CHANNELS = 64  # the feature D's heads' width (Projected GAN's first discriminator blocks: 64)
+
+
+def load_feature_backbone(cfg: DCGANConfig) -> backbones.ContentBackbone:
+    """The feature D's frozen EfficientNet-Lite0; missing weights become a UserError with the how-to."""
+    weights = None if cfg.feature_d_weights == backbones.PRETRAINED else cfg.feature_d_weights
+    try:
+        net = backbones.load_content_backbone("efficientnet-lite0", weights)
+    except backbones.MissingWeightsError as exc:
+        raise UserError(f"the feature discriminator (model.feature_d) needs its backbone's weights: {exc}") from None
+    console.info(f"feature D: efficientnet-lite0, weights: {net.weights_source}")
+    return net
 
 
 @dataclass
@@ -70,6 +87,8 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
     region_d: Weight = 0.0  # weight in G's loss of a second patch D on model.region_box of every image (0 = off)
     region_box: RegionBox = (0.3125, 0.1875, 0.6875, 0.8125)  # top, left, bottom, right (fractions): the eyes
+    feature_d: Weight = 0.0  # weight in G's loss of a second D on frozen EfficientNet-Lite0 features (0 = off)
+    feature_d_weights: str = backbones.PRETRAINED  # its backbone: pretrained | PATH to a state_dict | random (tests)
 
 
 @MODELS.register("dcgan")
@@ -87,6 +106,10 @@ class DCGAN(GANModel):
         if cfg.region_d > 0:
             self.D_region = PatchDiscriminator(cfg.d_channels, 2, cfg.d_norm, style="dcgan")
             init_dcgan_weights(self.D_region)
+        self.D_feature = None  # the feature D's trainable heads; its backbone is frozen (never trained or saved)
+        if cfg.feature_d > 0:
+            self.D_feature = feature_d.FeatureHeads(FEATURE_HEAD_CHANNELS)
+            self.frozen["feature_d"] = load_feature_backbone(cfg)
         self.policy = diff_augment.parse_policy(cfg.augment)
         self.ada = AdaptiveP(cfg.ada_target, cfg.ada_kimg, p_max=cfg.ada_p_max) if cfg.ada else None
 
@@ -104,6 +127,17 @@ class DCGAN(GANModel):
         if cfg.real_label != 1.0 and cfg.loss == "hinge":
             raise ConfigError("model.real_label: label smoothing needs a target; use model.loss=bce or lsgan")
         check_region(cfg.region_box, image_size, smallest=REGION_MIN_PX if cfg.region_d > 0 else None)
+        weights = cfg.feature_d_weights
+        if weights not in (backbones.PRETRAINED, backbones.RANDOM) and not Path(weights).expanduser().is_file():
+            raise ConfigError(
+                f"model.feature_d_weights: {weights!r} is no file; use pretrained, random (tests only) or the path "
+                "of an efficientnet-lite0 state_dict (.pth or .safetensors)"
+            )
+        if cfg.feature_d > 0 and image_size < feature_d.MIN_IMAGE_SIZE:
+            raise ConfigError(
+                f"model.feature_d: the feature discriminator needs images of at least {feature_d.MIN_IMAGE_SIZE} px "
+                f"(data.image_size is {image_size}); use model.feature_d=0"
+            )
         if cfg.ada and not diff_augment.parse_policy(cfg.augment):
             raise ConfigError(
                 "model.ada: adaptive augmentation needs a policy, e.g. model.augment=color,translation,cutout"
@@ -132,7 +166,7 @@ class DCGAN(GANModel):
         return {NOISE_GENERATOR: self.G}
 
     def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        d_params = [*self.D.parameters(), *(self.D_region.parameters() if self.D_region is not None else [])]
+        d_params = [p for d in self.d_networks() for p in d.parameters()]
         return adam_g_and_d(self.cfg, self.G.parameters(), d_params)
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -150,6 +184,10 @@ class DCGAN(GANModel):
     def region_logits(self, images: torch.Tensor) -> torch.Tensor:
         """The region D's patch logits on `images`' fixed region, augmented like D's view (its own draws)."""
         return self.D_region(self.d_view(crop_region(images, self.cfg.region_box)))
+
+    def feature_logits(self, images: torch.Tensor) -> torch.Tensor:
+        """The feature D's logits on `images`, augmented like D's view (its own draws)."""
+        return feature_d.feature_logits(self.frozen["feature_d"], self.D_feature, self.d_view(images))
 
     def train_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, torch.Tensor]:
         real = batch["image"]
@@ -173,6 +211,12 @@ class DCGAN(GANModel):
             )
             out["loss_region_d"] = loss_region_d.detach()
             loss_d = loss_d + loss_region_d
+        if self.D_feature is not None:  # like the region D: its own parameters, so unweighted
+            loss_feature_d = losses.d_loss(
+                kind, self.feature_logits(real), self.feature_logits(fake.detach()), real_target=cfg.real_label
+            )
+            out["loss_feature_d"] = loss_feature_d.detach()
+            loss_d = loss_d + loss_feature_d
         if r1_now:  # lazy: every r1_every steps, scaled by it, so the average strength is γ/2 per step
             r1 = losses.r1_penalty(d_real, real)
             loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1
@@ -189,6 +233,10 @@ class DCGAN(GANModel):
             loss_region_g = losses.g_loss(kind, self.region_logits(fake))
             total_g = total_g + cfg.region_d * loss_region_g
             out["loss_region_g"] = loss_region_g.detach()
+        if self.D_feature is not None:
+            loss_feature_g = losses.g_loss(kind, self.feature_logits(fake))
+            total_g = total_g + cfg.feature_d * loss_feature_g
+            out["loss_feature_g"] = loss_feature_g.detach()
         if cfg.mode_seeking > 0:  # logged apart, so loss_g stays the adversarial loss the report plots
             ms = losses.mode_seeking(z, fake)
             total_g = total_g + cfg.mode_seeking * ms
@@ -204,10 +252,13 @@ class DCGAN(GANModel):
             **out,
         }
 
+    def d_networks(self) -> list[nn.Module]:
+        """The discriminators this config trains (D's optimizer holds all of their parameters)."""
+        return [d for d in (self.D, self.D_region, self.D_feature) if d is not None]
+
     def d_networks_require_grad(self, flag: bool) -> None:
-        for d in (self.D, self.D_region):
-            if d is not None:
-                d.requires_grad_(flag)
+        for d in self.d_networks():
+            d.requires_grad_(flag)
 
     def extra_state(self) -> dict[str, Any]:
         return {"ada": self.ada.state_dict()} if self.ada else {}

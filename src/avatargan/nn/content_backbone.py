@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -30,6 +31,8 @@ Backbone = Literal["vgg19", "efficientnet-lite0"]
 BACKBONES = get_args(Backbone)
 ContentLayer = Literal["deep", "shallow"]
 RANDOM = "random"
+#: the config word for a backbone's default ImageNet weights (`model.content_weights`, `model.feature_d_weights`)
+PRETRAINED = "pretrained"
 RANDOM_SOURCE = "RANDOM (untrained) weights — requested explicitly with --content-weights random"
 
 # torchvision's vgg19 ``features`` indices: 25 is conv4_4, 26 its ReLU. We keep [:26], i.e. the conv4_4 output
@@ -118,6 +121,12 @@ class ContentBackbone(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.features(self.normalize(x))
+
+    def pyramid(self, x: Tensor, ends: Sequence[int]) -> list[Tensor]:
+        """Features at several depths in one pass (EfficientNet-Lite0 only): after the first `ends[i]` blocks."""
+        if not isinstance(self.features, _Lite0Features):
+            raise ValueError(f"feature pyramids come from efficientnet-lite0, not {self.name}")
+        return self.features.pyramid(self.normalize(x), ends)
 
     def train(self, mode: bool = True) -> ContentBackbone:
         # Stay in eval mode even when a parent module calls .train(): EfficientNet's BatchNorm statistics must
@@ -219,6 +228,17 @@ class _Lite0Features(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         return self._blocks(F.relu6(self._bn0(self._conv_stem(x))))
 
+    def pyramid(self, x: Tensor, ends: Sequence[int]) -> list[Tensor]:
+        """The features after the first `ends[i]` blocks, for each i (ascending): one pass, no block past the last."""
+        if list(ends) != sorted(set(ends)) or not 0 < ends[0] <= ends[-1] <= len(self._blocks):
+            raise ValueError(f"block counts {tuple(ends)} must ascend within 1..{len(self._blocks)}")
+        x, out = F.relu6(self._bn0(self._conv_stem(x))), []
+        for i, block in enumerate(self._blocks[: ends[-1]], start=1):
+            x = block(x)
+            if i in ends:
+                out.append(x)
+        return out
+
 
 # TF "edge model" preprocessing (efficientnet/lite: MEAN_RGB = [127.0]*3, STDDEV_RGB = [128.0]*3 on 0..255).
 LITE0_MEAN = (127.0 / 255.0,) * 3
@@ -297,8 +317,8 @@ def _lite0_package_file() -> tuple[Path, str]:
 
 def _warn_random(name: str) -> None:
     warnings.warn(
-        f"content backbone {name!r} uses RANDOM (untrained) weights: the content loss will not measure image "
-        "content; use this only for tests and smoke runs",
+        f"backbone {name!r} uses RANDOM (untrained) weights: its features (the content loss's, the feature D's) "
+        "will not measure image content; use this only for tests and smoke runs",
         UserWarning,
         stacklevel=4,  # point at the caller of load_content_backbone
     )
