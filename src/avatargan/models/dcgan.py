@@ -212,8 +212,9 @@ class DCGAN(GANModel):
             out["loss_region_d"] = loss_region_d.detach()
             loss_d = loss_d + loss_region_d
         if self.D_feature is not None:  # like the region D: its own parameters, so unweighted
+            # real detached: under R1 `real` requires grad, and no gradient of this D at the images is wanted
             loss_feature_d = losses.d_loss(
-                kind, self.feature_logits(real), self.feature_logits(fake.detach()), real_target=cfg.real_label
+                kind, self.feature_logits(real.detach()), self.feature_logits(fake.detach()), real_target=cfg.real_label
             )
             out["loss_feature_d"] = loss_feature_d.detach()
             loss_d = loss_d + loss_feature_d
