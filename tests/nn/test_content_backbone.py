@@ -231,3 +231,11 @@ def test_lite0_pyramid_is_the_network_cut_at_each_depth(lite0):
 def test_only_lite0_has_a_pyramid(vgg_random):
     with pytest.raises(ValueError, match="efficientnet-lite0"):
         vgg_random.pyramid(torch.zeros(1, 3, 32, 32), (1,))
+
+
+def test_stage_ends_are_the_blocks_channels_and_strides_the_layers_use():
+    from avatargan.nn.content_backbone import lite0_stage_end
+
+    assert lite0_stage_end(3) == (LITE0_FEATURE_BLOCKS, 80, 16)  # `deep`
+    assert lite0_stage_end(2) == (LITE0_SHALLOW_BLOCKS, 40, 8)  # `shallow`
+    assert lite0_stage_end(5) == (15, 192, 32)  # the stride-1 stage between keeps stride 16

@@ -21,8 +21,9 @@ from torch import nn
 
 from avatargan.blocks.precision import Updates
 from avatargan.config import ModelConfig, check_fields
-from avatargan.errors import ConfigError
+from avatargan.errors import ConfigError, UserError
 from avatargan.models.spec import KIND_DOMAINS, FamilySpec, Kind
+from avatargan.nn import content_backbone as backbones
 
 #: what `sample` returns per sheet: an image batch (drawn as a grid), or titled columns of equal-length batches
 #: (drawn as a sheet whose row i shows image i of every column, e.g. A → G(A) → F(G(A)) triplets)
@@ -194,3 +195,12 @@ def eval_mode(*modules: nn.Module) -> Iterator[None]:
     finally:
         for m, mode in zip(modules, modes, strict=True):
             m.train(mode)
+
+
+def load_frozen_backbone(name: str, weights: str, layer: backbones.ContentLayer, who: str) -> backbones.ContentBackbone:
+    """The frozen ImageNet network `name` with the config's `weights` word (pretrained | PATH to a state_dict |
+    random); missing weights become a UserError that starts with `who`, the option that asked for them."""
+    try:
+        return backbones.load_content_backbone(name, None if weights == backbones.PRETRAINED else weights, layer)
+    except backbones.MissingWeightsError as exc:
+        raise UserError(f"{who}: {exc}") from None

@@ -49,8 +49,15 @@ from avatargan.blocks.losses import AdversarialLoss
 from avatargan.blocks.schedule import Schedule
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
-from avatargan.errors import ConfigError, UserError
-from avatargan.models.base import GANModel, SampleSheet, adam_g_and_d, check_image_size, eval_mode
+from avatargan.errors import ConfigError
+from avatargan.models.base import (
+    GANModel,
+    SampleSheet,
+    adam_g_and_d,
+    check_image_size,
+    eval_mode,
+    load_frozen_backbone,
+)
 from avatargan.models.spec import PHOTO_TO_ANIME, FamilySpec
 from avatargan.nn import content_backbone as backbones
 from avatargan.nn.content_backbone import PRETRAINED, Backbone, ContentLayer
@@ -104,13 +111,8 @@ def uses_eye_crops(cfg: CartoonGANConfig) -> bool:
 
 def load_backbone(cfg: CartoonGANConfig) -> backbones.ContentBackbone:
     """The frozen content network the config names; missing weights become a UserError with the how-to."""
-    weights = None if cfg.content_weights == PRETRAINED else cfg.content_weights
-    try:
-        net = backbones.load_content_backbone(cfg.content_backbone, weights, cfg.content_layer)
-    except backbones.MissingWeightsError as exc:
-        raise UserError(
-            f"content backbone {cfg.content_backbone} (--content-backbone / model.content_backbone): {exc}"
-        ) from None
+    who = f"content backbone {cfg.content_backbone} (--content-backbone / model.content_backbone)"
+    net = load_frozen_backbone(cfg.content_backbone, cfg.content_weights, cfg.content_layer, who)
     console.info(f"content features: {net.name} ({net.layer}, stride {net.stride}), weights: {net.weights_source}")
     return net
 

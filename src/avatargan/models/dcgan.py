@@ -30,8 +30,8 @@ from avatargan.blocks.face_region import RegionBox, check_region, crop_region
 from avatargan.blocks.losses import AdversarialLoss
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
-from avatargan.errors import ConfigError, UserError
-from avatargan.models.base import GANModel, adam_g_and_d
+from avatargan.errors import ConfigError
+from avatargan.models.base import GANModel, adam_g_and_d, load_frozen_backbone
 from avatargan.models.spec import NOISE_GENERATOR, FamilySpec
 from avatargan.nn import content_backbone as backbones
 from avatargan.nn import diff_augment
@@ -48,11 +48,8 @@ FEATURE_HEAD_CHANNELS = 64  # the feature D's heads' width (Projected GAN's firs
 
 def load_feature_backbone(cfg: DCGANConfig) -> backbones.ContentBackbone:
     """The feature D's frozen EfficientNet-Lite0; missing weights become a UserError with the how-to."""
-    weights = None if cfg.feature_d_weights == backbones.PRETRAINED else cfg.feature_d_weights
-    try:
-        net = backbones.load_content_backbone("efficientnet-lite0", weights)
-    except backbones.MissingWeightsError as exc:
-        raise UserError(f"the feature discriminator (model.feature_d) needs its backbone's weights: {exc}") from None
+    who = "the feature discriminator (model.feature_d) needs its backbone's weights"
+    net = load_frozen_backbone("efficientnet-lite0", cfg.feature_d_weights, "deep", who)
     console.info(f"feature D: efficientnet-lite0, weights: {net.weights_source}")
     return net
 

@@ -21,7 +21,7 @@ import os
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 import torch
 import torch.nn.functional as F
@@ -53,6 +53,22 @@ LITE0_STAGES = (
     (4, 5, 2, 6, 112, 192),
     (1, 3, 1, 6, 192, 320),
 )
+
+
+class StageEnd(NamedTuple):
+    """Where a Lite0 stage ends: the blocks up to and including it, its channels, its stride on the image side."""
+
+    blocks: int
+    channels: int
+    stride: int
+
+
+def lite0_stage_end(stage: int) -> StageEnd:
+    """The end of `LITE0_STAGES[stage]` (the stem halves the image, then each stage by its first block's stride)."""
+    upto = LITE0_STAGES[: stage + 1]
+    return StageEnd(sum(s[0] for s in upto), LITE0_STAGES[stage][5], 2 * math.prod(s[2] for s in upto))
+
+
 # Feature layer playing conv4_4's role: the output of block 7, the end of the 80-channel stage (stride 16).
 # Why: VGG19 conv4_4 has a receptive field of 116 px; this layer's is 147 px, the closest match in the network
 # (the 40-channel stride-8 stage sees only 67 px and is low-level; the end of the 112-channel stage sees 339 px,
@@ -225,14 +241,17 @@ class _Lite0Features(nn.Module):
         self._bn0 = net._bn0
         self._blocks = nn.Sequential(*list(net._blocks)[:blocks])
 
+    def stem(self, x: Tensor) -> Tensor:
+        return F.relu6(self._bn0(self._conv_stem(x)))
+
     def forward(self, x: Tensor) -> Tensor:
-        return self._blocks(F.relu6(self._bn0(self._conv_stem(x))))
+        return self._blocks(self.stem(x))
 
     def pyramid(self, x: Tensor, ends: Sequence[int]) -> list[Tensor]:
         """The features after the first `ends[i]` blocks, for each i (ascending): one pass, no block past the last."""
         if list(ends) != sorted(set(ends)) or not 0 < ends[0] <= ends[-1] <= len(self._blocks):
             raise ValueError(f"block counts {tuple(ends)} must ascend within 1..{len(self._blocks)}")
-        x, out = F.relu6(self._bn0(self._conv_stem(x))), []
+        x, out = self.stem(x), []
         for i, block in enumerate(self._blocks[: ends[-1]], start=1):
             x = block(x)
             if i in ends:
@@ -386,16 +405,16 @@ def _build_lite0(weights: str | os.PathLike[str] | None, layer: ContentLayer) ->
         net, source, pretrained = EfficientNetLite0(), RANDOM_SOURCE, False
     else:
         (net, source), pretrained = load_efficientnet_lite0(weights), True
-    stage = 3 if layer == "deep" else 2  # the stage whose end the features are
+    end = lite0_stage_end(3 if layer == "deep" else 2)  # the stage whose end the features are
     return ContentBackbone(
         "efficientnet-lite0",
-        _Lite0Features(net, LITE0_FEATURE_BLOCKS if layer == "deep" else LITE0_SHALLOW_BLOCKS),
+        _Lite0Features(net, end.blocks),
         mean=LITE0_MEAN,
         std=LITE0_STD,
         weights_source=source,
         pretrained=pretrained,
-        out_channels=LITE0_STAGES[stage][5],
-        stride=2 ** (stage + 1),
+        out_channels=end.channels,
+        stride=end.stride,
         layer=layer,
     )
 

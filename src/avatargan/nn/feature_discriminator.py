@@ -22,15 +22,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from avatargan.nn.content_backbone import LITE0_STAGES, ContentBackbone
+from avatargan.nn.content_backbone import ContentBackbone, lite0_stage_end
 from avatargan.nn.layers import LEAKY_SLOPE, conv
 
-#: the Lite0 block counts whose outputs the heads read: the ends of the 24-, 40- and 80-channel stages (strides 4,
-#: 8, 16 of the image side); the stride-2 stage is left out as too close to the pixels, the stride-32 ones as too
-#: small on a 64-px image (2×2)
-PYRAMID_ENDS = (3, 5, 8)
-PYRAMID_CHANNELS = (LITE0_STAGES[1][5], LITE0_STAGES[2][5], LITE0_STAGES[3][5])
-PYRAMID_STRIDES = (4, 8, 16)
+#: the Lite0 stages whose ends the heads read: the 24-, 40- and 80-channel stages (strides 4, 8, 16 of the image
+#: side); the stride-2 stage is left out as too close to the pixels, the stride-32 ones as too small on a 64-px
+#: image (2×2)
+PYRAMID = tuple(lite0_stage_end(stage) for stage in (1, 2, 3))
+PYRAMID_ENDS = tuple(end.blocks for end in PYRAMID)
 #: the map every head ends at: a sixteenth of the image side (4×4 on a 64-px image)
 HEAD_STRIDE = 16
 #: the smallest image side: its heads' maps are then 2×2
@@ -53,9 +52,10 @@ class FeatureHeads(nn.Module):
 
     def __init__(self, channels: int = 64) -> None:
         super().__init__()
-        depths = zip(PYRAMID_CHANNELS, PYRAMID_STRIDES, strict=True)
         # each head halves its depth's map until it is HEAD_STRIDE times smaller than the image
-        self.heads = nn.ModuleList(_head(c, channels, (HEAD_STRIDE // s).bit_length() - 1) for c, s in depths)
+        self.heads = nn.ModuleList(
+            _head(end.channels, channels, (HEAD_STRIDE // end.stride).bit_length() - 1) for end in PYRAMID
+        )
 
     def forward(self, features: list[torch.Tensor]) -> torch.Tensor:
         return torch.cat([head(f).flatten(1) for head, f in zip(self.heads, features, strict=True)], dim=1)
