@@ -66,6 +66,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "g_norm": "group",
     "g_upsample": "bilinear",
     "g_blur": "gaussian",
+    "g_full_res": "-1",
     "d_norm": "batchnorm",
     "d_minibatch_std": "-2",
     "real_label": "0",

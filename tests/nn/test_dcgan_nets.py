@@ -101,6 +101,34 @@ def test_blur_follows_the_rgb_doubling_or_every_doubling(blur: str, count: int) 
         DCGANGenerator(blur="gaussian")
 
 
+@pytest.mark.parametrize("upsample", ["transposed", "resize"])
+def test_full_res_stage_draws_rgb_at_the_output_size_through_a_nonlinearity(upsample: str) -> None:
+    g = DCGANGenerator(base_channels=8, upsample=upsample, full_res=4).eval()
+    z = torch.randn(2, 100)
+    out = g(z)
+    assert out.shape == (2, 3, 64, 64) and out.abs().max() < 1
+    convs = _shapes(g, z, (nn.Conv2d, nn.ConvTranspose2d))
+    # … → 8×32×32 → extra layer → the last doubling makes 4 channels at 64×64 → a 3×3 conv makes RGB at 64×64
+    assert convs[-3:] == [(8, 32, 32), (4, 64, 64), (3, 64, 64)]
+    rgb = g.net[-2]
+    assert isinstance(rgb, nn.Conv2d) and rgb.kernel_size == (3, 3) and rgb.stride == (1, 1) and rgb.bias is not None
+    assert isinstance(g.net[-3], nn.LeakyReLU) and isinstance(g.net[-4], nn.BatchNorm2d)  # normed, then activated
+    # off (0) is the report's layout, weight for weight
+    plain, off = DCGANGenerator(base_channels=8), DCGANGenerator(base_channels=8, full_res=0)
+    assert [p.shape for p in off.parameters()] == [p.shape for p in plain.parameters()]
+
+
+def test_full_res_reaches_the_dcgan_model() -> None:
+    from avatargan import config as config_mod
+    from avatargan.models import model_class
+
+    values = config_mod.load_recipe("dcgan_demo")
+    values["model"] = {**values["model"], "g_full_res": 8}
+    model = model_class("dcgan")(config_mod.from_dict(values).model, 32)
+    assert model.G(torch.randn(2, 100)).shape == (2, 3, 32, 32)
+    assert model.G.net[-2].in_channels == 8
+
+
 def test_discriminator_follows_the_report_with_no_linear_layer() -> None:
     d = DCGANDiscriminator()
     x = torch.randn(2, 3, 64, 64)

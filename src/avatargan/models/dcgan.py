@@ -65,6 +65,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     g_norm: Norm = "batch"
     g_upsample: Upsampling = "transposed"  # the report's 4×4/stride-2 transposed convs, or resize (nearest ×2 + 3×3)
     g_blur: GeneratorBlur = "none"  # a fixed [1,2,1] low-pass after G's RGB doubling (output) or every doubling (all)
+    g_full_res: Count = 0  # channels of a stage at the output size before G's RGB layer (nn/generators.py; 0 = off)
     d_norm: Norm = "batch"  # batch | spectral | none
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
     loss: AdversarialLoss = "bce"  # bce (the report's) | lsgan | hinge
@@ -155,6 +156,7 @@ class DCGAN(GANModel):
             cfg.g_norm,
             cfg.g_upsample,
             cfg.g_blur,
+            cfg.g_full_res,
         )
         init_dcgan_weights(g)
         return {NOISE_GENERATOR: g}
