@@ -203,6 +203,14 @@ def test_help_explains_every_option(capsys) -> None:
         assert option in text
 
 
+def test_help_names_the_generators_layout_fields(capsys) -> None:
+    """Each DCGAN generator field beyond the report's layout is named in `train --help` as model.<field>=."""
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    assert [f for f in ("g_upsample", "g_blur", "g_full_res") if f"model.{f}=" not in text] == []
+
+
 def test_help_names_every_augmentation_field(capsys) -> None:
     """Each DiffAugment / ADA / R1 field a recipe can set is named in `train --help` as model.<field>."""
     from avatargan.blocks.augment import AugmentOptions

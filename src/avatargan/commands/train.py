@@ -7,6 +7,7 @@ from pathlib import Path
 
 from avatargan.blocks.augment_options_help import HELP as AUGMENT_HELP
 from avatargan.blocks.face_options_help import HELP as FACE_LOSS_HELP
+from avatargan.blocks.generator_options_help import HELP as GENERATOR_HELP
 from avatargan.commands.options import add_precision_option, add_set_option
 
 EPILOG = f"""examples:
@@ -58,6 +59,7 @@ draws must carry the photo's (model.eye_crop sets the crop side here too). Measu
 steps, two seeds): the person's eye colour and shape are read no more often, and fewer attributes are kept (0.416
 against 0.446 with the eye D alone; benchmarks/results/2026-12-02-cartoongan-eye-cycle).
 
+{GENERATOR_HELP}
 {AUGMENT_HELP}
 {FACE_LOSS_HELP}"""
 

@@ -1,0 +1,15 @@
+"""DCGAN's generator options beyond the report's layout, for `avatargan train --help`: a line each (no imports, so
+help is fast)."""
+
+HELP = """DCGAN's generator beyond the report's layout (off by default; nn/generators.py says how each works):
+  --set model.g_upsample=resize      nearest ×2 then a 3×3 convolution instead of each 4×4/stride-2 transposed
+                                     convolution (no checkerboard); on dcgan_demo worse on every score:
+                                     benchmarks/results/2026-12-02-dcgan-demo-arms
+  --set model.g_blur=output|all      a fixed [1, 2, 1] low-pass after G's last doubling (output) or after every
+                                     doubling (all); removed the checkerboard and made FID worse:
+                                     benchmarks/results/2026-12-03-dcgan-output-blur
+  --set model.g_full_res=N           the last doubling makes N channels (norm, leaky ReLU) and a 3×3 convolution
+                                     makes RGB at the output size (default 0: straight to RGB); on dcgan_demo N=8
+                                     lowered FID at 12,000 steps and raised it in the demo's minutes:
+                                     benchmarks/results/2026-12-04-dcgan-demo-full-res
+"""
