@@ -38,6 +38,7 @@ def _faults_per_step(arm: str) -> float:
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
 def test_keeping_freed_memory_stops_most_page_faults_of_a_training_step() -> None:
     default, kept = _faults_per_step("default"), _faults_per_step("keep")
-    # measured: ~8,000 against ~70 on the AMX Xeon, 6,900 against 410 on the CI machine; only the ratio is the
-    # behaviour (without the setting the two arms fault alike), so no absolute bound that depends on the machine
-    assert kept * 10 < default, (default, kept)
+    # measured: ~8,000 against ~70 on the AMX Xeon, 6,900 against 410 on the CI machine, 4,710 against 526 (a 9×
+    # ratio) on an EPYC; only the ratio is the behaviour (without the setting the two arms fault alike, ~1×), so no
+    # absolute bound that depends on the machine, and a margin (4×) that such machines' spread does not reach
+    assert kept * 4 < default, (default, kept)
