@@ -183,10 +183,15 @@ def test_demo_with_a_tiny_budget(tmp_path: Path) -> None:
     assert "Quality of the final generator (step 3)" in page and "valid faces" in page
 
 
-def test_help_explains_every_option(capsys) -> None:
+def _train_help(capsys) -> str:
+    """What `avatargan train --help` prints."""
     with pytest.raises(SystemExit):
         main(["train", "--help"])
-    text = capsys.readouterr().out
+    return capsys.readouterr().out
+
+
+def test_help_explains_every_option(capsys) -> None:
+    text = _train_help(capsys)
     for option in (
         "--data",
         "--steps",
@@ -205,9 +210,7 @@ def test_help_explains_every_option(capsys) -> None:
 
 def test_help_names_the_generators_layout_fields(capsys) -> None:
     """Each DCGAN generator field beyond the report's layout is named in `train --help` as model.<field>=."""
-    with pytest.raises(SystemExit):
-        main(["train", "--help"])
-    text = capsys.readouterr().out
+    text = _train_help(capsys)
     assert [f for f in ("g_upsample", "g_blur", "g_full_res") if f"model.{f}=" not in text] == []
 
 
@@ -215,9 +218,7 @@ def test_help_names_every_augmentation_field(capsys) -> None:
     """Each DiffAugment / ADA / R1 field a recipe can set is named in `train --help` as model.<field>."""
     from avatargan.blocks.augment import AugmentOptions
 
-    with pytest.raises(SystemExit):
-        main(["train", "--help"])
-    text = capsys.readouterr().out
+    text = _train_help(capsys)
     fields = [f.name for f in dataclasses.fields(AugmentOptions)] + [
         "ada",
         "ada_target",
