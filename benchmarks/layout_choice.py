@@ -22,6 +22,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -77,13 +78,17 @@ def variant(
     pytorch_pads: bool = False,
     plain_adam: bool = False,
     shape: Shape | None = None,
+    prepare: Callable[[torch.nn.Module], None] | None = None,
 ):
     """A fresh model in the given layout and precision, and a function that runs one training step (on `shape`, by
-    default the family's entry of SHAPES)."""
+    default the family's entry of SHAPES). `prepare`, if given, changes the fresh model in place (e.g. swaps a
+    layer kind) before it takes its layout and optimizers."""
     _, size, batch, _ = shape or SHAPES[family]
     model = fresh_model(family, shape)
     if pytorch_pads:
         use_pytorch_pads(model)
+    if prepare is not None:
+        prepare(model)
     layout = torch.channels_last if channels_last else torch.contiguous_format
     model.to(memory_format=layout)
     optimizers = default_adam(model) if plain_adam else model.build_optimizers()  # after the layout, as the trainer

@@ -22,7 +22,7 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import layout_choice  # noqa: E402
+from layout_choice import variant  # noqa: E402
 from paired_timing import print_rates, time_arms  # noqa: E402
 
 
@@ -90,11 +90,10 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args()
     check()
-    layout_choice.use_pytorch_pads = swap_instance_norms  # variant()'s model hook, borrowed to swap the norms
     arms = {}
     for channels_last in (False, True):
         for ours in (False, True):
-            step, _ = layout_choice.variant(args.model, "bf16", channels_last, False, pytorch_pads=ours)
+            step, _ = variant(args.model, "bf16", channels_last, False, prepare=swap_instance_norms if ours else None)
             step()
             step()
             layout, norm = "channels_last" if channels_last else "NCHW", "layout-keeping" if ours else "PyTorch"
