@@ -122,6 +122,8 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "lambda_eye_gan": "-1",
     "lambda_eye_cycle": "-1",
     "eye_crop": "0.9",
+    "lambda_nce": "-1",
+    "nce_patches": "0",
 }
 # where the message names the value rather than the field: the data source and weights file (a missing path is
 # reported as the option the user typed, e.g. `--data /no/such/folder`)

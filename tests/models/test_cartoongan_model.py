@@ -243,3 +243,29 @@ def test_the_eye_discriminator_refuses_tiny_crops_and_data_without_anime_key_poi
     del batch["b_keypoints"]
     with pytest.raises(ConfigError, match="key points of the anime images"):
         model.train_step(batch, step=0)
+
+
+def test_patchnce_heads_learn_with_g_count_in_both_phases_and_are_saved_only_when_on(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    from avatargan.cli import main
+
+    torch.manual_seed(0)
+    model = CartoonGAN(CartoonGANConfig(**{**TINY, "lambda_nce": 1.0, "nce_patches": 16}), image_size=16)
+    assert any(k.startswith("H_nce.") for k in model.state_dict())
+    assert len(model.H_nce.heads) == len(model.G.tap_channels)  # one projection per tapped layer
+    assert not any(k.startswith("H_nce.") for k in CartoonGAN(CartoonGANConfig(**TINY), 16).state_dict())
+    opt = model.build_optimizers()
+    in_g = {id(p) for group in opt["g"].param_groups for p in group["params"]}
+    in_d = {id(p) for group in opt["d"].param_groups for p in group["params"]}
+    assert all(id(p) in in_g and id(p) not in in_d for p in model.H_nce.parameters())
+    for epoch, phase in ((0, "initialisation"), (1, "adversarial")):
+        model.on_epoch_start(epoch)
+        before = [p.clone() for p in model.H_nce.parameters()]
+        out = model.train_step(_batch(), step=epoch)
+        assert float(out["loss_nce"]) > 0 and torch.isfinite(out["loss_nce"]), phase
+        assert _changed(before, model.H_nce), phase
+    assert "loss_gan" in out
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert "model.lambda_nce" in (text := capsys.readouterr().out) and "model.nce_patches" in text

@@ -48,6 +48,8 @@ MODELS = {
         lambda_eye_gan=1.0,
         lambda_eye_cycle=5.0,
         eye_crop=0.5,
+        lambda_nce=1.0,  # and PatchNCE: its heads learn with G, its places come from the saved generator state
+        nce_patches=16,
     ),
 }
 

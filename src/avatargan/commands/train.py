@@ -58,6 +58,10 @@ decoder, with G, that rebuilds each photo eye crop from G(photo)'s eye crop, and
 draws must carry the photo's (model.eye_crop sets the crop side here too). Measured with L=10 beside the eye D (562
 steps, two seeds): the person's eye colour and shape are read no more often, and fewer attributes are kept (0.416
 against 0.446 with the eye D alone; benchmarks/results/2026-12-02-cartoongan-eye-cycle).
+CartoonGAN's PatchNCE (off by default; after CUT, Park et al. 2020): --set model.lambda_nce=L makes each place of
+G(photo), read by G's own encoder, match the same place of the photo rather than its other places (a contrastive
+term: the photo's parts stay where they are, their look is free) and weighs it by L, in the initialisation too;
+model.nce_patches sets the places drawn per layer and image (default 256).
 
 {GENERATOR_HELP}
 {AUGMENT_HELP}

@@ -18,6 +18,9 @@ describe (after Chen et al., CVPR 2018).
 * Eye cycle (ours, `lambda_eye_cycle`; off by default): a small decoder, trained with G in G's optimizer, rebuilds
   each photo eye crop from G(photo)'s at the mapped place; G pays `lambda_eye_cycle` times the L1. It needs the
   photos' key points.
+* PatchNCE (`lambda_nce`, after CUT; off by default): G's encoder reads the photo and G(photo), and each place of
+  G(photo) must match the same place of the photo among the photo's other places (`avatargan.blocks.patch_nce`);
+  its projection heads learn in G's optimizer. It counts in the initialisation too.
 * Initialisation: for the first `init_epochs` epochs G is trained on the content loss alone (it learns to
   reconstruct its input), then adversarial training starts. The learning-rate schedule counts epochs from there.
   `init_steps` sets the length in steps instead: an epoch's length grows with the data, and ten epochs of 4,000
@@ -46,6 +49,7 @@ from avatargan.blocks.eye_patches import crop_pixels, eye_crops, eye_cycle_loss,
 from avatargan.blocks.face_losses import masked_mean, weighted_feature_l1
 from avatargan.blocks.face_terms import FaceLossOptions, FaceTerms, face_derived
 from avatargan.blocks.losses import AdversarialLoss
+from avatargan.blocks.patch_nce import PatchNCE
 from avatargan.blocks.schedule import Schedule
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
@@ -91,6 +95,8 @@ class CartoonGANConfig(ModelConfig, FaceLossOptions, AugmentOptions):  # face lo
     lambda_eye_gan: Weight = 0.0  # eye discriminator: a second D on crops around the eyes (key points); 0 off
     lambda_eye_cycle: Weight = 0.0  # eye cycle: a small net rebuilds each photo eye crop from G(photo)'s; 0 off
     eye_crop: Annotated[float, Range(0.05, 0.5)] = 0.25  # side of each eye crop, as a fraction of the image side
+    lambda_nce: Weight = 0.0  # PatchNCE (CUT): G(photo)'s places stay recognisable in G's own encoder; 0 off
+    nce_patches: PositiveInt = 256  # places drawn per tapped layer and image for lambda_nce
     init_epochs: Count = 10  # content-only initialisation of G before adversarial training
     init_steps: Count | None = None  # when set, the initialisation lasts this many steps instead of init_epochs
     lr: PositiveFloat = 2e-4
@@ -134,6 +140,8 @@ class CartoonGAN(GANModel):
             init_dcgan_weights(self.D_eye)
         # the eye cycle's decoder, trained with G (in G's optimizer); absent when off, like D_eye
         self.R_eye = eye_decoder(cfg.g_channels) if cfg.lambda_eye_cycle > 0 else None
+        # PatchNCE's projection heads, trained with G; absent when off, like D_eye
+        self.H_nce = PatchNCE(self.G.tap_channels, cfg.nce_patches) if cfg.lambda_nce > 0 else None
         # frozen: never trained, never in checkpoints, placed with the model (GANModel.frozen)
         self.frozen["content"] = load_backbone(cfg)
         self.initialising = (cfg.init_epochs if cfg.init_steps is None else cfg.init_steps) > 0
@@ -172,7 +180,9 @@ class CartoonGAN(GANModel):
 
     def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
         d_params = [*self.D.parameters(), *(self.D_eye.parameters() if self.D_eye is not None else [])]
-        g_params = [*self.G.parameters(), *(self.R_eye.parameters() if self.R_eye is not None else [])]
+        g_params = [*self.G.parameters()]
+        for extra in (self.R_eye, self.H_nce):  # the nets that learn with G
+            g_params += [*extra.parameters()] if extra is not None else []
         return adam_g_and_d(self.cfg, g_params, d_params)
 
     def on_epoch_start(self, epoch: int) -> None:
@@ -207,17 +217,19 @@ class CartoonGAN(GANModel):
         fake_features = self.features(fake)
         # the landmark weights (None: off) make the photo's eyes, nose, mouth and chin count more
         content = weighted_feature_l1(fake_features, photo_features, self.face.weight_map(batch, "a"))
+        out: dict[str, torch.Tensor] = {}
+        if self.H_nce is not None:
+            out["loss_nce"] = self._nce(photo, fake)
 
-        if self.initialising:  # reconstruction pre-training: content loss only, D untouched
-            loss = cfg.content_weight * content
+        if self.initialising:  # reconstruction pre-training: content loss (and PatchNCE) only, D untouched
+            loss = cfg.content_weight * content + cfg.lambda_nce * out.get("loss_nce", 0.0)
             self.optimize(loss, opt["g"])
-            return {"loss_content": content.detach()}
+            return {"loss_content": content.detach(), **{k: v.detach() for k, v in out.items()}}
 
         anime, edges = batch["b"], batch["e"]
         # D: anime real; generated and edge-smoothed images fake.
         d_real, d_fake, d_edge = (self.D(for_d(cfg, x)) for x in (anime, fake.detach(), edges))
         loss_d = losses.d_loss(kind, d_real, [d_fake, d_edge])
-        out: dict[str, torch.Tensor] = {}
         if self.D_eye is not None:  # and the eye D, in the same update: its parameters are D's optimizer's too
             eyes = self._eye_crops(batch, anime, fake)
             out["loss_d_eye"] = self._eye_d_loss(eyes)
@@ -229,6 +241,8 @@ class CartoonGAN(GANModel):
         gan = losses.g_loss(kind, self.D(for_d(cfg, fake)))
         loss_g = gan + cfg.content_weight * content
         out |= {"loss_gan": gan, "loss_content": content}
+        if self.H_nce is not None:
+            loss_g = loss_g + cfg.lambda_nce * out["loss_nce"]
         if self.D_eye is not None:
             self.D_eye.requires_grad_(False)
             out["loss_gan_eye"] = self._eye_term(*eyes["fake"], "g")
@@ -258,6 +272,12 @@ class CartoonGAN(GANModel):
             d_edge_score=d_edge.mean(),
         )
         return {k: v.detach() for k, v in out.items()}
+
+    def _nce(self, photo: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """PatchNCE between the photo's and G(photo)'s encodings by G (the photo's side needs no gradient)."""
+        with torch.no_grad():
+            photo_taps = self.G.encode(photo)
+        return self.H_nce(photo_taps, self.G.encode(fake))
 
     def _eye_crops(
         self, batch: dict[str, torch.Tensor], anime: torch.Tensor, fake: torch.Tensor

@@ -86,11 +86,19 @@ class ResnetGenerator(nn.Module):
             norm_layer(norm, channels),
             nn.ReLU(inplace=True),
         ]
+        # PatchNCE's taps (`blocks/patch_nce.py`, CUT's choice of layers): the input, the stem, each down stage and
+        # the middle residual block; each tap reads the output of the layer at its index
+        self.taps, self.tap_channels = [len(layers) - 1], [3, channels]
         ch = channels
         for _ in range(n_down):
             layers += _stage(ch, ch * 2, up=False, extra_conv=extra, norm=norm)
             ch *= 2
+            self.taps.append(len(layers) - 1)
+            self.tap_channels.append(ch)
         layers += [ResidualBlock(ch, norm) for _ in range(n_blocks)]
+        if n_blocks:
+            self.taps.append(len(layers) - n_blocks + (n_blocks + 1) // 2 - 1)  # after block ⌈K/2⌉
+            self.tap_channels.append(ch)
         for _ in range(n_down):
             layers += _stage(ch, ch // 2, up=True, extra_conv=extra, norm=norm)
             ch //= 2
@@ -99,3 +107,13 @@ class ResnetGenerator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
+
+    def encode(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The input and the encoder's features at `taps` (channels: `tap_channels`), running only as far as the
+        last tap."""
+        features = [x]
+        for i, layer in enumerate(self.net[: self.taps[-1] + 1]):
+            x = layer(x)
+            if i in self.taps:
+                features.append(x)
+        return features
