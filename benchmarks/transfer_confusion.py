@@ -62,7 +62,7 @@ def main() -> None:
     generators, meta = load_generators(args.run, "cpu")
     inputs, protocol = build_inputs(generators, meta, cfg.data, args.n)
     if inputs.target_labels is None:
-        raise SystemExit(f"{args.run}: its data are not the built-in photo/anime pairs, so there is no truth to compare")
+        raise SystemExit(f"{args.run}: its data are not the built-in photo/anime pairs: no truth to compare with")
     judge = load_judge()[0]
     judged = {
         "G(photo)": judge_images(judge, inputs.fake),

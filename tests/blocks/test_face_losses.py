@@ -85,6 +85,20 @@ def test_chroma_loss_costs_a_regional_hue_shift_and_nothing_else() -> None:
     assert fake.grad.abs().sum() > 0 and target.grad is None
 
 
+def test_chroma_loss_with_brightness_costs_a_regional_brightness_change_too() -> None:
+    torch.manual_seed(0)
+    photo = torch.rand(2, 3, 32, 32) * 1.6 - 0.8
+    # +0.15 on the [-1, 1] scale in R, G and B: Y moves by 0.075 (its row sums to 1), U and V not; mean of three
+    assert torch.isclose(chroma_loss(photo + 0.15, photo, channels="yuv"), torch.tensor(0.075 / 3), atol=1e-6)
+    redder = photo.clone()
+    redder[:, 0] += 0.2  # Y moves by 0.1 × 0.299, U by 0.1 × 0.14714, V by 0.1 × 0.61498
+    expected = (0.0299 + 0.014714 + 0.061498) / 3
+    assert torch.isclose(chroma_loss(redder, photo, channels="yuv"), torch.tensor(expected), atol=1e-5)
+    cells = photo.unfold(2, 4, 4).unfold(3, 4, 4)  # within a cell, brightness may still move
+    shuffled = cells.flip(-1).flip(-2).permute(0, 1, 2, 4, 3, 5).reshape(2, 3, 32, 32)
+    assert torch.isclose(chroma_loss(shuffled, photo, channels="yuv"), torch.tensor(0.0), atol=1e-6)
+
+
 def _face(eye_rgb: tuple[float, float, float], eyes: torch.Tensor, radius: float, size: int = 32) -> torch.Tensor:
     """A skin-coloured 1×3×size×size image with a disc of `eye_rgb` (in [-1, 1]) of `radius` px at each eye."""
     image = torch.tensor([0.7, 0.3, 0.1]).view(1, 3, 1, 1).repeat(1, 1, size, size)

@@ -95,12 +95,17 @@ def color_loss(fake: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
 CHROMA_CELLS = 8
 
 
-def chroma_loss(fake: torch.Tensor, photo: torch.Tensor, cells: int = CHROMA_CELLS) -> torch.Tensor:
+def chroma_loss(
+    fake: torch.Tensor, photo: torch.Tensor, cells: int = CHROMA_CELLS, channels: str = "uv"
+) -> torch.Tensor:
     """Regional colour: L1 between the chroma (U, V) of G(photo) and of the photo, each averaged over a cells×cells
     grid. Brightness, lines, shading and anything finer than a cell stay free to change (AnimeGAN's colour loss
-    pins them all, pixel by pixel); a hue shift of a whole region, e.g. brown hair painted red, costs."""
-    a = F.adaptive_avg_pool2d(rgb_to_yuv(fake)[:, 1:], cells)
-    b = F.adaptive_avg_pool2d(rgb_to_yuv(photo.detach())[:, 1:], cells)
+    pins them all, pixel by pixel); a hue shift of a whole region, e.g. brown hair painted red, costs. With
+    `channels="yuv"` each cell's mean brightness counts too (brown hair darkened to black, silver to grey), lines
+    and shading inside a cell still free."""
+    first = {"uv": 1, "yuv": 0}[channels]
+    a = F.adaptive_avg_pool2d(rgb_to_yuv(fake)[:, first:], cells)
+    b = F.adaptive_avg_pool2d(rgb_to_yuv(photo.detach())[:, first:], cells)
     return F.l1_loss(a, b)
 
 

@@ -44,9 +44,10 @@ class PatchNCE(nn.Module):
 
     def forward(self, photo_features: list[torch.Tensor], fake_features: list[torch.Tensor]) -> torch.Tensor:
         if not (len(photo_features) == len(fake_features) == len(self.heads)):
-            raise ValueError(f"PatchNCE has {len(self.heads)} heads; got {len(photo_features)} and {len(fake_features)}")
+            got = f"{len(photo_features)} and {len(fake_features)}"
+            raise ValueError(f"PatchNCE has {len(self.heads)} heads; got {got} feature maps")
         total = torch.zeros((), device=fake_features[0].device)
-        for head, src, out in zip(self.heads, photo_features, fake_features):
+        for head, src, out in zip(self.heads, photo_features, fake_features, strict=True):
             places = src.shape[2] * src.shape[3]
             chosen = torch.randperm(places)[: self.patches].to(src.device)  # the same places for photo and fake
             key = F.normalize(head(_gather(src.detach(), chosen)).float(), dim=-1).detach()
