@@ -117,6 +117,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "lambda_color": "-1",
     "lambda_chroma": "-1",
     "chroma_channels": "rgb",
+    "chroma_cells": "0",
     "lambda_eye_color": "-1",
     "lambda_eye_yuv": "-0.5",
     "eye_color_channels": "rgb",

@@ -101,12 +101,17 @@ def test_the_eye_color_term_compares_the_hue_unless_asked_for_brightness_too(mon
     assert seen == ["uv", "yuv"]
 
 
-def test_the_chroma_term_keeps_the_hue_unless_asked_for_brightness_too(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_chroma_term_keeps_the_hue_on_an_8_grid_unless_asked_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
     from avatargan.blocks import face_losses
 
     seen = []
-    monkeypatch.setattr(face_losses, "chroma_loss", lambda *args, channels: seen.append(channels) or 0.0)
+    monkeypatch.setattr(
+        face_losses, "chroma_loss", lambda fake, photo, cells, channels: seen.append((cells, channels)) or 0.0
+    )
     batch, _ = _batch()
-    for opts in (FaceLossOptions(lambda_chroma=10.0), FaceLossOptions(lambda_chroma=10.0, chroma_channels="yuv")):
+    for opts in (
+        FaceLossOptions(lambda_chroma=10.0),
+        FaceLossOptions(lambda_chroma=10.0, chroma_channels="yuv", chroma_cells=16),
+    ):
         FaceTerms(opts).extra_losses(batch, batch["a"], batch["a"], batch["a"])
-    assert seen == ["uv", "yuv"]
+    assert seen == [(8, "uv"), (16, "yuv")]

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from avatargan.blocks import face_losses
-from avatargan.config_checks import PositiveFloat, Weight
+from avatargan.config_checks import PositiveFloat, PositiveInt, Weight
 from avatargan.errors import ConfigError, UserError
 from avatargan.faces.keypoint_data import canonical_order, decode_keypoints
 from avatargan.landmark_regressor.net import load_regressor, photo_to_anime, photo_to_anime_affine, regression_loss
@@ -34,6 +34,7 @@ class FaceLossOptions:
     lambda_color: Weight = 0.0  # AnimeGAN colour (YUV) reconstruction loss against the photo; 0 off
     lambda_chroma: Weight = 0.0  # regional colour: U, V of G(photo) vs the photo's, averaged over an 8×8 grid; 0 off
     chroma_channels: Literal["uv", "yuv"] = "uv"  # what each cell of lambda_chroma keeps: uv (hue) | yuv (+ brightness)
+    chroma_cells: PositiveInt = face_losses.CHROMA_CELLS  # lambda_chroma's grid: cells a side (8: 8-px cells at 64 px)
     lambda_eye_color: Weight = 0.0  # eye colour: each eye's hue in G(photo) follows the photo's (key points); 0 off
     eye_color_channels: Literal["uv", "yuv"] = "uv"  # lambda_eye_color's direction: uv (hue) | yuv (with brightness)
     lambda_eye_yuv: Weight = 0.0  # eye colour: each eye's Y, U, V excess in G(photo) follows the photo's; 0 off
@@ -107,7 +108,8 @@ class FaceTerms:
         if self.cfg.lambda_color > 0:
             out["loss_color"] = face_losses.color_loss(fake_b, real_a)
         if self.cfg.lambda_chroma > 0:
-            out["loss_chroma"] = face_losses.chroma_loss(fake_b, real_a, channels=self.cfg.chroma_channels)
+            cells, channels = self.cfg.chroma_cells, self.cfg.chroma_channels
+            out["loss_chroma"] = face_losses.chroma_loss(fake_b, real_a, cells, channels=channels)
         if self.cfg.lambda_eye_color > 0:
             loss = partial(face_losses.eye_color_loss, channels=self.cfg.eye_color_channels)
             out["loss_eye_color"] = self._eyes(loss, "lambda_eye_color", batch, fake_b, real_a)
