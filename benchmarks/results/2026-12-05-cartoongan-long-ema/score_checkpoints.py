@@ -1,0 +1,57 @@
+"""Judge scores of a CartoonGAN run's checkpoints, and of the mean of their generator weights.
+
+    python score_checkpoints.py RUN/checkpoints/ckpt-000004000.pt ... [--average K]
+
+Each checkpoint is scored as `transfer_recipes.py` scores a run's last weights (transfer_scores.score_run: the
+judge on the 500 held-out photo → anime pairs); with `--average K`, also the generator whose weights are the mean
+of the last K checkpoints given (a crude stand-in for an EMA of the weights: instance norm has no statistics to
+recompute). One JSON line per scored generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import transfer_scores  # noqa: E402
+
+from avatargan.config import from_dict, load_yaml  # noqa: E402
+
+
+def averaged(paths: list[Path], out: Path) -> Path:
+    """The last of `paths` with its generator weights replaced by the mean over all of them."""
+    payloads = [torch.load(p, weights_only=False, map_location="cpu") for p in paths]
+    last = payloads[-1]
+    prefix = last["generator_prefixes"]["a2b"]
+    for key, value in last["model"].items():
+        if key.startswith(prefix) and value.is_floating_point():
+            last["model"][key] = sum(p["model"][key] for p in payloads) / len(payloads)
+    torch.save(last, out)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("checkpoints", type=Path, nargs="+")
+    ap.add_argument("--average", type=int, default=0, help="also score the mean weights of the last K checkpoints")
+    ap.add_argument("--n", type=int, default=500)
+    args = ap.parse_args()
+    cfg = from_dict(load_yaml(args.checkpoints[0].parent.parent / "config.yaml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = [(p.name, p) for p in args.checkpoints]
+        if args.average:
+            chosen = args.checkpoints[-args.average :]
+            jobs.append((f"mean of {', '.join(p.stem for p in chosen)}", averaged(chosen, Path(tmp) / "mean.pt")))
+        for name, path in jobs:
+            scores = transfer_scores.score_run(path, cfg, args.n)
+            print(json.dumps({"generator": name, **{k: round(v, 4) for k, v in scores.items()}}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
