@@ -10,6 +10,7 @@ HELP = """face losses (CycleGAN, CartoonGAN; all off by default; need key points
   --set model.lambda_chroma=L        regional colour: G(photo) keeps each region's hue (8×8 grid), lines stay free
   --set model.chroma_channels=C      what of each cell lambda_chroma keeps: uv (hue; default) | yuv (and brightness)
   --set model.chroma_cells=N         lambda_chroma's grid, N cells a side (default 8; 16: 4-px cells at 64 px)
+                                     (yuv, 16 on CartoonGAN: no more attributes kept, one seed; RESULTS.md, 27th)
   --set model.lambda_eye_color=L     eye colour: each eye's hue in G(photo) follows the photo's eye (key points)
   --set model.eye_color_channels=C   what of the eye lambda_eye_color keeps: uv (hue; default) | yuv (and brightness)
   --set model.lambda_eye_yuv=L       eye colour: each eye's brightness and hue (Y, U, V) follow the photo's eye
