@@ -50,7 +50,8 @@ class PatchNCE(nn.Module):
         for head, src, out in zip(self.heads, photo_features, fake_features, strict=True):
             places = src.shape[2] * src.shape[3]
             chosen = torch.randperm(places)[: self.patches].to(src.device)  # the same places for photo and fake
-            key = F.normalize(head(_gather(src.detach(), chosen)).float(), dim=-1).detach()
+            with torch.no_grad():  # the key trains nothing (CUT detaches it): no graph to build
+                key = F.normalize(head(_gather(src, chosen)).float(), dim=-1)
             query = F.normalize(head(_gather(out, chosen)).float(), dim=-1)
             total = total + patch_nce_loss(query, key, self.tau)
         return total / len(self.heads)

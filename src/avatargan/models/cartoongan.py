@@ -179,11 +179,11 @@ class CartoonGAN(GANModel):
         return {PHOTO_TO_ANIME: self.G}
 
     def configure_optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        d_params = [*self.D.parameters(), *(self.D_eye.parameters() if self.D_eye is not None else [])]
-        g_params = [*self.G.parameters()]
-        for extra in (self.R_eye, self.H_nce):  # the nets that learn with G
-            g_params += [*extra.parameters()] if extra is not None else []
-        return adam_g_and_d(self.cfg, g_params, d_params)
+        def params(*nets: nn.Module | None) -> list[nn.Parameter]:
+            return [p for net in nets if net is not None for p in net.parameters()]
+
+        # the optional nets learn with their side: the eye D with D, the eye decoder and PatchNCE's heads with G
+        return adam_g_and_d(self.cfg, params(self.G, self.R_eye, self.H_nce), params(self.D, self.D_eye))
 
     def on_epoch_start(self, epoch: int) -> None:
         init_epochs = self.cfg.init_epochs if self.cfg.init_steps is None else 0  # init_steps: see train_step
