@@ -1,11 +1,15 @@
-"""Judge scores of a CartoonGAN run's checkpoints, and of the mean of their generator weights.
+"""Judge scores of a photo → anime run's checkpoints, of the mean of their generator weights, and of the live
+generator beside its EMA.
 
-    python score_checkpoints.py RUN/checkpoints/ckpt-000004000.pt ... [--average K]
+    python benchmarks/score_checkpoints.py RUN/checkpoints/ckpt-000004000.pt ... [--average K] [--live]
 
 Each checkpoint is scored as `transfer_recipes.py` scores a run's last weights (transfer_scores.score_run: the
-judge on the 500 held-out photo → anime pairs); with `--average K`, also the generator whose weights are the mean
-of the last K checkpoints given (a crude stand-in for an EMA of the weights: instance norm has no statistics to
-recompute). One JSON line per scored generator.
+judge on the 500 held-out photo → anime pairs; the EMA generator where the run keeps one); with `--average K`, also
+the generator whose weights are the mean of the last K checkpoints given (a crude stand-in for an EMA of the
+weights: instance norm has no statistics to recompute); with `--live`, also each checkpoint's live generator where
+it holds an EMA. The EMA never feeds back into training, so a run with `train.ema_kimg` set trains exactly as one
+without: its live generator *is* the no-EMA arm of the same seed, and `--live` gives a paired comparison from one
+run. One JSON line per scored generator.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import transfer_scores  # noqa: E402
 
 from avatargan.config import from_dict, load_yaml  # noqa: E402
@@ -36,15 +40,29 @@ def averaged(paths: list[Path], out: Path) -> Path:
     return out
 
 
+def live(path: Path, out: Path) -> Path | None:
+    """`path` without its EMA (so it loads the live generator), or None where it has none."""
+    payload = torch.load(path, weights_only=False, map_location="cpu")
+    if payload.get("ema") is None:
+        return None
+    payload["ema"] = None
+    torch.save(payload, out)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("checkpoints", type=Path, nargs="+")
     ap.add_argument("--average", type=int, default=0, help="also score the mean weights of the last K checkpoints")
+    ap.add_argument("--live", action="store_true", help="also score each checkpoint's live generator beside its EMA")
     ap.add_argument("--n", type=int, default=500)
     args = ap.parse_args()
     cfg = from_dict(load_yaml(args.checkpoints[0].parent.parent / "config.yaml"))
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [(p.name, p) for p in args.checkpoints]
+        if args.live:
+            copies = [(f"{p.name} live", live(p, Path(tmp) / f"live-{i}.pt")) for i, p in enumerate(args.checkpoints)]
+            jobs += [(name, path) for name, path in copies if path is not None]
         if args.average:
             chosen = args.checkpoints[-args.average :]
             jobs.append((f"mean of {', '.join(p.stem for p in chosen)}", averaged(chosen, Path(tmp) / "mean.pt")))
