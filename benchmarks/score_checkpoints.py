@@ -26,23 +26,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import transfer_scores  # noqa: E402
 
 from avatargan.config import from_dict, load_yaml  # noqa: E402
+from avatargan.training.checkpoint import load_checkpoint  # noqa: E402
 
 
 def averaged(paths: list[Path], out: Path) -> Path:
-    """The last of `paths` with its generator weights replaced by the mean over all of them."""
-    payloads = [torch.load(p, weights_only=False, map_location="cpu") for p in paths]
+    """The last of `paths` with its (live) generator weights replaced by the mean over all of them, and no EMA: a
+    checkpoint's EMA would otherwise be what loads, and the mean would go unscored."""
+    payloads = [load_checkpoint(p) for p in paths]
     last = payloads[-1]
     prefix = last["generator_prefixes"]["a2b"]
     for key, value in last["model"].items():
         if key.startswith(prefix) and value.is_floating_point():
             last["model"][key] = sum(p["model"][key] for p in payloads) / len(payloads)
+    last["ema"] = None
     torch.save(last, out)
     return out
 
 
 def live(path: Path, out: Path) -> Path | None:
     """`path` without its EMA (so it loads the live generator), or None where it has none."""
-    payload = torch.load(path, weights_only=False, map_location="cpu")
+    payload = load_checkpoint(path)
     if payload.get("ema") is None:
         return None
     payload["ema"] = None
