@@ -20,11 +20,10 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from score_checkpoints import live  # noqa: E402
+from score_checkpoints import with_live  # noqa: E402
 
 from avatargan.blocks.face_losses import rgb_to_yuv  # noqa: E402
-from avatargan.config import from_dict, load_yaml  # noqa: E402
-from avatargan.metrics.evaluate import build_inputs  # noqa: E402
+from avatargan.metrics.evaluate import build_inputs, run_data_config, run_dir_of  # noqa: E402
 from avatargan.pixels import from_uint8  # noqa: E402
 from avatargan.weights import load_generators  # noqa: E402
 
@@ -32,7 +31,7 @@ from avatargan.weights import load_generators  # noqa: E402
 def movement_parts(moved: torch.Tensor, photos: torch.Tensor) -> dict[str, float]:
     """Mean |moved − photo| (uint8 N×3×H×W each) in 0..1: over RGB (the judge's `movement`), per YUV channel, and
     over RGB in the centre (middle half of each side) and the border around it."""
-    a, b = from_uint8(moved).float(), from_uint8(photos).float()
+    a, b = from_uint8(moved), from_uint8(photos)
     rgb = (a - b).abs() / 2  # [-1, 1] → the judge's 0..1 scale
     yuv = (rgb_to_yuv(a) - rgb_to_yuv(b)).abs()
     size = a.shape[-1]
@@ -57,15 +56,14 @@ def main() -> None:
     torch.set_num_threads(1)  # the runs this reads are usually still training beside it
     inputs = None
     with tempfile.TemporaryDirectory() as tmp:
-        jobs = [(str(p), p, p) for p in args.generators]  # name, what to load, where its run's config is
         if args.live:
-            copies = [(f"{p} live", live(p, Path(tmp) / f"live-{i}.pt"), p) for i, p in enumerate(args.generators)]
-            jobs += [job for job in copies if job[1] is not None]
-        for name, path, origin in jobs:
-            run_dir = origin.parent.parent if origin.suffix == ".pt" else origin
-            cfg = from_dict(load_yaml(run_dir / "config.yaml"))
+            jobs = with_live(args.generators, Path(tmp))
+        else:
+            jobs = [(p.name, p, p) for p in args.generators]
+        for _, path, origin in jobs:
+            name = f"{origin}" if path == origin else f"{origin} live"  # whole paths: runs share checkpoint names
             generators, meta = load_generators(path, "cpu")
-            inputs, _ = build_inputs(generators, meta, cfg.data, args.n)
+            inputs, _ = build_inputs(generators, meta, run_data_config(run_dir_of(origin)), args.n)
             parts = movement_parts(inputs.fake, inputs.source)
             print(json.dumps({"generator": name, **{k: round(v, 4) for k, v in parts.items()}}), flush=True)
     if inputs is not None and inputs.target is not None:

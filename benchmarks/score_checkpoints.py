@@ -53,6 +53,14 @@ def live(path: Path, out: Path) -> Path | None:
     return out
 
 
+def with_live(paths: list[Path], tmp: Path) -> list[tuple[str, Path, Path]]:
+    """(name, file to load, the checkpoint it came from) for each of `paths`, then for each one's live generator
+    where it holds an EMA (a copy without it, written under `tmp`)."""
+    jobs = [(p.name, p, p) for p in paths]
+    copies = [(f"{p.name} live", live(p, tmp / f"live-{i}.pt"), p) for i, p in enumerate(paths)]
+    return jobs + [(name, copy, origin) for name, copy, origin in copies if copy is not None]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("checkpoints", type=Path, nargs="+")
@@ -62,10 +70,10 @@ def main() -> None:
     args = ap.parse_args()
     cfg = from_dict(load_yaml(args.checkpoints[0].parent.parent / "config.yaml"))
     with tempfile.TemporaryDirectory() as tmp:
-        jobs = [(p.name, p) for p in args.checkpoints]
         if args.live:
-            copies = [(f"{p.name} live", live(p, Path(tmp) / f"live-{i}.pt")) for i, p in enumerate(args.checkpoints)]
-            jobs += [(name, path) for name, path in copies if path is not None]
+            jobs = [(name, path) for name, path, _ in with_live(args.checkpoints, Path(tmp))]
+        else:
+            jobs = [(p.name, p) for p in args.checkpoints]
         if args.average:
             chosen = args.checkpoints[-args.average :]
             jobs.append((f"mean of {', '.join(p.stem for p in chosen)}", averaged(chosen, Path(tmp) / "mean.pt")))
