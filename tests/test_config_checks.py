@@ -120,6 +120,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "chroma_cells": "0",
     "lambda_eye_color": "-1",
     "lambda_eye_yuv": "-0.5",
+    "eye_y_gain": "0",
     "eye_color_channels": "rgb",
     "lambda_eye_gan": "-1",
     "lambda_eye_cycle": "-1",

@@ -183,3 +183,33 @@ def test_eye_color_loss_on_yuv_keeps_the_brightness_direction_too_but_not_the_st
     uv = eye_color_loss(_face(darker, eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid, "uv")
     yuv = eye_color_loss(_face(darker, eyes_anime, 2.5), photo, eyes_photo, eyes_anime, valid, "yuv")
     assert uv < 0.05 and yuv > uv + 0.3
+
+
+def test_eye_yuv_loss_with_a_brightness_gain_asks_the_eye_to_stand_out_that_much_more_in_y_only() -> None:
+    from avatargan.blocks.face_losses import EYE_SIGMA_ANIME, EYE_SIGMA_PHOTO, eye_excess
+
+    eyes_photo = torch.tensor([[[10.5, 12.5], [21.5, 12.5]]])
+    eyes_anime = torch.tensor([[[9.5, 15.5], [22.5, 15.5]]])
+    valid = torch.ones(1, 2)
+    skin = (0.7, 0.3, 0.1)
+    brown = (0.1, -0.3, -0.5)  # darker than the skin: a negative Y excess
+    photo = _face(brown, eyes_photo, 1.0)
+    same = _face(brown, eyes_anime, 2.5)
+    stronger = _face(tuple(s + 1.5 * (b - s) for s, b in zip(skin, brown, strict=True)), eyes_anime, 2.5)
+    # gain 1 is the plain term
+    assert torch.equal(
+        eye_yuv_loss(same, photo, eyes_photo, eyes_anime, valid, y_gain=1.0),
+        eye_yuv_loss(same, photo, eyes_photo, eyes_anime, valid),
+    )
+    # the term is L1 to the photo's excess with its Y (and only Y) scaled by the gain
+    for fake in (same, stronger):
+        drawn = eye_excess(fake, eyes_anime, EYE_SIGMA_ANIME * 32)
+        target = eye_excess(photo, eyes_photo, EYE_SIGMA_PHOTO * 32)
+        target[..., 0] *= 1.5
+        expected = (drawn - target).abs().mean()
+        assert torch.isclose(eye_yuv_loss(fake, photo, eyes_photo, eyes_anime, valid, y_gain=1.5), expected, atol=1e-6)
+    # an eye drawn darker than the photo's costs less with the gain, the photo's own strength costs more
+    plain = [eye_yuv_loss(f, photo, eyes_photo, eyes_anime, valid) for f in (same, stronger)]
+    gained = [eye_yuv_loss(f, photo, eyes_photo, eyes_anime, valid, y_gain=1.5) for f in (same, stronger)]
+    assert gained[1] < plain[1] and gained[0] > plain[0]
+    assert gained[1] < gained[0]

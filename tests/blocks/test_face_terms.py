@@ -115,3 +115,14 @@ def test_the_chroma_term_keeps_the_hue_on_an_8_grid_unless_asked_otherwise(monke
     ):
         FaceTerms(opts).extra_losses(batch, batch["a"], batch["a"], batch["a"])
     assert seen == [(8, "uv"), (16, "yuv")]
+
+
+def test_the_eye_yuv_term_scales_the_photo_eyes_brightness_by_the_asked_gain(monkeypatch: pytest.MonkeyPatch) -> None:
+    from avatargan.blocks import face_losses
+
+    seen = []
+    monkeypatch.setattr(face_losses, "eye_yuv_loss", lambda *args, y_gain: seen.append(y_gain) or 0.0)
+    batch, _ = _batch()
+    for opts in (FaceLossOptions(lambda_eye_yuv=20.0), FaceLossOptions(lambda_eye_yuv=20.0, eye_y_gain=1.5)):
+        FaceTerms(opts).extra_losses(batch, batch["a"], batch["a"], batch["a"])
+    assert seen == [1.0, 1.5]

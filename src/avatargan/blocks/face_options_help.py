@@ -16,4 +16,6 @@ HELP = """face losses (CycleGAN, CartoonGAN; all off by default; need key points
   --set model.lambda_eye_yuv=L       eye colour: each eye's brightness and hue (Y, U, V) follow the photo's eye
                                      (eye terms on cartoongan_quick: the judge reads the eye colour in 0.2 of the
                                      faces whichever is on, 0.15 without; benchmarks/RESULTS.md, eighth session)
+  --set model.eye_y_gain=G           lambda_eye_yuv's target eye brightness: the photo eye's × G (default 1; the
+                                     built-in anime faces draw it 1.5× as strong: benchmarks/eye_strength.py)
 """

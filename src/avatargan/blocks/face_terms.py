@@ -38,6 +38,9 @@ class FaceLossOptions:
     lambda_eye_color: Weight = 0.0  # eye colour: each eye's hue in G(photo) follows the photo's (key points); 0 off
     eye_color_channels: Literal["uv", "yuv"] = "uv"  # lambda_eye_color's direction: uv (hue) | yuv (with brightness)
     lambda_eye_yuv: Weight = 0.0  # eye colour: each eye's Y, U, V excess in G(photo) follows the photo's; 0 off
+    eye_y_gain: PositiveFloat = (
+        1.0  # lambda_eye_yuv's target brightness excess: the photo eye's × this (1: the photo's)
+    )
 
 
 def wants_keypoints(cfg: FaceLossOptions) -> bool:
@@ -114,7 +117,8 @@ class FaceTerms:
             loss = partial(face_losses.eye_color_loss, channels=self.cfg.eye_color_channels)
             out["loss_eye_color"] = self._eyes(loss, "lambda_eye_color", batch, fake_b, real_a)
         if self.cfg.lambda_eye_yuv > 0:
-            out["loss_eye_yuv"] = self._eyes(face_losses.eye_yuv_loss, "lambda_eye_yuv", batch, fake_b, real_a)
+            loss = partial(face_losses.eye_yuv_loss, y_gain=self.cfg.eye_y_gain)
+            out["loss_eye_yuv"] = self._eyes(loss, "lambda_eye_yuv", batch, fake_b, real_a)
         return out
 
     def weighted_sum(self, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
