@@ -55,6 +55,18 @@ def test_matches_torch_in_values_and_gradients(kind, c, o, h, w, k, s, p, bias) 
         torch.testing.assert_close(a, t, atol=1e-5, rtol=1e-4)
 
 
+def test_a_transposed_conv_on_a_1x1_map_matches_torch_in_values_and_gradients() -> None:
+    # G's projection of the noise: one window, whose overlap-add is a reshape
+    torch.manual_seed(0)
+    layer = nn.ConvTranspose2d(5, 6, 4, 1, 0, bias=True)
+    x = torch.randn(3, 5, 1, 1).contiguous(memory_format=CL)
+    args = (layer.weight.detach(), layer.bias.detach())
+    ours = _grads(lambda x, w, b: matmul_conv.conv_transpose2d_matmul(x, w, b, 1, 0), x, *args)
+    theirs = _grads(lambda x, w, b: F.conv_transpose2d(x, w, b, 1, 0), x, *args)
+    for a, t in zip(ours, theirs, strict=True):
+        torch.testing.assert_close(a, t, atol=1e-5, rtol=1e-4)
+
+
 def test_under_bf16_autocast_it_computes_in_bf16_and_returns_gradients_in_the_parameters_dtype() -> None:
     torch.manual_seed(0)
     layer = nn.Conv2d(8, 4, 4, 2, 1, bias=True)
@@ -81,6 +93,14 @@ def test_matmul_pays_only_on_small_maps_of_large_products_in_bf16_on_amx(monkeyp
         g_4_to_8 = nn.ConvTranspose2d(512, 256, 4, 2, 1)
         assert matmul_conv.matmul_pays(torch.zeros(128, 512, 4, 4), g_4_to_8)  # the input map counts
         assert not matmul_conv.matmul_pays(torch.zeros(128, 512, 8, 8), g_4_to_8)
+        # products that need no gather go at any size: G's projection (1×1 map) and D's verdict (one window)
+        projection, verdict = nn.ConvTranspose2d(100, 128, 4, 1, 0), nn.Conv2d(128, 1, 4, 1, 0)
+        assert matmul_conv.matmul_pays(torch.zeros(32, 100, 1, 1), projection)
+        assert matmul_conv.matmul_pays(torch.zeros(32, 128, 4, 4), verdict)
+        assert not matmul_conv.matmul_pays(torch.zeros(32, 128, 2, 2), nn.Conv2d(128, 1, 4, 1, 1))  # padded
+        assert not matmul_conv.matmul_pays(torch.zeros(32, 100, 2, 2), projection)  # 4 windows that overlap
+        monkeypatch.setattr(matmul_conv, "GATHER_FREE", False)
+        assert not matmul_conv.matmul_pays(torch.zeros(32, 100, 1, 1), projection)
     assert not matmul_conv.matmul_pays(x, d_8_to_4)  # fp32: oneDNN
     assert matmul_conv.matmul_pays(x.bfloat16(), d_8_to_4)  # bf16 tensors without autocast
     monkeypatch.setattr(matmul_conv, "cpu_amx_bf16", lambda: False)

@@ -23,19 +23,24 @@ MAX_MAP = 16
 #: smallest matrix product (multiply-adds of the forward pass) for which it pays: below, the gathers cost more than
 #: oneDNN loses (DCGAN's 4×4 layers at three widths: 0.07 G 0.56-0.81×, 0.54-0.60 G 0.96-1.22×, 4.3 G 1.73-2.19×)
 MIN_MACS = 500_000_000
+#: whether a layer whose product needs no gather — a transposed conv on a 1×1 map (G's projection of the noise), a
+#: conv whose one window is its whole input (D's verdict) — takes the matrix product at any size: oneDNN's kernels
+#: for those shapes are slow (benchmarks/matmul_conv.py --only layers; RESULTS.md)
+GATHER_FREE = True
 
 
 def _windows(xp: torch.Tensor, k: int, s: int, rows: int, cols: int) -> torch.Tensor:
-    """(N, H, W, C) padded map → (N, rows, cols, k·k, C): the k×k window under each of rows × cols positions."""
-    return torch.stack(
-        [xp[:, i : i + s * (rows - 1) + 1 : s, j : j + s * (cols - 1) + 1 : s, :] for i in range(k) for j in range(k)],
-        dim=3,
-    )
+    """(N, H, W, C) padded map → (N, rows, cols, k, k, C): the k×k window under each of rows × cols positions, as a
+    strided view of `xp` (no copy: the caller's reshape gathers it in one pass, 2-3× faster than stacking k·k
+    slices, benchmarks/matmul_conv.py --only gather). `Tensor.unfold`, not as_strided: torch.compile traces it."""
+    return xp.unfold(1, k, s).unfold(2, k, s)[:, :rows, :cols].permute(0, 1, 2, 4, 5, 3)
 
 
 def _overlap_add(d: torch.Tensor, k: int, s: int, height: int, width: int) -> torch.Tensor:
     """The adjoint of `_windows`: (N, rows, cols, k·k, C) → (N, height, width, C), overlapping windows summed."""
     n, rows, cols, _, c = d.shape
+    if rows == cols == 1 and height == width == k:  # one window covering the map: a reshape, no sum
+        return d.reshape(n, k, k, c)
     out = d.new_zeros(n, height, width, c)
     for idx in range(k * k):
         i, j = divmod(idx, k)
@@ -158,18 +163,21 @@ def _on_amx() -> bool:
 
 def matmul_pays(x: torch.Tensor, layer: nn.Conv2d | nn.ConvTranspose2d) -> bool:
     """Whether `layer` on `x` runs faster as one matrix product: bf16 on a CPU with AMX-BF16 (the only hardware
-    measured), a map of at most MAX_MAP positions and a product of at least MIN_MACS multiply-adds."""
+    measured), a map of at most MAX_MAP positions and a product of at least MIN_MACS multiply-adds, or one that needs
+    no gather (GATHER_FREE)."""
     # precision and hardware first: an fp32 export with a dynamic batch must not see a condition on the batch size
     if x.dim() != 4 or x.device.type != "cpu" or not _bf16(x) or not _plain(layer) or not _on_amx():
         return False
-    k = layer.kernel_size[0]
+    k, p = layer.kernel_size[0], layer.padding[0]
     if isinstance(layer, nn.ConvTranspose2d):
         positions = x.shape[2] * x.shape[3]
+        gather_free = positions == 1
     else:
-        s, p = layer.stride[0], layer.padding[0]
+        s = layer.stride[0]
         positions = _out_side(x.shape[2], k, s, p) * _out_side(x.shape[3], k, s, p)
+        gather_free = positions == 1 and p == 0 and x.shape[2] == x.shape[3] == k
     macs = x.shape[0] * positions * layer.in_channels * layer.out_channels * k * k
-    return positions <= MAX_MAP and macs >= MIN_MACS
+    return positions <= MAX_MAP and (macs >= MIN_MACS or (GATHER_FREE and gather_free))
 
 
 def conv2d_matmul(
