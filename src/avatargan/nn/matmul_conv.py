@@ -5,9 +5,9 @@ and less — DCGAN's last stages, where 128 images × 16 positions × 4,096 inpu
 small image: its weight gradient of D's 256 → 512 layer ran at ~190 GFLOP/s, where a plain matrix product of the same
 size runs at ~900 (benchmarks/matmul_conv.py, benchmarks/RESULTS.md). So `Conv2d` / `ConvTranspose2d` here are
 drop-in subclasses of torch's (same parameters, state dicts and init) that compute those layers as im2col + one
-matrix product + col2im in the NHWC layout, forward and backward, when `matmul_pays` says so, and call torch's
-convolution otherwise. Windows are gathered as k·k shifted strided slices with the channels innermost, so every copy
-moves contiguous runs of channels.
+matrix product + col2im in the NHWC layout (`nn/im2col.py`), forward and backward, when `matmul_pays` says so; on
+somewhat larger maps, where oneDNN's forward and input gradient are fast but its weight gradient is not, only the
+weight gradient (`nn/matmul_weight_grad.py`, when `weight_grad_pays`); torch's convolution otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from avatargan.hardware import cpu_amx_bf16
+from avatargan.nn import im2col, matmul_weight_grad
 
 #: largest map (positions) on which the matrix product replaces oneDNN: a conv's output, a transposed conv's input
 MAX_MAP = 16
@@ -25,39 +26,13 @@ MAX_MAP = 16
 MIN_MACS = 500_000_000
 #: whether a layer whose product needs no gather — a transposed conv on a 1×1 map (G's projection of the noise), a
 #: conv whose one window is its whole input (D's verdict) — takes the matrix product at any size: oneDNN's kernels
-#: for those shapes are slow (benchmarks/matmul_conv.py --only layers; RESULTS.md)
+#: for those shapes are slow (forward + backward on an AMX Xeon, DCGAN's three widths: the projection 2.5-8.0×, the
+#: verdict 1.4-2.4× faster as a product; the paper G's generation 1.70× against oneDNN everywhere, 1.55× without
+#: these two; benchmarks/matmul_conv.py, RESULTS.md)
 GATHER_FREE = True
-
-
-def _windows(xp: torch.Tensor, k: int, s: int, rows: int, cols: int) -> torch.Tensor:
-    """(N, H, W, C) padded map → (N, rows, cols, k, k, C): the k×k window under each of rows × cols positions, as a
-    strided view of `xp` (no copy: the caller's reshape gathers it in one pass, 2-3× faster than stacking k·k
-    slices, benchmarks/matmul_conv.py --only gather). `Tensor.unfold`, not as_strided: torch.compile traces it."""
-    return xp.unfold(1, k, s).unfold(2, k, s)[:, :rows, :cols].permute(0, 1, 2, 4, 5, 3)
-
-
-def _overlap_add(d: torch.Tensor, k: int, s: int, height: int, width: int) -> torch.Tensor:
-    """The adjoint of `_windows`: (N, rows, cols, k·k, C) → (N, height, width, C), overlapping windows summed."""
-    n, rows, cols, _, c = d.shape
-    if rows == cols == 1 and height == width == k:  # one window covering the map: a reshape, no sum
-        return d.reshape(n, k, k, c)
-    out = d.new_zeros(n, height, width, c)
-    for idx in range(k * k):
-        i, j = divmod(idx, k)
-        out[:, i : i + s * (rows - 1) + 1 : s, j : j + s * (cols - 1) + 1 : s, :] += d[:, :, :, idx, :]
-    return out
-
-
-def _nhwc(x: torch.Tensor) -> torch.Tensor:
-    return x.permute(0, 2, 3, 1)
-
-
-def _nchw(x: torch.Tensor) -> torch.Tensor:  # an NHWC tensor as an NCHW view: channels_last memory
-    return x.permute(0, 3, 1, 2)
-
-
-def _out_side(side: int, k: int, stride: int, padding: int) -> int:
-    return (side + 2 * padding - k) // stride + 1
+#: largest map on which the weight gradient alone is a matrix product (above MAX_MAP): DCGAN's 8×8 maps, where
+#: oneDNN's weight-gradient kernels run at a third of its forward's speed
+WEIGHT_GRAD_MAX_MAP = 64
 
 
 # The autograd functions return fresh tensors, never views: the NCHW views are taken outside (`conv2d_matmul`,
@@ -72,9 +47,9 @@ class _ConvMatmul(torch.autograd.Function):
     def forward(ctx, x, w, b, stride: int, padding: int):  # noqa: ANN001, ANN205 (autograd's signature)
         n, c, h, width = x.shape
         o, _, k, _ = w.shape
-        rows, cols = _out_side(h, k, stride, padding), _out_side(width, k, stride, padding)
-        xp = F.pad(_nhwc(x), (0, 0, padding, padding, padding, padding))
-        windows = _windows(xp, k, stride, rows, cols).reshape(n * rows * cols, k * k * c)
+        rows, cols = im2col.out_side(h, k, stride, padding), im2col.out_side(width, k, stride, padding)
+        xp = F.pad(im2col.nhwc(x), (0, 0, padding, padding, padding, padding))
+        windows = im2col.windows(xp, k, stride, rows, cols).reshape(n * rows * cols, k * k * c)
         wm = w.permute(0, 2, 3, 1).reshape(o, k * k * c)  # (O, kh, kw, C): the windows' order
         y = windows @ wm.t() if b is None else torch.addmm(b, windows, wm.t())
         ctx.save_for_backward(windows if ctx.needs_input_grad[1] else None, wm)
@@ -90,8 +65,8 @@ class _ConvMatmul(torch.autograd.Function):
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
             d = (gy @ wm).view(n, rows, cols, k * k, c)
-            gxp = _overlap_add(d, k, stride, h + 2 * padding, width + 2 * padding)
-            gx = _nchw(gxp[:, padding : padding + h, padding : padding + width, :])
+            gxp = im2col.overlap_add(d, k, stride, h + 2 * padding, width + 2 * padding)
+            gx = im2col.nchw(gxp[:, padding : padding + h, padding : padding + width, :])
         if ctx.needs_input_grad[1]:
             gw = (gy.t() @ windows).view(-1, k, k, c).permute(0, 3, 1, 2)
         if ctx.needs_input_grad[2]:
@@ -109,8 +84,8 @@ class _ConvTransposeMatmul(torch.autograd.Function):
         n, c, h, width = x.shape
         _, o, k, _ = w.shape
         wm = w.permute(0, 2, 3, 1).reshape(c, k * k * o)  # (Cin, kh, kw, Cout)
-        xm = _nhwc(x).reshape(n * h * width, c)
-        full = _overlap_add(
+        xm = im2col.nhwc(x).reshape(n * h * width, c)
+        full = im2col.overlap_add(
             (xm @ wm).view(n, h, width, k * k, o), k, stride, (h - 1) * stride + k, (width - 1) * stride + k
         )
         if b is not None:
@@ -124,10 +99,10 @@ class _ConvTransposeMatmul(torch.autograd.Function):
     def backward(ctx, gfull):  # noqa: ANN001, ANN205
         xm, wm = ctx.saved_tensors
         n, c, h, width, k, stride = ctx.shape
-        gwin = _windows(gfull.to(wm.dtype), k, stride, h, width).reshape(n * h * width, -1)
+        gwin = im2col.windows(gfull.to(wm.dtype), k, stride, h, width).reshape(n * h * width, -1)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
-            gx = _nchw((gwin @ wm.t()).view(n, h, width, c))
+            gx = im2col.nchw((gwin @ wm.t()).view(n, h, width, c))
         if ctx.needs_input_grad[1]:
             gw = (xm.t() @ gwin).view(c, k, k, -1).permute(0, 3, 1, 2)
         if ctx.needs_input_grad[2]:
@@ -174,10 +149,26 @@ def matmul_pays(x: torch.Tensor, layer: nn.Conv2d | nn.ConvTranspose2d) -> bool:
         gather_free = positions == 1
     else:
         s = layer.stride[0]
-        positions = _out_side(x.shape[2], k, s, p) * _out_side(x.shape[3], k, s, p)
+        positions = im2col.out_side(x.shape[2], k, s, p) * im2col.out_side(x.shape[3], k, s, p)
         gather_free = positions == 1 and p == 0 and x.shape[2] == x.shape[3] == k
     macs = x.shape[0] * positions * layer.in_channels * layer.out_channels * k * k
     return positions <= MAX_MAP and (macs >= MIN_MACS or (GATHER_FREE and gather_free))
+
+
+def weight_grad_pays(x: torch.Tensor, layer: nn.Conv2d | nn.ConvTranspose2d) -> bool:
+    """Whether `layer` on `x` runs faster with only its weight gradient as a matrix product: bf16 on a CPU with
+    AMX-BF16, a map (a conv's output, a transposed conv's input) of more than MAX_MAP and at most WEIGHT_GRAD_MAX_MAP
+    positions, and a product of at least MIN_MACS multiply-adds."""
+    if x.dim() != 4 or x.device.type != "cpu" or not _bf16(x) or not _plain(layer) or not _on_amx():
+        return False
+    k = layer.kernel_size[0]
+    if isinstance(layer, nn.ConvTranspose2d):
+        positions = x.shape[2] * x.shape[3]
+    else:
+        s, p = layer.stride[0], layer.padding[0]
+        positions = im2col.out_side(x.shape[2], k, s, p) * im2col.out_side(x.shape[3], k, s, p)
+    macs = x.shape[0] * positions * layer.in_channels * layer.out_channels * k * k
+    return MAX_MAP < positions <= WEIGHT_GRAD_MAX_MAP and macs >= MIN_MACS
 
 
 def conv2d_matmul(
@@ -185,9 +176,9 @@ def conv2d_matmul(
 ) -> torch.Tensor:
     """F.conv2d(x, weight, bias, stride, padding) as one matrix product; the result in channels_last memory."""
     k = weight.shape[-1]
-    rows, cols = _out_side(x.shape[2], k, stride, padding), _out_side(x.shape[3], k, stride, padding)
+    rows, cols = im2col.out_side(x.shape[2], k, stride, padding), im2col.out_side(x.shape[3], k, stride, padding)
     y = _ConvMatmul.apply(x, weight, bias, stride, padding)
-    return _nchw(y.view(x.shape[0], rows, cols, weight.shape[0]))
+    return im2col.nchw(y.view(x.shape[0], rows, cols, weight.shape[0]))
 
 
 def conv_transpose2d_matmul(
@@ -196,22 +187,32 @@ def conv_transpose2d_matmul(
     """F.conv_transpose2d(x, weight, bias, stride, padding) as one matrix product (no output padding)."""
     full = _ConvTransposeMatmul.apply(x, weight, bias, stride)
     height, width = full.shape[1], full.shape[2]
-    return _nchw(full[:, padding : height - padding, padding : width - padding, :])
+    return im2col.nchw(full[:, padding : height - padding, padding : width - padding, :])
 
 
 class Conv2d(nn.Conv2d):
-    """torch's Conv2d, computed as one matrix product where `matmul_pays`."""
+    """torch's Conv2d, computed as one matrix product where `matmul_pays`, its weight gradient alone where
+    `weight_grad_pays`."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if matmul_pays(x, self):
             return conv2d_matmul(x, self.weight, self.bias, self.stride[0], self.padding[0])
+        if weight_grad_pays(x, self):
+            return matmul_weight_grad.conv2d_weight_grad_matmul(
+                x, self.weight, self.bias, self.stride[0], self.padding[0]
+            )
         return super().forward(x)
 
 
 class ConvTranspose2d(nn.ConvTranspose2d):
-    """torch's ConvTranspose2d, computed as one matrix product where `matmul_pays`."""
+    """torch's ConvTranspose2d, computed as one matrix product where `matmul_pays`, its weight gradient alone where
+    `weight_grad_pays`."""
 
     def forward(self, x: torch.Tensor, output_size: list[int] | None = None) -> torch.Tensor:
         if output_size is None and matmul_pays(x, self):
             return conv_transpose2d_matmul(x, self.weight, self.bias, self.stride[0], self.padding[0])
+        if output_size is None and weight_grad_pays(x, self):
+            return matmul_weight_grad.conv_transpose2d_weight_grad_matmul(
+                x, self.weight, self.bias, self.stride[0], self.padding[0]
+            )
         return super().forward(x, output_size)
