@@ -2,15 +2,15 @@
 
 Tables, all in bf16 autocast at the trainer's layout (channels_last):
 * layers: every conv / transposed conv shape of DCGAN's networks at three widths (the paper's 64 channels at batch
-  128, 32 at batch 64, the demo's 16 at batch 32), forward + backward (input and weight gradients), three paths
-  alternating: oneDNN, the whole layer as matrix products, oneDNN with the weight gradient as one product; the
-  paths are forced here, whatever `matmul_pays` / `weight_grad_pays` say, so the table shows where each pays. Each row also gives the largest difference from torch's result, relative to its largest value (bf16
+  128, 32 at batch 64, the demo's 16 at batch 32), forward + backward (input and weight gradients), the two paths
+  alternating; the matrix-product path is forced here, whatever `matmul_pays` says, so the table shows where it
+  pays. Each row also gives the largest difference from torch's result, relative to its largest value (bf16
   rounding: ~0.01).
 * gather: the im2col copies of the paper's matrix-product layers, k·k stacked slices (before) against one copy of
   a strided view (now).
 * step: the paper's DCGAN training step (64×64, batch 128) and the demo's (batch 32), as `layout_choice.variant`
-  builds them, with `matmul_pays` and `weight_grad_pays` deciding (the default) against oneDNN everywhere and
-  against the default without the weight-gradient path; then the paper's G generating images, the same ways.
+  builds them, with `matmul_pays` deciding (the default) against oneDNN everywhere and against the rule without
+  its gather-free layers (G's projection, D's verdict); then the paper's G generating images, the same three ways.
 
 Freed memory is kept (`runtime.keep_freed_memory`), as in training.
 
@@ -38,7 +38,7 @@ from paired_timing import print_rates, time_arms  # noqa: E402
 from avatargan import config as config_mod  # noqa: E402
 from avatargan.hardware import machine_facts  # noqa: E402
 from avatargan.models.dcgan import DCGAN  # noqa: E402
-from avatargan.nn import im2col, matmul_conv, matmul_weight_grad  # noqa: E402
+from avatargan.nn import im2col, matmul_conv  # noqa: E402
 from avatargan.runtime import keep_freed_memory  # noqa: E402
 
 CL = torch.channels_last
@@ -60,28 +60,17 @@ def layer_shapes(batch: int, width: int) -> list[tuple[str, int, int, int, int, 
     ]
 
 
-#: the ways a layer is computed in the layers table: torch's kernels (`layer(x)`), the whole layer as matrix
-#: products, torch's kernels but the weight gradient as one product (`nn/matmul_weight_grad.py`)
-LAYER_PATHS = {
-    "conv": {"matmul": matmul_conv.conv2d_matmul, "weight grad": matmul_weight_grad.conv2d_weight_grad_matmul},
-    "convT": {
-        "matmul": matmul_conv.conv_transpose2d_matmul,
-        "weight grad": matmul_weight_grad.conv_transpose2d_weight_grad_matmul,
-    },
-}
-
-
-def layer_step(kind: str, n: int, c: int, side: int, o: int, k: int, s: int, p: int, path: str) -> Callable:
+def layer_step(kind: str, n: int, c: int, side: int, o: int, k: int, s: int, p: int, matmul: bool) -> Callable:
     torch.manual_seed(0)
     cls = torch.nn.ConvTranspose2d if kind == "convT" else torch.nn.Conv2d
     layer = cls(c, o, k, s, p, bias=False)
     x = torch.randn(n, c, side, side).contiguous(memory_format=CL).requires_grad_(True)
-    fn = LAYER_PATHS[kind].get(path)
+    fn = matmul_conv.conv_transpose2d_matmul if kind == "convT" else matmul_conv.conv2d_matmul
 
     def step() -> torch.Tensor:
         x.grad, layer.weight.grad = None, None
         with torch.autocast("cpu", dtype=torch.bfloat16):
-            y = fn(x, layer.weight, None, s, p) if fn is not None else layer(x)
+            y = fn(x, layer.weight, None, s, p) if matmul else layer(x)
         y.backward(torch.ones_like(y))
         return y
 
@@ -92,19 +81,14 @@ def layer_step(kind: str, n: int, c: int, side: int, o: int, k: int, s: int, p: 
 def layers_table(repeats: int) -> None:
     print(
         "| layer (bf16, channels_last) | batch | multiply-adds | oneDNN ms | matmul ms | speed-up "
-        "| weight grad as product ms | speed-up | max rel. diff y / gx / gw (matmul) |"
+        "| max rel. diff y / gx / gw |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for batch, width in ((128, 64), (64, 32), (32, 16)):
         for kind, n, c, side, o, k, s, p in layer_shapes(batch, width):
-            paths = ("oneDNN", "matmul", "weight grad")
-            steps = {path: layer_step(kind, n, c, side, o, k, s, p, path) for path in paths}
+            steps = {name: layer_step(kind, n, c, side, o, k, s, p, name == "matmul") for name in ("oneDNN", "matmul")}
             rates = time_arms(steps, repeats, 5, warmup=3)
-            ms = {path: 1e3 / statistics.median(rates[path]) for path in paths}
-            ratio = {
-                path: statistics.median(a / b for a, b in zip(rates[path], rates["oneDNN"], strict=True))
-                for path in paths[1:]
-            }
+            ratio = statistics.median(a / b for a, b in zip(rates["matmul"], rates["oneDNN"], strict=True))
             diffs = [
                 (a - b).abs().max().item() / b.abs().max().item()
                 for a, b in zip(steps["matmul"].outputs(), steps["oneDNN"].outputs(), strict=True)
@@ -114,16 +98,15 @@ def layers_table(repeats: int) -> None:
             macs = n * positions * c * o * k * k
             name = f"{kind} {c}→{o}, {side}×{side} → {out_side}×{out_side}, k{k}s{s}p{p}"
             print(
-                f"| {name} | {n} | {macs / 1e9:.2f} G | {ms['oneDNN']:.1f} | {ms['matmul']:.1f} | "
-                f"{ratio['matmul']:.2f}× | {ms['weight grad']:.1f} | {ratio['weight grad']:.2f}× "
+                f"| {name} | {n} | {macs / 1e9:.2f} G | {1e3 / statistics.median(rates['oneDNN']):.1f} "
+                f"| {1e3 / statistics.median(rates['matmul']):.1f} | {ratio:.2f}× "
                 f"| {' / '.join(f'{d:.3f}' for d in diffs)} |",
                 flush=True,
             )
 
 
 def with_settings(fn: Callable[[], object], settings: dict) -> Callable[[], None]:
-    """`fn` run with `matmul_conv`'s module settings (MAX_MAP, WEIGHT_GRAD_MAX_MAP, GATHER_FREE, ...) changed,
-    restored afterwards."""
+    """`fn` run with `matmul_conv`'s module settings (MAX_MAP, MIN_MACS, GATHER_FREE) changed, restored afterwards."""
 
     def run() -> None:
         saved = {name: getattr(matmul_conv, name) for name in settings}
@@ -138,13 +121,9 @@ def with_settings(fn: Callable[[], object], settings: dict) -> Callable[[], None
     return run
 
 
-#: the arms of the step and generation tables: the small-map paths never; all but the weight-gradient path (the
-#: rule before the thirty-first session's second change); as `matmul_pays` and `weight_grad_pays` decide by default
-ARMS = {
-    "oneDNN everywhere": {"MAX_MAP": 0, "WEIGHT_GRAD_MAX_MAP": 0},
-    "without the weight-gradient path": {"WEIGHT_GRAD_MAX_MAP": 0},
-    "default": {},
-}
+#: the arms of the step and generation tables: `matmul_pays` never; only on large products (the rule before the
+#: gather-free layers joined); as it decides by default
+ARMS = {"oneDNN everywhere": {"MAX_MAP": 0}, "large products only": {"GATHER_FREE": False}, "matmul_pays": {}}
 
 
 def step_table(repeats: int, steps: int) -> None:

@@ -386,7 +386,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.no_matmul_conv:
-        matmul_conv.MAX_MAP = matmul_conv.WEIGHT_GRAD_MAX_MAP = 0  # no map small enough: every layer torch's kernels
+        matmul_conv.MAX_MAP = 0  # no map is small enough: every layer through torch's kernels
 
     work = Path(args.work or tempfile.mkdtemp(prefix="avatargan-bench-"))
     os.environ["AVATARGAN_CACHE"] = str(work / "cache")

@@ -108,42 +108,6 @@ def test_matmul_pays_only_on_small_maps_of_large_products_in_bf16_on_amx(monkeyp
         assert not matmul_conv.matmul_pays(x, d_8_to_4)  # measured on AMX only
 
 
-def test_weight_grad_pays_on_the_maps_just_above_the_whole_products_in_bf16_on_amx(monkeypatch) -> None:
-    monkeypatch.setattr(matmul_conv, "cpu_amx_bf16", lambda: True)
-    d_16_to_8 = nn.Conv2d(128, 256, 4, 2, 1, bias=False)  # the paper's D: 128 × 64 × 128·16 × 256 = 4.3 G
-    g_8_to_16 = nn.ConvTranspose2d(256, 128, 4, 2, 1)
-    x = torch.zeros(128, 128, 16, 16)
-    with torch.autocast("cpu", dtype=torch.bfloat16):
-        assert matmul_conv.weight_grad_pays(x, d_16_to_8)
-        assert not matmul_conv.matmul_pays(x, d_16_to_8)  # an 8×8 output: not the whole product's
-        assert not matmul_conv.weight_grad_pays(x[:4], d_16_to_8)  # 0.13 G
-        assert not matmul_conv.weight_grad_pays(torch.zeros(128, 128, 32, 32), d_16_to_8)  # a 16×16 output
-        assert matmul_conv.weight_grad_pays(torch.zeros(128, 256, 8, 8), g_8_to_16)  # the input map counts
-        d_8_to_4 = nn.Conv2d(256, 512, 4, 2, 1, bias=False)
-        assert not matmul_conv.weight_grad_pays(torch.zeros(128, 256, 8, 8), d_8_to_4)  # the whole product's
-    assert not matmul_conv.weight_grad_pays(x, d_16_to_8)  # fp32: oneDNN
-    monkeypatch.setattr(matmul_conv, "cpu_amx_bf16", lambda: False)
-    with torch.autocast("cpu", dtype=torch.bfloat16):
-        assert not matmul_conv.weight_grad_pays(x, d_16_to_8)
-
-
-@pytest.mark.parametrize("transposed", [False, True])
-def test_a_layer_where_weight_grad_pays_takes_that_path_with_torchs_values(monkeypatch, transposed) -> None:
-    monkeypatch.setattr(matmul_conv, "matmul_pays", lambda x, layer: False)
-    monkeypatch.setattr(matmul_conv, "weight_grad_pays", lambda x, layer: True)
-    torch.manual_seed(0)
-    ours = conv(6, 4, 4, 2, 1, transposed=transposed, bias=True)
-    plain = (nn.ConvTranspose2d if transposed else nn.Conv2d)(6, 4, 4, 2, 1)
-    plain.load_state_dict(ours.state_dict())
-    x = torch.randn(2, 6, 8, 8)
-    y = ours(x)
-    assert "WeightGradMatmul" in type(y.grad_fn).__name__
-    torch.testing.assert_close(y, plain(x), atol=1e-5, rtol=1e-4)
-    y.sum().backward()
-    plain(x).sum().backward()
-    torch.testing.assert_close(ours.weight.grad, plain.weight.grad, atol=1e-5, rtol=1e-4)
-
-
 def test_the_layers_are_torchs_with_the_same_parameters_and_forward(monkeypatch) -> None:
     torch.manual_seed(0)
     ours = conv(6, 4, 4, 2, 1, norm="batch")

@@ -17,5 +17,6 @@ HELP = """face losses (CycleGAN, CartoonGAN; all off by default; need key points
                                      (eye terms on cartoongan_quick: the judge reads the eye colour in 0.2 of the
                                      faces whichever is on, 0.15 without; benchmarks/RESULTS.md, eighth session)
   --set model.eye_y_gain=G           lambda_eye_yuv's target eye brightness: the photo eye's × G (default 1; the
-                                     built-in anime faces draw it 1.5× as strong: benchmarks/eye_strength.py)
+                                     built-in anime faces draw it 1.5× as strong: benchmarks/eye_strength.py; 1.5
+                                     measured no better in cartoongan_faces: RESULTS.md)
 """

@@ -1,6 +1,6 @@
-"""im2col and col2im in the NHWC layout, for convolutions computed as matrix products (`matmul_conv`,
-`matmul_weight_grad`): the k×k windows under each output place as one strided view, and their adjoint, the
-overlap-add. Channels stay innermost, so every copy moves contiguous runs of channels."""
+"""im2col and col2im in the NHWC layout, for convolutions computed as matrix products (`matmul_conv`): the k×k
+windows under each output place as one strided view, and their adjoint, the overlap-add. Channels stay innermost,
+so every copy moves contiguous runs of channels."""
 
 from __future__ import annotations
 

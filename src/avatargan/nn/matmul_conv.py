@@ -5,9 +5,8 @@ and less — DCGAN's last stages, where 128 images × 16 positions × 4,096 inpu
 small image: its weight gradient of D's 256 → 512 layer ran at ~190 GFLOP/s, where a plain matrix product of the same
 size runs at ~900 (benchmarks/matmul_conv.py, benchmarks/RESULTS.md). So `Conv2d` / `ConvTranspose2d` here are
 drop-in subclasses of torch's (same parameters, state dicts and init) that compute those layers as im2col + one
-matrix product + col2im in the NHWC layout (`nn/im2col.py`), forward and backward, when `matmul_pays` says so; on
-somewhat larger maps, where oneDNN's forward and input gradient are fast but its weight gradient is not, only the
-weight gradient (`nn/matmul_weight_grad.py`, when `weight_grad_pays`); torch's convolution otherwise.
+matrix product + col2im in the NHWC layout (`nn/im2col.py`), forward and backward, when `matmul_pays` says so, and
+torch's convolution otherwise.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from avatargan.hardware import cpu_amx_bf16
-from avatargan.nn import im2col, matmul_weight_grad
+from avatargan.nn import im2col
 
 #: largest map (positions) on which the matrix product replaces oneDNN: a conv's output, a transposed conv's input
 MAX_MAP = 16
@@ -26,13 +25,10 @@ MAX_MAP = 16
 MIN_MACS = 500_000_000
 #: whether a layer whose product needs no gather — a transposed conv on a 1×1 map (G's projection of the noise), a
 #: conv whose one window is its whole input (D's verdict) — takes the matrix product at any size: oneDNN's kernels
-#: for those shapes are slow (forward + backward on an AMX Xeon, DCGAN's three widths: the projection 2.5-8.0×, the
-#: verdict 1.4-2.4× faster as a product; the paper G's generation 1.70× against oneDNN everywhere, 1.55× without
+#: for those shapes are slow (forward + backward on an AMX Xeon, DCGAN's three widths: the projection 2.4-8.0×, the
+#: verdict 1.3-2.4× faster as a product; the paper G's generation 1.70× against oneDNN everywhere, 1.55× without
 #: these two; benchmarks/matmul_conv.py, RESULTS.md)
 GATHER_FREE = True
-#: largest map on which the weight gradient alone is a matrix product (above MAX_MAP): DCGAN's 8×8 maps, where
-#: oneDNN's weight-gradient kernels run at a third of its forward's speed
-WEIGHT_GRAD_MAX_MAP = 64
 
 
 # The autograd functions return fresh tensors, never views: the NCHW views are taken outside (`conv2d_matmul`,
@@ -155,22 +151,6 @@ def matmul_pays(x: torch.Tensor, layer: nn.Conv2d | nn.ConvTranspose2d) -> bool:
     return positions <= MAX_MAP and (macs >= MIN_MACS or (GATHER_FREE and gather_free))
 
 
-def weight_grad_pays(x: torch.Tensor, layer: nn.Conv2d | nn.ConvTranspose2d) -> bool:
-    """Whether `layer` on `x` runs faster with only its weight gradient as a matrix product: bf16 on a CPU with
-    AMX-BF16, a map (a conv's output, a transposed conv's input) of more than MAX_MAP and at most WEIGHT_GRAD_MAX_MAP
-    positions, and a product of at least MIN_MACS multiply-adds."""
-    if x.dim() != 4 or x.device.type != "cpu" or not _bf16(x) or not _plain(layer) or not _on_amx():
-        return False
-    k = layer.kernel_size[0]
-    if isinstance(layer, nn.ConvTranspose2d):
-        positions = x.shape[2] * x.shape[3]
-    else:
-        s, p = layer.stride[0], layer.padding[0]
-        positions = im2col.out_side(x.shape[2], k, s, p) * im2col.out_side(x.shape[3], k, s, p)
-    macs = x.shape[0] * positions * layer.in_channels * layer.out_channels * k * k
-    return MAX_MAP < positions <= WEIGHT_GRAD_MAX_MAP and macs >= MIN_MACS
-
-
 def conv2d_matmul(
     x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, stride: int, padding: int
 ) -> torch.Tensor:
@@ -191,28 +171,18 @@ def conv_transpose2d_matmul(
 
 
 class Conv2d(nn.Conv2d):
-    """torch's Conv2d, computed as one matrix product where `matmul_pays`, its weight gradient alone where
-    `weight_grad_pays`."""
+    """torch's Conv2d, computed as one matrix product where `matmul_pays`."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if matmul_pays(x, self):
             return conv2d_matmul(x, self.weight, self.bias, self.stride[0], self.padding[0])
-        if weight_grad_pays(x, self):
-            return matmul_weight_grad.conv2d_weight_grad_matmul(
-                x, self.weight, self.bias, self.stride[0], self.padding[0]
-            )
         return super().forward(x)
 
 
 class ConvTranspose2d(nn.ConvTranspose2d):
-    """torch's ConvTranspose2d, computed as one matrix product where `matmul_pays`, its weight gradient alone where
-    `weight_grad_pays`."""
+    """torch's ConvTranspose2d, computed as one matrix product where `matmul_pays`."""
 
     def forward(self, x: torch.Tensor, output_size: list[int] | None = None) -> torch.Tensor:
         if output_size is None and matmul_pays(x, self):
             return conv_transpose2d_matmul(x, self.weight, self.bias, self.stride[0], self.padding[0])
-        if output_size is None and weight_grad_pays(x, self):
-            return matmul_weight_grad.conv_transpose2d_weight_grad_matmul(
-                x, self.weight, self.bias, self.stride[0], self.padding[0]
-            )
         return super().forward(x, output_size)
