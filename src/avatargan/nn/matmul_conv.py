@@ -21,7 +21,8 @@ from avatargan.nn import im2col
 #: largest map (positions) on which the matrix product replaces oneDNN: a conv's output, a transposed conv's input
 MAX_MAP = 16
 #: smallest matrix product (multiply-adds of the forward pass) for which it pays: below, the gathers cost more than
-#: oneDNN loses (DCGAN's 4×4 layers at three widths: 0.07 G 0.56-0.81×, 0.54-0.60 G 0.96-1.22×, 4.3 G 1.73-2.19×)
+#: oneDNN loses (DCGAN's 4×4 layers at three widths, with the one-copy gather on an AMX Xeon: 0.07 G 0.84-1.02×,
+#: 0.54-0.60 G 1.29-1.68×, 4.3 G 2.50-3.25×; with the stacked gather before: 0.56-0.81×, 0.96-1.22×, 1.73-2.19×)
 MIN_MACS = 500_000_000
 #: whether a layer whose product needs no gather — a transposed conv on a 1×1 map (G's projection of the noise), a
 #: conv whose one window is its whole input (D's verdict) — takes the matrix product at any size: oneDNN's kernels
