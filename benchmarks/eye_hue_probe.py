@@ -27,7 +27,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -43,7 +42,7 @@ from avatargan.blocks.face_losses import (  # noqa: E402
 )
 from avatargan.data.spec import open_test_domains  # noqa: E402
 from avatargan.landmark_regressor.net import photo_to_anime, photo_to_anime_affine  # noqa: E402
-from avatargan.metrics.evaluate import builtin_labels  # noqa: E402
+from avatargan.metrics.evaluate import builtin_labels, first_images  # noqa: E402
 from avatargan.metrics.judge import ATTRIBUTE_HEADS, judge_images, load_judge  # noqa: E402
 from avatargan.metrics.judge_metrics import IDENTITY_ATTRIBUTES  # noqa: E402
 from avatargan.metrics.landmarks import landmark_inputs  # noqa: E402
@@ -106,12 +105,7 @@ def main() -> None:
     size = cfg.data.image_size
     photos_u8, kp, _ = landmark_inputs(cfg.data, None, args.n, size)
     anime_source = open_test_domains(cfg.data, ("b",))["b"]
-    anime_u8 = torch.stack(
-        [
-            torch.from_numpy(np.asarray(anime_source.load(i, size), np.uint8).copy()).permute(2, 0, 1)
-            for i in range(len(photos_u8))
-        ]
-    )
+    anime_u8 = first_images(anime_source, size, len(photos_u8))
     photos, anime = from_uint8(photos_u8), from_uint8(anime_u8)
     eyes = torch.from_numpy(kp[:, :2]).float()  # left_eye, right_eye in pixels
     eyes_anime = photo_to_anime(eyes / size, photo_to_anime_affine()) * size

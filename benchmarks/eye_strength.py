@@ -28,6 +28,7 @@ from avatargan import config as config_mod  # noqa: E402
 from avatargan.blocks.face_losses import EYE_SIGMA_ANIME, EYE_SIGMA_PHOTO, eye_excess  # noqa: E402
 from avatargan.data.spec import open_domains, open_test_domains  # noqa: E402
 from avatargan.landmark_regressor.net import photo_to_anime, photo_to_anime_affine  # noqa: E402
+from avatargan.metrics.evaluate import first_images  # noqa: E402
 from avatargan.metrics.landmarks import source_keypoints  # noqa: E402
 from avatargan.pixels import from_uint8  # noqa: E402
 
@@ -58,14 +59,6 @@ def pair_excesses(photos: torch.Tensor, anime: torch.Tensor, keypoints: np.ndarr
     )
 
 
-def _images(source, count: int, size: int) -> torch.Tensor:
-    return from_uint8(
-        torch.stack(
-            [torch.from_numpy(np.asarray(source.load(i, size), np.uint8).copy()).permute(2, 0, 1) for i in range(count)]
-        )
-    )
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=1000, help="pairs per split at most (default 1,000)")
@@ -82,7 +75,9 @@ def main() -> None:
         count = min(args.n, len(sources["a"]), len(sources["b"]))
         keypoints = source_keypoints(sources["a"], args.size, count)
         photo, anime = pair_excesses(
-            _images(sources["a"], count, args.size), _images(sources["b"], count, args.size), keypoints[:count]
+            from_uint8(first_images(sources["a"], args.size, count)),
+            from_uint8(first_images(sources["b"], args.size, count)),
+            keypoints[:count],
         )
         gain = least_squares_gain(anime, photo)
         errors = gain_errors(anime, photo, GAINS)

@@ -12,12 +12,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import numpy as np
-import torch
-
 from avatargan.config import RunConfig
 from avatargan.metrics.catalog import JUDGE_METRICS
-from avatargan.metrics.evaluate import evaluate_generators
+from avatargan.metrics.evaluate import evaluate_generators, first_images
 from avatargan.weights import load_generators
 
 #: the headline value of each judge metric (all are flat: metric name == value name)
@@ -83,12 +80,7 @@ def _landmark_references(cfg: RunConfig, n: int) -> tuple[dict[str, float], dict
     size = cfg.data.image_size
     photos, kp, truth = landmark_inputs(cfg.data, None, n, size)
     anime_source = open_test_domains(cfg.data, ("b",))["b"]
-    anime = torch.stack(
-        [
-            torch.from_numpy(np.asarray(anime_source.load(i, size), np.uint8).copy()).permute(2, 0, 1)
-            for i in range(len(photos))
-        ]
-    )
+    anime = first_images(anime_source, size, len(photos))
     keep = ("detection_rate", "nme_photo", "nme_truth")
     return (
         {k: v for k, v in landmark_scores(anime, kp, truth).items() if k in keep},

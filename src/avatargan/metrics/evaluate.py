@@ -62,6 +62,14 @@ def source_images(source: ImageSource, size: int, n: int, cache_dir: str | None,
     return torch.from_numpy(np.ascontiguousarray(arr[picks])).permute(0, 3, 1, 2).contiguous()
 
 
+def first_images(source: ImageSource, size: int, n: int) -> torch.Tensor:
+    """The first `n` images of `source` at `size` as uint8 N×3×H×W, in order (paired sources stay paired), read
+    directly rather than through the cache."""
+    return torch.stack(
+        [torch.from_numpy(np.asarray(source.load(i, size), dtype=np.uint8).copy()).permute(2, 0, 1) for i in range(n)]
+    )
+
+
 def builtin_labels(source: BuiltinFaces) -> torch.Tensor:
     """True attribute classes (judge head order) of every face of a built-in source."""
     rows = []

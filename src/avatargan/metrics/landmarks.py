@@ -24,7 +24,7 @@ from avatargan.errors import UserError
 from avatargan.faces.detectors import AnimeDetector
 from avatargan.faces.keypoint_data import source_keypoints
 from avatargan.landmark_regressor.net import WEIGHTS, load_regressor, photo_to_anime, photo_to_anime_affine
-from avatargan.metrics.evaluate import transfer_images
+from avatargan.metrics.evaluate import first_images, transfer_images
 from avatargan.models.spec import PHOTO_TO_ANIME
 from avatargan.pixels import from_uint8
 from avatargan.weights import family_spec
@@ -92,12 +92,7 @@ def landmark_inputs(data, spec: str | None, n: int, size: int) -> tuple[torch.Te
             f"{source.name} has no key points (no landmarks.jsonl); prepare it first: "
             f"avatargan prepare photos SRC --out DIR, then --source DIR"
         )
-    photos = torch.stack(
-        [
-            torch.from_numpy(np.asarray(source.load(i, size), dtype=np.uint8).copy()).permute(2, 0, 1)
-            for i in range(count)
-        ]
-    )
+    photos = first_images(source, size, count)
     truth = None
     if isinstance(source, BuiltinFaces) and source.style == "photo":
         truth = np.stack(
