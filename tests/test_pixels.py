@@ -1,10 +1,13 @@
-"""uint8 ↔ [-1, 1]: exact round trip, PNG-style rounding, and no caller's tensor changed in place."""
+"""uint8 ↔ [-1, 1]: exact round trip, PNG-style rounding, and no caller's tensor changed in place; a PIL image → uint8
+3×H×W."""
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+from PIL import Image
 
-from avatargan.pixels import from_uint8, to_uint8
+from avatargan.pixels import from_uint8, image_to_uint8, to_uint8
 
 
 def test_round_trip_is_exact_and_ends_at_the_range() -> None:
@@ -22,3 +25,11 @@ def test_to_uint8_rounds_and_clamps() -> None:
 def test_from_uint8_leaves_a_float_input_unchanged() -> None:
     x = torch.full((2, 3), 255.0)
     assert torch.equal(from_uint8(x), torch.ones(2, 3)) and torch.equal(x, torch.full((2, 3), 255.0))
+
+
+def test_image_to_uint8_is_channels_first_with_the_images_values_and_writable() -> None:
+    arr = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)  # H=2, W=3, RGB
+    x = image_to_uint8(Image.fromarray(arr))
+    assert x.dtype == torch.uint8 and x.shape == (3, 2, 3)
+    assert x[:, 1, 2].tolist() == arr[1, 2].tolist() and x[2, 0, 1] == arr[0, 1, 2]
+    x.zero_()  # its own memory, not PIL's read-only buffer

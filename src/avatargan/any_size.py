@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
 from avatargan.photo_options import OVERLAP, TILE
-from avatargan.pixels import from_uint8
+from avatargan.pixels import from_uint8, image_to_uint8
 from avatargan.report.figures import to_uint8
 
 #: a batch (N×3×H×W in [-1, 1], CPU) → the generator's output for it, same shape
@@ -73,5 +72,5 @@ def convert_any_size(
 
 def convert_image(run: Convert, img: Image.Image, step: int, tile: int = TILE) -> Image.Image:
     """`img` converted at its own size (RGB in, RGB out, same width and height)."""
-    x = from_uint8(torch.from_numpy(np.asarray(img.convert("RGB"), dtype=np.uint8).copy()).permute(2, 0, 1))
+    x = from_uint8(image_to_uint8(img.convert("RGB")))
     return Image.fromarray(to_uint8(convert_any_size(run, x, step, tile)[None])[0])

@@ -1,8 +1,20 @@
-"""Pixel ranges, converted one way everywhere: uint8 images (0..255) ↔ the networks' floats in [-1, 1]."""
+"""Pixel ranges, converted one way everywhere: uint8 images (0..255) ↔ the networks' floats in [-1, 1]; a decoded
+RGB image → the uint8 tensor layout every reader uses."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
 import torch
+
+if TYPE_CHECKING:  # only a type here: importing pixels does not load PIL
+    from PIL import Image
+
+
+def image_to_uint8(img: Image.Image) -> torch.Tensor:
+    """An RGB image → uint8 3×H×W (a copy: PIL's buffer is read-only)."""
+    return torch.from_numpy(np.asarray(img, dtype=np.uint8).copy()).permute(2, 0, 1)
 
 
 def from_uint8(images: torch.Tensor) -> torch.Tensor:

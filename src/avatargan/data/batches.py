@@ -18,6 +18,7 @@ from avatargan.config import DataConfig
 from avatargan.data.cache import cached_images
 from avatargan.data.sources import IMAGE_ERRORS, ImageSource
 from avatargan.data.spec import open_domains, open_test_domains
+from avatargan.pixels import image_to_uint8
 
 
 class ArrayImages(Dataset):
@@ -69,7 +70,7 @@ class SourceImages(Dataset):
                     self._reported.add(i)
                     console.warn(f"skipping unreadable image {self.source.describe(i)} ({type(exc).__name__}: {exc})")
                 continue
-            return torch.from_numpy(np.asarray(img, dtype=np.uint8).copy()).permute(2, 0, 1)
+            return image_to_uint8(img)
         raise RuntimeError(f"no readable image in {self.source.name}")
 
     def batch(self, indices: np.ndarray) -> torch.Tensor:

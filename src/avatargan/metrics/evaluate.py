@@ -31,7 +31,7 @@ from avatargan.inference import generate, noise
 from avatargan.metrics.base import EvalInputs, Metric, all_metrics, parse_metric_names
 from avatargan.metrics.inception import find_weights
 from avatargan.metrics.judge import ATTRIBUTE_HEADS
-from avatargan.pixels import from_uint8, to_uint8
+from avatargan.pixels import from_uint8, image_to_uint8, to_uint8
 from avatargan.weights import family_spec
 
 
@@ -65,9 +65,7 @@ def source_images(source: ImageSource, size: int, n: int, cache_dir: str | None,
 def first_images(source: ImageSource, size: int, n: int) -> torch.Tensor:
     """The first `n` images of `source` at `size` as uint8 N×3×H×W, in order (paired sources stay paired), read
     directly rather than through the cache."""
-    return torch.stack(
-        [torch.from_numpy(np.asarray(source.load(i, size), dtype=np.uint8).copy()).permute(2, 0, 1) for i in range(n)]
-    )
+    return torch.stack([image_to_uint8(source.load(i, size)) for i in range(n)])
 
 
 def builtin_labels(source: BuiltinFaces) -> torch.Tensor:
