@@ -71,19 +71,27 @@ def test_round_trip_through_yaml(tmp_path) -> None:
 
 def test_cartoongan_faces_is_cartoongan_quick_plus_what_was_measured() -> None:
     # the recipe's measurements compare it with cartoongan_quick and name each change (the colour terms, the eye D,
-    # one down-sampling stage, the EMA): anything else that differed would void them
+    # one down-sampling stage with 8 blocks, content 1.0 + style 7.5, the EMA): anything else would void them
     quick, faces = (config_mod.load_recipe(f"cartoongan_{k}") for k in ("quick", "faces"))
     assert set(faces) == set(quick)
     changed = {part: {k: v for k, v in faces[part].items() if quick[part].get(k) != v} for part in quick}
     assert changed == {
-        "model": {"lambda_chroma": 10.0, "lambda_eye_yuv": 20.0, "lambda_eye_gan": 0.25, "g_down": 1},
+        "model": {
+            "lambda_chroma": 10.0,
+            "lambda_eye_yuv": 20.0,
+            "lambda_eye_gan": 0.25,
+            "g_down": 1,
+            "g_blocks": 8,
+            "content_weight": 1.0,
+            "style_weight": 7.5,
+        },
         "data": {},
         "train": {"ema_kimg": 4, "ema_rampup": 0.2},
     }
     for part in quick:
         assert set(quick[part]) <= set(faces[part])
     cfg = config_mod.from_dict(faces)  # and it is a valid run configuration
-    assert (cfg.model.g_down, cfg.train.ema_kimg) == (1, 4)
+    assert (cfg.model.g_down, cfg.model.g_blocks, cfg.train.ema_kimg) == (1, 8, 4)
 
 
 def test_demo_recipe_guards_the_steps_it_was_measured_for() -> None:
