@@ -62,6 +62,18 @@ def tiny_config(tmp_path: Path, **sections: dict) -> config_mod.RunConfig:
     return config_mod.from_dict(config_mod.merge(values, sections))
 
 
+def straight_and_resumed(tmp_path: Path, sections: dict, stop_after: int) -> tuple[Path, Path]:
+    """The run folders of `tiny_config(**sections)` trained straight through (under tmp_path/a) and trained again,
+    stopped after `stop_after` steps and resumed to the end (under tmp_path/b): for resume-is-exact tests."""
+    from avatargan.training.loop import train  # here, as Trainer above: importing conftest stays light
+
+    straight = train(tiny_config(tmp_path / "a", **sections))
+    first = tiny_config(tmp_path / "b", **sections)
+    first.train.steps = stop_after
+    run_dir = train(first)
+    return straight, train(tiny_config(tmp_path / "b", **sections), run_dir=run_dir, resume=True)
+
+
 def write_images(folder: Path, count: int, size: tuple[int, int] = (20, 24), seed: int = 0) -> list[Path]:
     """Random RGB PNGs in `folder` (and one sub-folder, to check recursion)."""
     rng = np.random.default_rng(seed)

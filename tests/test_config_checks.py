@@ -86,6 +86,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "mode_seeking": "-1",
     "r1_gamma": "-1",
     "r1_every": "0",
+    "lecam": "-1",
     "region_d": "-1",
     "region_box": "0.3,0.2,0.7",  # three numbers: a box needs four
     "feature_d": "-1",

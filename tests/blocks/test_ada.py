@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import tiny_config
+from conftest import straight_and_resumed, tiny_config
 
 from avatargan.blocks.ada import AdaptiveP
 from avatargan.training.checkpoint import latest_checkpoint
@@ -84,11 +84,7 @@ def test_a_run_with_ada_and_a_feature_d_resumes_bit_exactly(tmp_path: Path) -> N
         "data": {"image_size": 32},  # the feature D's heads need 32 px
         "train": {"steps": 7, "checkpoint_every": 3, "log_every": 1},
     }
-    straight = train(tiny_config(tmp_path / "a", **sections))
-    first = tiny_config(tmp_path / "b", **sections)
-    first.train.steps = 3
-    run_dir = train(first)
-    Trainer(tiny_config(tmp_path / "b", **sections), run_dir=run_dir, resume=True).run()
+    straight, run_dir = straight_and_resumed(tmp_path, sections, stop_after=3)
     a, b = latest_checkpoint(straight / "checkpoints")[1], latest_checkpoint(run_dir / "checkpoints")[1]
     assert any(k.startswith("D_feature.") for k in a["model"])
     for k in a["model"]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 import yaml
-from conftest import tiny_config
+from conftest import straight_and_resumed, tiny_config
 
 from avatargan import hardware
 from avatargan.blocks.precision import Updates
@@ -79,11 +79,7 @@ def test_auto_writes_its_choice_and_reason_where_users_look(tmp_path: Path, monk
 
 def test_resume_in_bf16_matches_an_uninterrupted_run_bit_for_bit(tmp_path: Path) -> None:
     sections = {"train": {"steps": 7, "checkpoint_every": 4, "precision": "bf16"}}
-    straight = train(tiny_config(tmp_path / "a", **sections))
-    first = tiny_config(tmp_path / "b", **sections)
-    first.train.steps = 4
-    run_dir = train(first)
-    resumed = train(tiny_config(tmp_path / "b", **sections), run_dir=run_dir, resume=True)
+    straight, resumed = straight_and_resumed(tmp_path, sections, stop_after=4)
     a = latest_checkpoint(straight / "checkpoints")[1]["model"]
     b = latest_checkpoint(resumed / "checkpoints")[1]["model"]
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

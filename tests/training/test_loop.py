@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import signal_between_d_and_g, tiny_config
+from conftest import signal_between_d_and_g, straight_and_resumed, tiny_config
 
 from avatargan import console
 from avatargan.training.checkpoint import latest_checkpoint
@@ -66,12 +66,7 @@ def _weights(run_dir: Path) -> dict[str, torch.Tensor]:
 def test_resume_matches_an_uninterrupted_run(tmp_path: Path, ema: float) -> None:
     # 64 images / batch 8 = 8 steps per epoch: 11 steps cross an epoch boundary, the stop at 5 is mid-epoch.
     sections = {"train": {"steps": 11, "checkpoint_every": 5, "ema_decay": ema}}
-    straight = train(tiny_config(tmp_path / "a", **sections))
-
-    first = tiny_config(tmp_path / "b", **sections)
-    first.train.steps = 5
-    run_dir = train(first)
-    resumed = train(tiny_config(tmp_path / "b", **sections), run_dir=run_dir, resume=True)
+    straight, resumed = straight_and_resumed(tmp_path, sections, stop_after=5)
 
     a, b = _weights(straight), _weights(resumed)
     assert a.keys() == b.keys()

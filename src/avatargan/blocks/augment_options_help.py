@@ -1,4 +1,4 @@
-"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, mode seeking, the region and
+"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, LeCam, mode seeking, the region and
 feature Ds): a line each (no imports, so help is fast)."""
 
 HELP = """augmenting what D sees (all families; off by default; DiffAugment, in D's and G's steps alike):
@@ -15,6 +15,10 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      0.6 lost ADA's FID gain: benchmarks/results/2026-12-03-dcgan-demo-ada-cap)
   --set model.r1_gamma=G             DCGAN: R1 penalty on D's gradient at real images, lazily every model.r1_every
                                      steps (16) and scaled by it
+  --set model.lecam=W                DCGAN: D's loss adds W × LeCam's regulariser (Tseng et al. 2021): D's outputs
+                                     on real images are pulled towards the moving average of its outputs on
+                                     generated ones and the other way round (default 0: off; the paper used
+                                     0.01-0.3, with DiffAugment)
   --set model.mode_seeking=W         DCGAN: G's loss adds W × mean|z1 - z2| / mean|G(z1) - G(z2)| over pairs of a
                                      batch (MSGAN), against many noises giving one face (default 0: off; beside
                                      ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and

@@ -6,7 +6,8 @@ least-squares or hinge loss, spectral norm in D, a generator that doubles its si
 convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
 (`model.d_minibatch_std`), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
-adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), a second, small
+adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), LeCam
+regularisation of D's outputs (`model.lecam`, blocks/lecam.py), a second, small
 patch D on a fixed region of aligned faces (`model.region_d`, by default the eyes: `blocks/face_region.py` says
 why), a second D that judges a frozen ImageNet network's features (`model.feature_d`, `nn/feature_discriminator.py`),
 and (in the trainer) an EMA generator.
@@ -27,6 +28,7 @@ from avatargan.blocks import losses
 from avatargan.blocks.ada import AdaptiveP
 from avatargan.blocks.augment import AugmentOptions, for_d
 from avatargan.blocks.face_region import RegionBox, check_region, crop_region
+from avatargan.blocks.lecam import LeCam
 from avatargan.blocks.losses import AdversarialLoss
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
@@ -83,6 +85,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     mode_seeking: Weight = 0.0  # weight of MSGAN's mode-seeking term in G's loss (blocks/losses.py; 0 = off)
     r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
     r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
+    lecam: Weight = 0.0  # weight of LeCam's regulariser in D's loss (blocks/lecam.py; the paper: 0.01–0.3; 0 = off)
     region_d: Weight = 0.0  # weight in G's loss of a second patch D on model.region_box of every image (0 = off)
     region_box: RegionBox = (0.3125, 0.1875, 0.6875, 0.8125)  # top, left, bottom, right (fractions): the eyes
     feature_d: Weight = 0.0  # weight in G's loss of a second D on frozen EfficientNet-Lite0 features (0 = off)
@@ -110,6 +113,7 @@ class DCGAN(GANModel):
             self.frozen["feature_d"] = load_feature_backbone(cfg)
         self.policy = diff_augment.parse_policy(cfg.augment)
         self.ada = AdaptiveP(cfg.ada_target, cfg.ada_kimg, p_max=cfg.ada_p_max) if cfg.ada else None
+        self.lecam = LeCam() if cfg.lecam > 0 else None
 
     @classmethod
     def check_config(cls, cfg: DCGANConfig, image_size: int) -> None:
@@ -221,6 +225,10 @@ class DCGAN(GANModel):
             r1 = losses.r1_penalty(d_real, real)
             loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1
             out["r1"] = r1.detach()
+        if self.lecam:  # on D's main outputs only (the region and feature Ds are no part of it)
+            lecam = self.lecam.penalty(d_real, d_fake)
+            loss_d = loss_d + cfg.lecam * lecam
+            out["lecam"] = lecam.detach()
         self.optimize(loss_d, opt["d"])
         if self.ada:
             self.ada.observe(d_real, real.shape[0])
@@ -261,11 +269,16 @@ class DCGAN(GANModel):
             d.requires_grad_(flag)
 
     def extra_state(self) -> dict[str, Any]:
-        return {"ada": self.ada.state_dict()} if self.ada else {}
+        state = {"ada": self.ada.state_dict()} if self.ada else {}
+        if self.lecam:
+            state["lecam"] = self.lecam.state_dict()
+        return state
 
     def load_extra_state(self, state: dict[str, Any]) -> None:
         if self.ada and "ada" in state:  # a checkpoint from before ADA was on keeps p at its start
             self.ada.load_state_dict(state["ada"])
+        if self.lecam and "lecam" in state:  # likewise: LeCam's averages start from the next batch
+            self.lecam.load_state_dict(state["lecam"])
 
     def seeded_noise(self, n: int, seed: int) -> torch.Tensor:
         gen = torch.Generator().manual_seed(seed)  # CPU generator: the same noise on every device

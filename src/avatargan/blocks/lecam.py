@@ -1,0 +1,54 @@
+"""LeCam regularisation of the discriminator (Tseng et al., CVPR 2021, "Regularizing GANs under limited data").
+
+D's outputs on real images are pulled towards a moving average of its outputs on generated ones, and its outputs on
+generated images towards a moving average of its outputs on real ones:
+R = E[relu(D(x) − α_fake)²] + E[relu(α_real − D(G(z)))²], α_* exponential moving averages (decay 0.99) of the batch
+means of D's real and fake outputs. The relu form is the one of the authors' code: only outputs that are more
+confident than the other side's average are pulled back. The paper bounds the loss of a D regularised so by a
+LeCam divergence, which is more robust than the Jensen-Shannon one when D is tempted to memorise a small data set;
+it combines with differentiable augmentation (the paper's best results use both).
+
+The averages stay on D's device (no host sync per step) and go into checkpoints, so a resumed run regularises exactly
+as an uninterrupted one. With several processes each keeps its own averages (the gradients are averaged anyway);
+a checkpoint holds rank 0's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+DECAY = 0.99  # the authors' decay of both averages
+
+
+class LeCam:
+    def __init__(self, decay: float = DECAY) -> None:
+        self.decay = decay
+        self.alpha_real: torch.Tensor | None = None  # None until the first batch: it starts at that batch's mean
+        self.alpha_fake: torch.Tensor | None = None
+
+    def penalty(self, real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
+        """R for D's outputs (logits of any shape) on a real and a generated batch; updates the averages first, with
+        this batch's outputs (detached), as the authors' code does."""
+        real, fake = real_scores.float(), fake_scores.float()
+        self.alpha_real = self._update(self.alpha_real, real.detach().mean())
+        self.alpha_fake = self._update(self.alpha_fake, fake.detach().mean())
+        return F.relu(real - self.alpha_fake).square().mean() + F.relu(self.alpha_real - fake).square().mean()
+
+    def _update(self, average: torch.Tensor | None, value: torch.Tensor) -> torch.Tensor:
+        if average is None:
+            return value
+        return self.decay * average.to(value.device) + (1 - self.decay) * value
+
+    def state_dict(self) -> dict[str, Any]:
+        # plain numbers: float() of a float32 value and torch.tensor() of it again are exact, so resume is bit-exact
+        return {name: None if t is None else float(t) for name, t in self._averages().items()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        loaded = {name: None if state[name] is None else torch.tensor(float(state[name])) for name in self._averages()}
+        self.alpha_real, self.alpha_fake = loaded["alpha_real"], loaded["alpha_fake"]
+
+    def _averages(self) -> dict[str, torch.Tensor | None]:
+        return {"alpha_real": self.alpha_real, "alpha_fake": self.alpha_fake}
