@@ -215,7 +215,7 @@ def test_help_names_the_generators_layout_fields(capsys) -> None:
 
 
 def test_help_names_every_augmentation_field(capsys) -> None:
-    """Each DiffAugment / ADA / R1 field a recipe can set is named in `train --help` as model.<field>."""
+    """Each DiffAugment / ADA / R1 / LeCam field a recipe can set is named in `train --help` as model.<field>."""
     from avatargan.blocks.augment import AugmentOptions
 
     text = _train_help(capsys)
@@ -225,6 +225,7 @@ def test_help_names_every_augmentation_field(capsys) -> None:
         "ada_kimg",
         "ada_p_max",
         "r1_gamma",
+        "lecam",
         "mode_seeking",
         "region_d",
         "region_box",

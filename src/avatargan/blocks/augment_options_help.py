@@ -17,8 +17,10 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      steps (16) and scaled by it
   --set model.lecam=W                DCGAN: D's loss adds W × LeCam's regulariser (Tseng et al. 2021): D's outputs
                                      on real images are pulled towards the moving average of its outputs on
-                                     generated ones and the other way round (default 0: off; the paper used
-                                     0.01-0.3, with DiffAugment)
+                                     generated ones and the other way round (default 0: off). On dcgan_demo
+                                     W=0.01 changed nothing beyond the seeds' spread, W=0.05 traded FID for
+                                     coverage and W=0.3 (the paper's BigGAN value) left D too weak to teach G:
+                                     benchmarks/results/2026-12-05-dcgan-demo-lecam
   --set model.mode_seeking=W         DCGAN: G's loss adds W × mean|z1 - z2| / mean|G(z1) - G(z2)| over pairs of a
                                      batch (MSGAN), against many noises giving one face (default 0: off; beside
                                      ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and
