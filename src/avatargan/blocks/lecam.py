@@ -4,9 +4,10 @@ D's outputs on real images are pulled towards a moving average of its outputs on
 generated images towards a moving average of its outputs on real ones:
 R = E[relu(D(x) − α_fake)²] + E[relu(α_real − D(G(z)))²], α_* exponential moving averages (decay 0.99) of the batch
 means of D's real and fake outputs. The relu form is the one of the authors' code: only outputs that are more
-confident than the other side's average are pulled back. The paper bounds the loss of a D regularised so by a
-LeCam divergence, which is more robust than the Jensen-Shannon one when D is tempted to memorise a small data set;
-it combines with differentiable augmentation (the paper's best results use both).
+confident than the other side's average are pulled back. With it, the paper shows, the GAN minimises a LeCam
+(triangular) divergence, which it argues is more robust than the Jensen-Shannon one when the data set is small; it
+combines with differentiable augmentation (the paper's best results use both). Measured on the demo recipe:
+benchmarks/results/2026-12-05-dcgan-demo-lecam/ (no FID gain there; off by default).
 
 The averages stay on D's device (no host sync per step) and go into checkpoints, so a resumed run regularises exactly
 as an uninterrupted one. With several processes each keeps its own averages (the gradients are averaged anyway);

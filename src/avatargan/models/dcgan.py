@@ -85,7 +85,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     mode_seeking: Weight = 0.0  # weight of MSGAN's mode-seeking term in G's loss (blocks/losses.py; 0 = off)
     r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
     r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
-    lecam: Weight = 0.0  # weight of LeCam's regulariser in D's loss (blocks/lecam.py; the paper: 0.01–0.3; 0 = off)
+    lecam: Weight = 0.0  # weight of LeCam's regulariser in D's loss (blocks/lecam.py; 0 = off)
     region_d: Weight = 0.0  # weight in G's loss of a second patch D on model.region_box of every image (0 = off)
     region_box: RegionBox = (0.3125, 0.1875, 0.6875, 0.8125)  # top, left, bottom, right (fractions): the eyes
     feature_d: Weight = 0.0  # weight in G's loss of a second D on frozen EfficientNet-Lite0 features (0 = off)
