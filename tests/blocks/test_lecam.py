@@ -51,6 +51,23 @@ def test_the_averages_decay_and_their_state_round_trips() -> None:
     assert fresh.alpha_real is None and fresh.alpha_fake is None
 
 
+def test_with_several_processes_the_averages_are_the_mean_over_all_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    import avatargan.blocks.lecam as lecam_module
+
+    other_rank = torch.tensor([5.0, -3.0])  # the other process's batch means (real, fake)
+
+    def all_reduce(tensor: torch.Tensor) -> None:
+        tensor.add_(other_rank)
+
+    monkeypatch.setattr(lecam_module.dist, "is_initialized", lambda: True)
+    monkeypatch.setattr(lecam_module.dist, "all_reduce", all_reduce)
+    monkeypatch.setattr(lecam_module.dist, "get_world_size", lambda: 2)
+    lecam = LeCam()
+    lecam.penalty(torch.tensor([1.0, 3.0]), torch.tensor([-1.0]))  # this process: means 2 and -1
+    assert float(lecam.alpha_real) == pytest.approx((2 + 5) / 2)
+    assert float(lecam.alpha_fake) == pytest.approx((-1 - 3) / 2)
+
+
 def test_a_dcgan_run_with_lecam_logs_it_and_resumes_bit_exactly(tmp_path: Path) -> None:
     sections = {
         "model": {"lecam": 0.3, "augment": "color", "ada": True, "ada_kimg": 0.05},

@@ -33,10 +33,13 @@ def _worker(rank: int, world: int, port: int, tmp: str) -> None:
     os.environ["AVATARGAN_CACHE"] = str(Path(tmp) / "cache")
     console.QUIET = True
     torch.set_num_threads(1)  # two processes share the test machine's cores
-    trainer = Trainer(tiny_config(Path(tmp), train={"steps": 4, "checkpoint_every": 2, "sample_every": 100}))
+    # LeCam on: its averages are a cross-process statistic like the gradients, and must agree on both ranks too
+    cfg = tiny_config(Path(tmp), model={"lecam": 0.1}, train={"steps": 4, "checkpoint_every": 2, "sample_every": 100})
+    trainer = Trainer(cfg)
     try:
         trainer.run()
-        torch.save({"model": trainer.model.state_dict(), "run_dir": str(trainer.run_dir)}, Path(tmp) / f"rank{rank}.pt")
+        state = {"model": trainer.model.state_dict(), "run_dir": str(trainer.run_dir)}
+        torch.save({**state, "lecam": trainer.model.lecam.state_dict()}, Path(tmp) / f"rank{rank}.pt")
     finally:
         distributed.teardown(trainer.dist)
 
@@ -45,6 +48,7 @@ def test_two_processes_end_identical_and_write_one_run_folder(tmp_path: Path) ->
     mp.spawn(_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, join=True)
     r0, r1 = (torch.load(tmp_path / f"rank{r}.pt", weights_only=True) for r in (0, 1))
     assert r0["run_dir"] == r1["run_dir"]
+    assert r0["lecam"] == r1["lecam"] and r0["lecam"]["alpha_real"] is not None
     for k, v in r0["model"].items():
         assert torch.equal(v, r1["model"][k]), k
     runs = list((tmp_path / "runs").iterdir())
@@ -55,7 +59,11 @@ def test_two_processes_end_identical_and_write_one_run_folder(tmp_path: Path) ->
         assert torch.equal(v, payload["model"][k]), k
 
     # the run continues in one process: the position counts global batches, so no batch is skipped or repeated
-    resumed = train(tiny_config(tmp_path, train={"steps": 6, "checkpoint_every": 2}), run_dir=runs[0], resume=True)
+    resumed = train(
+        tiny_config(tmp_path, model={"lecam": 0.1}, train={"steps": 6, "checkpoint_every": 2}),
+        run_dir=runs[0],
+        resume=True,
+    )
     _, payload = latest_checkpoint(resumed / "checkpoints")
     assert payload["step"] == 6 and payload["world_size"] == 1 and payload["batch_in_epoch"] == 6
 

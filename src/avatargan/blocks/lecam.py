@@ -10,8 +10,8 @@ combines with differentiable augmentation (the paper's best results use both). M
 benchmarks/results/2026-12-05-dcgan-demo-lecam/ (no FID gain there; off by default).
 
 The averages stay on D's device (no host sync per step) and go into checkpoints, so a resumed run regularises exactly
-as an uninterrupted one. With several processes each keeps its own averages (the gradients are averaged anyway);
-a checkpoint holds rank 0's.
+as an uninterrupted one. With several processes the batch means are averaged over all of them first (as ADA sums
+its statistic), so every process holds the same averages and rank 0's checkpoint resumes each of them exactly.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 
 DECAY = 0.99  # the authors' decay of both averages
@@ -34,8 +35,12 @@ class LeCam:
         """R for D's outputs (logits of any shape) on a real and a generated batch; updates the averages first, with
         this batch's outputs (detached), as the authors' code does."""
         real, fake = real_scores.float(), fake_scores.float()
-        self.alpha_real = self._update(self.alpha_real, real.detach().mean())
-        self.alpha_fake = self._update(self.alpha_fake, fake.detach().mean())
+        means = torch.stack([real.detach().mean(), fake.detach().mean()])
+        if dist.is_available() and dist.is_initialized():
+            dist.all_reduce(means)  # a collective on the device: no host sync
+            means = means / dist.get_world_size()
+        self.alpha_real = self._update(self.alpha_real, means[0])
+        self.alpha_fake = self._update(self.alpha_fake, means[1])
         return F.relu(real - self.alpha_fake).square().mean() + F.relu(self.alpha_real - fake).square().mean()
 
     def _update(self, average: torch.Tensor | None, value: torch.Tensor) -> torch.Tensor:
