@@ -38,8 +38,12 @@ def _worker(rank: int, world: int, port: int, tmp: str) -> None:
     trainer = Trainer(cfg)
     try:
         trainer.run()
-        state = {"model": trainer.model.state_dict(), "run_dir": str(trainer.run_dir)}
-        torch.save({**state, "lecam": trainer.model.lecam.state_dict()}, Path(tmp) / f"rank{rank}.pt")
+        state = {
+            "model": trainer.model.state_dict(),
+            "run_dir": str(trainer.run_dir),
+            "lecam": trainer.model.lecam.state_dict(),
+        }
+        torch.save(state, Path(tmp) / f"rank{rank}.pt")
     finally:
         distributed.teardown(trainer.dist)
 

@@ -22,6 +22,8 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from avatargan.training import distributed
+
 DECAY = 0.99  # the authors' decay of both averages
 
 
@@ -37,8 +39,7 @@ class LeCam:
         real, fake = real_scores.float(), fake_scores.float()
         means = torch.stack([real.detach().mean(), fake.detach().mean()])
         if dist.is_available() and dist.is_initialized():
-            dist.all_reduce(means)  # a collective on the device: no host sync
-            means = means / dist.get_world_size()
+            distributed.average([means], dist.get_world_size())  # a collective on the device: no host sync
         self.alpha_real = self._update(self.alpha_real, means[0])
         self.alpha_fake = self._update(self.alpha_fake, means[1])
         return F.relu(real - self.alpha_fake).square().mean() + F.relu(self.alpha_real - fake).square().mean()
@@ -49,12 +50,17 @@ class LeCam:
         return self.decay * average.to(value.device) + (1 - self.decay) * value
 
     def state_dict(self) -> dict[str, Any]:
-        # plain numbers: float() of a float32 value and torch.tensor() of it again are exact, so resume is bit-exact
-        return {name: None if t is None else float(t) for name, t in self._averages().items()}
+        return {"alpha_real": _as_number(self.alpha_real), "alpha_fake": _as_number(self.alpha_fake)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        loaded = {name: None if state[name] is None else torch.tensor(float(state[name])) for name in self._averages()}
-        self.alpha_real, self.alpha_fake = loaded["alpha_real"], loaded["alpha_fake"]
+        self.alpha_real, self.alpha_fake = _as_tensor(state["alpha_real"]), _as_tensor(state["alpha_fake"])
 
-    def _averages(self) -> dict[str, torch.Tensor | None]:
-        return {"alpha_real": self.alpha_real, "alpha_fake": self.alpha_fake}
+
+# Checkpoints hold plain numbers: float() of a float32 value and torch.tensor() of it again are exact, so resume is
+# bit-exact.
+def _as_number(average: torch.Tensor | None) -> float | None:
+    return None if average is None else float(average)
+
+
+def _as_tensor(value: float | None) -> torch.Tensor | None:
+    return None if value is None else torch.tensor(float(value))
