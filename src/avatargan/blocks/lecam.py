@@ -22,8 +22,6 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from avatargan.training import distributed
-
 DECAY = 0.99  # the authors' decay of both averages
 
 
@@ -39,7 +37,9 @@ class LeCam:
         real, fake = real_scores.float(), fake_scores.float()
         means = torch.stack([real.detach().mean(), fake.detach().mean()])
         if dist.is_available() and dist.is_initialized():
-            distributed.average([means], dist.get_world_size())  # a collective on the device: no host sync
+            # its own collective, as ada.py's: training.distributed.average sits in a layer above blocks
+            dist.all_reduce(means)  # on the device: no host sync
+            means = means / dist.get_world_size()
         self.alpha_real = self._update(self.alpha_real, means[0])
         self.alpha_fake = self._update(self.alpha_fake, means[1])
         return F.relu(real - self.alpha_fake).square().mean() + F.relu(self.alpha_real - fake).square().mean()
