@@ -226,6 +226,7 @@ def test_help_names_every_augmentation_field(capsys) -> None:
         "ada_p_max",
         "r1_gamma",
         "lecam",
+        "bcr",
         "mode_seeking",
         "region_d",
         "region_box",

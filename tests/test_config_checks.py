@@ -87,6 +87,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "r1_gamma": "-1",
     "r1_every": "0",
     "lecam": "-1",
+    "bcr": "-0.5",
     "region_d": "-1",
     "region_box": "0.3,0.2,0.7",  # three numbers: a box needs four
     "feature_d": "-1",

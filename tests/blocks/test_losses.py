@@ -119,3 +119,14 @@ def test_mode_seeking_is_the_noise_distance_over_the_image_distance_and_pushes_i
     stepped = images.detach() - 0.01 * grad  # a descent step moves each pair further apart
     assert float((stepped[2] - stepped[0]).abs()) > 0.5 and float((stepped[3] - stepped[1]).abs()) > 0.25
     assert float(losses.mode_seeking(noise, torch.zeros(4, 1))) > 1e4  # one face for every noise: large
+
+
+def test_consistency_is_the_mean_squared_difference_and_pulls_both_scores_together() -> None:
+    scores = torch.tensor([1.0, 2.0], requires_grad=True)  # D on its view of two images
+    augmented = torch.tensor([0.0, 4.0], requires_grad=True)  # D on fresh augmentations of them
+    term = losses.consistency(scores, augmented)
+    assert float(term.detach()) == pytest.approx((1.0**2 + 2.0**2) / 2)
+    grad_scores, grad_augmented = torch.autograd.grad(term, (scores, augmented))
+    assert grad_scores.tolist() == pytest.approx([1.0, -2.0])  # d/ds (s − a)² / 2 = s − a
+    assert grad_augmented.tolist() == pytest.approx([-1.0, 2.0])  # descent moves each towards the other
+    assert float(losses.consistency(scores.detach(), scores.detach())) == 0.0

@@ -63,6 +63,36 @@ def test_mode_seeking_changes_g_step_only_and_is_logged() -> None:
     assert any(not torch.equal(a, b) for a, b in zip(plain.G.parameters(), seeking.G.parameters(), strict=True))
 
 
+def test_bcr_adds_its_weighted_term_to_d_and_is_zero_for_a_d_that_ignores_augmentation() -> None:
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    # ADA starts at p = 0: D's view is the image itself, while bCR's view has every operation (p = 1)
+    base = {"latent_dim": 8, "g_channels": 4, "d_channels": 4, "augment": "color,translation,cutout", "ada": True}
+    outs = {}
+    for weight in (0.0, 2.0):
+        torch.manual_seed(0)
+        outs[weight] = DCGAN(DCGANConfig(**base, bcr=weight), image_size=16).train_step({"image": real}, step=0)
+    assert "bcr" not in outs[0.0] and float(outs[2.0]["bcr"]) > 0
+    assert float(outs[2.0]["loss_d"]) == pytest.approx(float(outs[0.0]["loss_d"] + 2.0 * outs[2.0]["bcr"]), rel=1e-5)
+
+    torch.manual_seed(0)
+    model = DCGAN(DCGANConfig(**base, bcr=2.0), image_size=16)
+    model.D = _IgnoresTheImage()  # scores every view of an image alike: nothing to make consistent
+    assert float(model.train_step({"image": real}, step=0)["bcr"]) == pytest.approx(0.0, abs=1e-10)
+    with pytest.raises(ConfigError, match="model.bcr"):
+        DCGAN(DCGANConfig(bcr=1.0), image_size=16)
+
+
+class _IgnoresTheImage(torch.nn.Module):
+    """A stand-in D whose score is a learnt constant: every augmentation of an image gets the same score."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bias = torch.nn.Parameter(torch.tensor(0.5))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.bias + 0 * x.flatten(1).sum(1)
+
+
 class _SaysRealForBrightImages(torch.nn.Module):
     """A stand-in region D: +10 for a crop whose mean is above 0.5 (the all-ones real batch), −10 otherwise."""
 

@@ -1,5 +1,5 @@
-"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, LeCam, mode seeking, the region and
-feature Ds): a line each (no imports, so help is fast)."""
+"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, LeCam, bCR, mode seeking, the
+region and feature Ds): a line each (no imports, so help is fast)."""
 
 HELP = """augmenting what D sees (all families; off by default; DiffAugment, in D's and G's steps alike):
   --set model.augment=POLICY         color, translation, cutout separated by commas (e.g. color,translation,cutout)
@@ -21,6 +21,10 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      W=0.01 changed nothing beyond the seeds' spread, W=0.05 traded FID for
                                      coverage and W=0.3 (the paper's BigGAN value) left D too weak to teach G:
                                      benchmarks/results/2026-12-05-dcgan-demo-lecam
+  --set model.bcr=W                  DCGAN: D's loss adds W × the mean squared difference between its scores on
+                                     its view of each image and on a fresh augmentation of it with every
+                                     operation of model.augment (balanced consistency regularisation, Zhao et al.
+                                     2021; the paper: 10). Needs model.augment (default 0: off)
   --set model.mode_seeking=W         DCGAN: G's loss adds W × mean|z1 - z2| / mean|G(z1) - G(z2)| over pairs of a
                                      batch (MSGAN), against many noises giving one face (default 0: off; beside
                                      ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and

@@ -71,6 +71,14 @@ def r1_penalty(real_scores: torch.Tensor, real_images: torch.Tensor) -> torch.Te
     return grad.float().square().flatten(1).sum(1).mean()
 
 
+def consistency(scores: torch.Tensor, scores_augmented: torch.Tensor) -> torch.Tensor:
+    """Consistency regularisation (bCR, Zhao et al. 2021): the mean squared difference between D's scores on images
+    and on a fresh augmentation of the same images. Added to D's loss, it asks D to judge an image alike however it
+    is shifted, recoloured or cut out, so D cannot learn the augmentations instead of the faces. Both sides keep
+    their graphs: D is pulled towards agreement from both."""
+    return (scores.float() - scores_augmented.float()).square().mean()
+
+
 def mode_seeking(noise: torch.Tensor, images: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     """Mode seeking (MSGAN, Mao et al. 2019): mean |z₁ − z₂| / mean |G(z₁) − G(z₂)| over the pairs of a batch's first
     and second halves. Minimised by G, it asks two noises to give images at least as far apart as the noises are,

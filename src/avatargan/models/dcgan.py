@@ -7,7 +7,8 @@ convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes th
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
 (`model.d_minibatch_std`), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
 adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), LeCam
-regularisation of D's outputs (`model.lecam`, blocks/lecam.py), a second, small
+regularisation of D's outputs (`model.lecam`, blocks/lecam.py), balanced consistency regularisation (`model.bcr`:
+D scores a fresh full augmentation of each image as it scores D's view), a second, small
 patch D on a fixed region of aligned faces (`model.region_d`, by default the eyes: `blocks/face_region.py` says
 why), a second D that judges a frozen ImageNet network's features (`model.feature_d`, `nn/feature_discriminator.py`),
 and (in the trainer) an EMA generator.
@@ -86,6 +87,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
     r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
     lecam: Weight = 0.0  # weight of LeCam's regulariser in D's loss (blocks/lecam.py; 0 = off)
+    bcr: Weight = 0.0  # weight of balanced consistency regularisation in D's loss (losses.consistency; 0 = off)
     region_d: Weight = 0.0  # weight in G's loss of a second patch D on model.region_box of every image (0 = off)
     region_box: RegionBox = (0.3125, 0.1875, 0.6875, 0.8125)  # top, left, bottom, right (fractions): the eyes
     feature_d: Weight = 0.0  # weight in G's loss of a second D on frozen EfficientNet-Lite0 features (0 = off)
@@ -143,6 +145,11 @@ class DCGAN(GANModel):
         if cfg.ada and not diff_augment.parse_policy(cfg.augment):
             raise ConfigError(
                 "model.ada: adaptive augmentation needs a policy, e.g. model.augment=color,translation,cutout"
+            )
+        if cfg.bcr > 0 and not diff_augment.parse_policy(cfg.augment):
+            raise ConfigError(
+                "model.bcr: consistency regularisation augments with model.augment's policy; set one, e.g. "
+                "model.augment=color,translation,cutout"
             )
 
     @classmethod
@@ -229,6 +236,14 @@ class DCGAN(GANModel):
             lecam = self.lecam.penalty(d_real, d_fake)
             loss_d = loss_d + cfg.lecam * lecam
             out["lecam"] = lecam.detach()
+        if cfg.bcr > 0:  # bCR: every operation of the policy on each image (p = 1), a draw of its own
+            views = (real.detach(), fake.detach())  # real detached: R1's gradient is of D's view only
+            bcr = sum(
+                losses.consistency(scores, self.D(for_d(cfg, images, 1.0)))
+                for scores, images in zip((d_real, d_fake), views, strict=True)
+            )
+            loss_d = loss_d + cfg.bcr * bcr
+            out["bcr"] = bcr.detach()
         self.optimize(loss_d, opt["d"])
         if self.ada:
             self.ada.observe(d_real, real.shape[0])
