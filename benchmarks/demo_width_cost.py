@@ -1,5 +1,5 @@
-"""What a wider network costs the demo's training step, side by side: the steps/s that a comparison at equal minutes
-must convert into steps.
+"""What a wider network (or any other model option, `--arm`) costs the demo's training step, side by side: the steps/s
+that a comparison at equal minutes must convert into steps.
 
 Each arm is the demo's DCGAN (`configs/dcgan_demo.yaml`, its augmentation at a fixed p = 1, where the demo's ADA
 spends most of a run: `demo_step` turns ADA off) with other widths
@@ -9,15 +9,21 @@ the median over repeats of that repeat's steps/s against the demo's own widths. 
 tiles pay for wider layers sooner), so measure it on the machine the quality runs stand for.
 
     python benchmarks/demo_width_cost.py [--threads 2] [--repeats 7] [--steps 30]
+    python benchmarks/demo_width_cost.py --arm 'bcr 0.1 bcr=0.1' --arm 'full res g_full_res=8'   # other options
+
+An `--arm` is a name (words) followed by one or more model FIELD=VALUE overrides (values read as YAML); given any,
+they replace the width arms.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 import torch
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -31,18 +37,30 @@ from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 WIDTHS = {"G 32": {"g_channels": 32}, "D 32": {"d_channels": 32}, "G 32, D 32": {"g_channels": 32, "d_channels": 32}}
 
 
+def parse_arm(text: str) -> tuple[str, dict[str, object]]:
+    """`'bcr 0.1 bcr=0.1'` → ("bcr 0.1", {"bcr": 0.1}): the words before the first FIELD=VALUE name the arm."""
+    words = text.split()
+    first = next((i for i, word in enumerate(words) if re.fullmatch(r"\w+=.+", word)), None)
+    if not first:
+        raise SystemExit(f"--arm {text!r}: give a name, then model FIELD=VALUE overrides, e.g. 'bcr 0.1 bcr=0.1'")
+    fields = dict(word.split("=", 1) for word in words[first:])
+    return " ".join(words[:first]), {key: yaml.safe_load(value) for key, value in fields.items()}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--threads", type=int, default=2, help="torch threads (the demo uses 2 on a 2-core machine)")
     p.add_argument("--repeats", type=int, default=7, help="timed repeats per arm, alternating order")
     p.add_argument("--steps", type=int, default=30, help="training steps per timed repeat")
+    p.add_argument("--arm", action="append", default=[], help="'NAME FIELD=VALUE ...' instead of the width arms")
     args = p.parse_args()
+    arms = dict(parse_arm(text) for text in args.arm) if args.arm else WIDTHS
     torch.set_num_threads(args.threads)
     precision = resolve_precision("auto", "cpu")
     print(machine_facts("cpu"), f"precision {precision.describe()}, {args.threads} threads")
     demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).model
     own = f"the demo (G {demo.g_channels}, D {demo.d_channels})"
-    steps = {name: demo_step(fields, precision.precision) for name, fields in {own: {}, **WIDTHS}.items()}
+    steps = {name: demo_step(fields, precision.precision) for name, fields in {own: {}, **arms}.items()}
     print_rates(time_arms(steps, args.repeats, args.steps), own)
 
 
