@@ -24,7 +24,10 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
   --set model.bcr=W                  DCGAN: D's loss adds W × the mean squared difference between its scores on
                                      its view of each image and on a fresh augmentation of it with every
                                      operation of model.augment (balanced consistency regularisation, Zhao et al.
-                                     2021; the paper: 10). Needs model.augment (default 0: off)
+                                     2021; the paper: 10). Needs model.augment (default 0: off). On dcgan_demo
+                                     W=0.1 raised coverage at 12,000 steps but costs 1.5× the step, and in the
+                                     demo's minutes it lost on FID and coverage; W=1 and 10 left D too weak:
+                                     benchmarks/results/2026-12-06-dcgan-demo-bcr
   --set model.mode_seeking=W         DCGAN: G's loss adds W × mean|z1 - z2| / mean|G(z1) - G(z2)| over pairs of a
                                      batch (MSGAN), against many noises giving one face (default 0: off; beside
                                      ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and
