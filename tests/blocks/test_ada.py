@@ -53,9 +53,9 @@ ADA = {"augment": "color,translation,cutout", "ada": True, "ada_kimg": 0.05, "r1
 REGION = {"region_d": 1.0, "region_box": "0,0,1,1"}  # the whole 16-px image: the eye strip would be 6 px
 
 
-def test_a_run_with_ada_r1_and_a_region_d_logs_p_and_resumes_bit_exactly(tmp_path: Path) -> None:
+def test_a_run_with_ada_r1_bcr_and_a_region_d_logs_p_and_resumes_bit_exactly(tmp_path: Path) -> None:
     sections = {
-        "model": {**ADA, **REGION},
+        "model": {**ADA, **REGION, "bcr": 0.1},  # bCR's own augmentation draws must replay on resume too
         "train": {"steps": 11, "checkpoint_every": 5, "log_every": 1, "ema_kimg": 0.01},
     }
     straight = train(tiny_config(tmp_path / "a", **sections))
@@ -74,6 +74,7 @@ def test_a_run_with_ada_r1_and_a_region_d_logs_p_and_resumes_bit_exactly(tmp_pat
     p = [r["augment_p"] for r in rows]
     assert p[0] == 0.0 and p[-1] > 0 and p == sorted(p)  # a D sure of 64 images pushes p up, step by step
     assert sum("r1" in r for r in rows) == 6  # R1 in the steps numbered 0, 2, …, 10 (of 0…10)
+    assert all(r["bcr"] > 0 for r in rows)
     assert (straight / "figures" / "curve_augment_p.png").is_file()  # p is plotted in the report
 
 
