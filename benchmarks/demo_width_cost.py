@@ -11,8 +11,8 @@ tiles pay for wider layers sooner), so measure it on the machine the quality run
     python benchmarks/demo_width_cost.py [--threads 2] [--repeats 7] [--steps 30]
     python benchmarks/demo_width_cost.py --arm 'bcr 0.1 bcr=0.1' --arm 'full res g_full_res=8'   # other options
 
-An `--arm` is a name (words) followed by one or more model FIELD=VALUE overrides (values read as YAML); given any,
-they replace the width arms.
+An `--arm` is a name (words) followed by one or more model FIELD=VALUE overrides (typed by the config, as `--set`
+values are); given any, they replace the width arms.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import sys
 from pathlib import Path
 
 import torch
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -37,14 +36,14 @@ from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 WIDTHS = {"G 32": {"g_channels": 32}, "D 32": {"d_channels": 32}, "G 32, D 32": {"g_channels": 32, "d_channels": 32}}
 
 
-def parse_arm(text: str) -> tuple[str, dict[str, object]]:
-    """`'bcr 0.1 bcr=0.1'` → ("bcr 0.1", {"bcr": 0.1}): the words before the first FIELD=VALUE name the arm."""
+def parse_arm(text: str) -> tuple[str, dict[str, str]]:
+    """`'bcr 0.1 bcr=0.1'` → ("bcr 0.1", {"bcr": "0.1"}): the words before the first FIELD=VALUE name the arm; the
+    values stay strings, typed by `config.from_dict` when the arm's model is built."""
     words = text.split()
     first = next((i for i, word in enumerate(words) if re.fullmatch(r"\w+=.+", word)), None)
     if not first:
         raise SystemExit(f"--arm {text!r}: give a name, then model FIELD=VALUE overrides, e.g. 'bcr 0.1 bcr=0.1'")
-    fields = dict(word.split("=", 1) for word in words[first:])
-    return " ".join(words[:first]), {key: yaml.safe_load(value) for key, value in fields.items()}
+    return " ".join(words[:first]), dict(word.split("=", 1) for word in words[first:])
 
 
 def main() -> None:

@@ -142,11 +142,12 @@ class DCGAN(GANModel):
                 f"model.feature_d: the feature discriminator needs images of at least {feature_d.MIN_IMAGE_SIZE} px "
                 f"(data.image_size is {image_size}); use model.feature_d=0"
             )
-        if cfg.ada and not diff_augment.parse_policy(cfg.augment):
+        has_policy = bool(diff_augment.parse_policy(cfg.augment))
+        if cfg.ada and not has_policy:
             raise ConfigError(
                 "model.ada: adaptive augmentation needs a policy, e.g. model.augment=color,translation,cutout"
             )
-        if cfg.bcr > 0 and not diff_augment.parse_policy(cfg.augment):
+        if cfg.bcr > 0 and not has_policy:
             raise ConfigError(
                 "model.bcr: consistency regularisation augments with model.augment's policy; set one, e.g. "
                 "model.augment=color,translation,cutout"
