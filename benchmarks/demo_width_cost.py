@@ -10,9 +10,10 @@ tiles pay for wider layers sooner), so measure it on the machine the quality run
 
     python benchmarks/demo_width_cost.py [--threads 2] [--repeats 7] [--steps 30]
     python benchmarks/demo_width_cost.py --arm 'bcr 0.1 bcr=0.1' --arm 'full res g_full_res=8'   # other options
+    python benchmarks/demo_width_cost.py --arm 'batch 16 batch_size=16'   # a smaller batch (its steps/s)
 
 An `--arm` is a name (words) followed by one or more model FIELD=VALUE overrides (typed by the config, as `--set`
-values are); given any, they replace the width arms.
+values are), or `batch_size=N` for the training batch; given any, they replace the width arms.
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ def parse_arm(text: str) -> tuple[str, dict[str, str]]:
     return " ".join(words[:first]), dict(word.split("=", 1) for word in words[first:])
 
 
+def batch_of(fields: dict[str, str]) -> int | None:
+    """The arm's training batch (`batch_size=N`), or None for the demo's own."""
+    text = fields.get("batch_size")
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise SystemExit(f"--arm: batch_size={text!r} is not a positive whole number")
+    return int(text)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--threads", type=int, default=2, help="torch threads (the demo uses 2 on a 2-core machine)")
@@ -59,7 +70,10 @@ def main() -> None:
     print(machine_facts("cpu"), f"precision {precision.describe()}, {args.threads} threads")
     demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).model
     own = f"the demo (G {demo.g_channels}, D {demo.d_channels})"
-    steps = {name: demo_step(fields, precision.precision) for name, fields in {own: {}, **arms}.items()}
+    steps = {
+        name: demo_step({k: v for k, v in fields.items() if k != "batch_size"}, precision.precision, batch_of(fields))
+        for name, fields in {own: {}, **arms}.items()
+    }
     print_rates(time_arms(steps, args.repeats, args.steps), own)
 
 

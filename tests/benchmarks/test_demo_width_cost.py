@@ -27,3 +27,12 @@ def test_an_arm_is_its_name_then_its_overrides_typed_by_the_config() -> None:
 def test_an_arm_without_a_name_or_overrides_is_refused(text: str) -> None:
     with pytest.raises(SystemExit, match="--arm"):
         demo_width_cost.parse_arm(text)
+
+
+def test_batch_size_is_the_training_batch_not_a_model_field() -> None:
+    name, fields = demo_width_cost.parse_arm("batch 16 batch_size=16 g_full_res=8")
+    assert (name, demo_width_cost.batch_of(fields)) == ("batch 16", 16)
+    assert demo_width_cost.batch_of({"g_full_res": "8"}) is None
+    for bad in ("0", "-4", "sixteen", "1.5"):
+        with pytest.raises(SystemExit, match="batch_size"):
+            demo_width_cost.batch_of({"batch_size": bad})
