@@ -31,10 +31,11 @@ removes the pattern and makes FID worse; off by default (`nn/blur.py`).
 channels with norm and leaky ReLU instead of RGB, and a 3×3 convolution maps them to RGB. In the report's layout every
 output pixel is a linear mix of the 32×32 stage's features through one transposed convolution; this gives G one
 non-linearity where the image's edges are drawn, as later generators have (StyleGAN's convolutions at full size
-before its toRGB). With `blur: output` the low-pass then follows that last doubling, before its norm. At the demo's
-width (16) N = 8 adds 23 % to G's multiply-adds (9.6 M → 11.8 M per image). On the demo recipe it lowered FID at
-12,000 steps and raised it in the demo's minutes (fewer steps); off by default
-(benchmarks/results/2026-12-04-dcgan-demo-full-res/).
+before its toRGB). With `blur: output` the low-pass then follows that last doubling, before its norm. At G's width
+16 (the demo's until the thirty-seventh session) N = 8 adds 23 % to G's multiply-adds (9.6 M → 11.8 M per image). On
+that demo recipe it lowered FID at 12,000 steps and raised it in the demo's minutes (fewer steps), and beside batch
+16 it was level at equal minutes; off by default (benchmarks/results/2026-12-04-dcgan-demo-full-res/,
+benchmarks/results/2026-12-06-dcgan-demo-batch16/).
 """
 
 from __future__ import annotations
