@@ -34,7 +34,7 @@ from avatargan import config as config_mod  # noqa: E402
 from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 
 #: each arm's width overrides of the demo recipe (the other network keeps the recipe's width)
-WIDTHS = {"G 32": {"g_channels": 32}, "D 32": {"d_channels": 32}, "G 32, D 32": {"g_channels": 32, "d_channels": 32}}
+WIDTHS = {"G 48": {"g_channels": 48}, "D 32": {"d_channels": 32}, "G 48, D 32": {"g_channels": 48, "d_channels": 32}}
 
 
 def parse_arm(text: str) -> tuple[str, dict[str, str]]:
@@ -68,8 +68,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     precision = resolve_precision("auto", "cpu")
     print(machine_facts("cpu"), f"precision {precision.describe()}, {args.threads} threads")
-    demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).model
-    own = f"the demo (G {demo.g_channels}, D {demo.d_channels})"
+    demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo"))
+    own = f"the demo (batch {demo.train.batch_size}, G {demo.model.g_channels}, D {demo.model.d_channels})"
     steps = {
         name: demo_step({k: v for k, v in fields.items() if k != "batch_size"}, precision.precision, batch_of(fields))
         for name, fields in {own: {}, **arms}.items()
