@@ -31,6 +31,7 @@ from augment_step_cost import demo_step  # noqa: E402
 from paired_timing import print_rates, time_arms  # noqa: E402
 
 from avatargan import config as config_mod  # noqa: E402
+from avatargan.errors import ConfigError  # noqa: E402
 from avatargan.hardware import machine_facts, resolve_precision  # noqa: E402
 
 #: each arm's width overrides of the demo recipe (the other network keeps the recipe's width)
@@ -48,13 +49,17 @@ def parse_arm(text: str) -> tuple[str, dict[str, str]]:
 
 
 def batch_of(fields: dict[str, str]) -> int | None:
-    """The arm's training batch (`batch_size=N`), or None for the demo's own."""
-    text = fields.get("batch_size")
-    if text is None:
+    """The arm's training batch (`batch_size=N`, typed and checked by the config as `train.batch_size`), or None for
+    the demo's own."""
+    if "batch_size" not in fields:
         return None
-    if not text.isdigit() or int(text) < 1:
-        raise SystemExit(f"--arm: batch_size={text!r} is not a positive whole number")
-    return int(text)
+    values = config_mod.load_recipe("dcgan_demo")
+    try:
+        return config_mod.from_dict(
+            {**values, "train": {**values["train"], "batch_size": fields["batch_size"]}}
+        ).train.batch_size
+    except ConfigError as e:
+        raise SystemExit(f"--arm: {e}") from None
 
 
 def main() -> None:
