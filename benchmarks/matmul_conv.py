@@ -2,15 +2,16 @@
 
 Tables, all in bf16 autocast at the trainer's layout (channels_last):
 * layers: every conv / transposed conv shape of DCGAN's networks at three widths (the paper's 64 channels at batch
-  128, 32 at batch 64, the demo's 16 at batch 32), forward + backward (input and weight gradients), the two paths
-  alternating; the matrix-product path is forced here, whatever `matmul_pays` says, so the table shows where it
-  pays. Each row also gives the largest difference from torch's result, relative to its largest value (bf16
-  rounding: ~0.01).
+  128, 32 at batch 64, 16 at batch 32 — the demo's until the thirty-seventh session), forward + backward (input and
+  weight gradients), the two paths alternating; the matrix-product path is forced here, whatever `matmul_pays` says,
+  so the table shows where it pays. Each row also gives the largest difference from torch's result, relative to its
+  largest value (bf16 rounding: ~0.01).
 * gather: the im2col copies of the paper's matrix-product layers, k·k stacked slices (before) against one copy of
   a strided view (now).
-* step: the paper's DCGAN training step (64×64, batch 128) and the demo's (batch 32), as `layout_choice.variant`
-  builds them, with `matmul_pays` deciding (the default) against oneDNN everywhere and against the rule without
-  its gather-free layers (G's projection, D's verdict); then the paper's G generating images, the same three ways.
+* step: the paper's DCGAN training step (64×64, batch 128) and the demo's (its recipe's batch and widths), as
+  `layout_choice.variant` builds them, with `matmul_pays` deciding (the default) against oneDNN everywhere and
+  against the rule without its gather-free layers (G's projection, D's verdict); then the paper's G generating
+  images, the same three ways.
 
 Freed memory is kept (`runtime.keep_freed_memory`), as in training.
 
@@ -127,7 +128,8 @@ ARMS = {"oneDNN everywhere": {"MAX_MAP": 0}, "large products only": {"GATHER_FRE
 
 
 def step_table(repeats: int, steps: int) -> None:
-    for recipe, batch in (("dcgan_paper", 128), ("dcgan_demo", 32)):
+    demo_batch = config_mod.from_dict(config_mod.load_recipe("dcgan_demo")).train.batch_size
+    for recipe, batch in (("dcgan_paper", 128), ("dcgan_demo", demo_batch)):
         shape = (recipe, 64, batch, {})
         step = variant("dcgan", "bf16", True, False, shape=shape)[0]
         arms = {name: with_settings(step, settings) for name, settings in ARMS.items()}
