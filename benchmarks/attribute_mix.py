@@ -87,6 +87,8 @@ def main() -> None:
         p.error(f"unknown attribute(s) {', '.join(unknown)}; choose from {', '.join(IDENTITY_ATTRIBUTES)}")
     if args.grid and args.grid_attribute not in IDENTITY_ATTRIBUTES:
         p.error(f"unknown --grid-attribute {args.grid_attribute}; choose from {', '.join(IDENTITY_ATTRIBUTES)}")
+    if args.grid_rows < 1:
+        p.error(f"--grid-rows must be at least 1, got {args.grid_rows}")
     judge, _ = load_judge()
     data = run_data_config(run_dir_of(args.runs[0]))
     real = source_images(open_source(data.source, data), data.image_size, args.n, data.cache_dir, seed=0)
