@@ -53,10 +53,10 @@ def batch_of(fields: dict[str, str]) -> int | None:
     the demo's own."""
     if "batch_size" not in fields:
         return None
-    values = config_mod.load_recipe("dcgan_demo")
+    override = f"train.batch_size={fields['batch_size']}"
     try:
         return config_mod.from_dict(
-            {**values, "train": {**values["train"], "batch_size": fields["batch_size"]}}
+            config_mod.apply_overrides(config_mod.load_recipe("dcgan_demo"), [override])
         ).train.batch_size
     except ConfigError as e:
         raise SystemExit(f"--arm: {e}") from None
