@@ -214,6 +214,11 @@ def test_help_names_the_generators_layout_fields(capsys) -> None:
     assert [f for f in ("g_upsample", "g_blur", "g_full_res") if f"model.{f}=" not in text] == []
 
 
+def test_help_names_the_discriminators_options_beyond_the_report(capsys) -> None:
+    text = _train_help(capsys)
+    assert [f for f in ("real_label", "d_minibatch_std", "d_pack") if f"model.{f}=" not in text] == []
+
+
 def test_help_names_every_augmentation_field(capsys) -> None:
     """Each DiffAugment / ADA / R1 / LeCam field a recipe can set is named in `train --help` as model.<field>."""
     from avatargan.blocks.augment import AugmentOptions

@@ -69,6 +69,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "g_full_res": "-1",
     "d_norm": "batchnorm",
     "d_minibatch_std": "-2",
+    "d_pack": "0",
     "real_label": "0",
     "norm": "spectral",  # the ResNet generator's convolutions are plain: spectral would silently mean none
     "loss": "wgan",

@@ -221,3 +221,15 @@ def test_feature_d_refuses_small_images_missing_files_and_missing_weights(monkey
     monkeypatch.setattr(content_backbone, "load_content_backbone", missing)
     with pytest.raises(UserError, match="model.feature_d.*pip install"):
         tiny_feature_d()
+
+
+def test_a_packed_d_trains_beside_ada_r1_lecam_and_bcr() -> None:
+    torch.manual_seed(0)
+    cfg = DCGANConfig(
+        latent_dim=8, g_channels=4, d_channels=4, d_pack=2, augment="color,translation,cutout", ada=True,
+        r1_gamma=1.0, r1_every=1, lecam=0.1, bcr=1.0, mode_seeking=1.0,
+    )  # fmt: skip
+    model = DCGAN(cfg, image_size=16)
+    out = model.train_step({"image": torch.rand(4, 3, 16, 16) * 2 - 1}, step=0)
+    assert all(torch.isfinite(v) for v in out.values()) and float(out["r1"]) > 0
+    assert model.D(torch.zeros(4, 3, 16, 16)).shape == (2,)  # four images, two packs

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from avatargan.blocks.augment_options_help import HELP as AUGMENT_HELP
+from avatargan.blocks.discriminator_options_help import HELP as DISCRIMINATOR_HELP
 from avatargan.blocks.face_options_help import HELP as FACE_LOSS_HELP
 from avatargan.blocks.generator_options_help import HELP as GENERATOR_HELP
 from avatargan.commands.options import add_precision_option, add_set_option
@@ -66,6 +67,7 @@ steps, one seed): G moves further and keeps fewer attributes, face shape most (0
 benchmarks/results/2026-12-05-cartoongan-long-ema).
 
 {GENERATOR_HELP}
+{DISCRIMINATOR_HELP}
 {AUGMENT_HELP}
 {FACE_LOSS_HELP}"""
 

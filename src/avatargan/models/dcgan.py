@@ -5,13 +5,13 @@ fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 ep
 least-squares or hinge loss, spectral norm in D, a generator that doubles its size by resizing instead of transposed
 convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
-(`model.d_minibatch_std`), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
-adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), LeCam
-regularisation of D's outputs (`model.lecam`, blocks/lecam.py), balanced consistency regularisation (`model.bcr`:
-D scores a fresh full augmentation of each image as it scores D's view), a second, small
-patch D on a fixed region of aligned faces (`model.region_d`, by default the eyes: `blocks/face_region.py` says
-why), a second D that judges a frozen ImageNet network's features (`model.feature_d`, `nn/feature_discriminator.py`),
-and (in the trainer) an EMA generator.
+(`model.d_minibatch_std`), a D that judges packs of images (`model.d_pack`, PacGAN), differentiable augmentation of
+everything D sees (`model.augment`, DiffAugment) with an adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1
+penalty on real images (`model.r1_gamma`), LeCam regularisation of D's outputs (`model.lecam`, blocks/lecam.py),
+balanced consistency regularisation (`model.bcr`: D scores a fresh full augmentation of each image as it scores D's
+view), a second, small patch D on a fixed region of aligned faces (`model.region_d`, by default the eyes:
+`blocks/face_region.py` says why), a second D that judges a frozen ImageNet network's features (`model.feature_d`,
+`nn/feature_discriminator.py`), and (in the trainer) an EMA generator.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     g_full_res: Count = 0  # channels of a stage at the output size before G's RGB layer (nn/generators.py; 0 = off)
     d_norm: Norm = "batch"  # batch | spectral | none
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
+    d_pack: PositiveInt = 1  # images per D input, stacked along the channels (PacGAN, nn/pacgan.py; 1 = off)
     loss: AdversarialLoss = "bce"  # bce (the report's) | lsgan | hinge
     real_label: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # D's target for real images (0.9: one-sided
     # label smoothing, Salimans et al. 2016); bce and lsgan only; G's target and the fake one stay as they are
@@ -103,7 +104,9 @@ class DCGAN(GANModel):
         super().__init__(cfg, image_size)
         self.check_config(cfg, image_size)
         self.G = self.build_generators(cfg, image_size)[NOISE_GENERATOR]
-        self.D = DCGANDiscriminator(image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm, cfg.d_minibatch_std)
+        self.D = DCGANDiscriminator(
+            image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm, cfg.d_minibatch_std, cfg.d_pack
+        )
         init_dcgan_weights(self.D)
         self.D_region = None  # absent when off: checkpoints of runs without it keep their keys
         if cfg.region_d > 0:

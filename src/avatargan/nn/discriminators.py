@@ -2,7 +2,8 @@
 
 For a 64×64 image:  3×64×64 → 64×32×32 → 128×16×16 → 256×8×8 → 512×4×4 → [extra layer: keeps 512×4×4] → 1×1×1.
 With `minibatch_std` (a group size; 0 = off) a minibatch-standard-deviation map (nn/minibatch_std.py) joins the
-last convolution's input, so D can see a lack of variety in a group of generated images.
+last convolution's input, so D can see a lack of variety in a group of generated images. With `pack` > 1 (PacGAN,
+nn/pacgan.py) D judges packs of that many images stacked along the channels, one logit per pack.
 The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
 training); every other one but the last is followed by normalisation and leaky ReLU. The output is a logit; the
 losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
@@ -15,10 +16,11 @@ from torch import nn
 
 from avatargan.nn.layers import LEAKY_SLOPE, conv, conv_norm_act, halvings
 from avatargan.nn.minibatch_std import MinibatchStd
+from avatargan.nn.pacgan import pack_images
 
 
 class DCGANDiscriminator(nn.Module):
-    """Image (N, 3, size, size) → logit (N,)."""
+    """Image (N, 3, size, size) → logit (N,); with `pack` > 1, one logit per pack: (N // pack,)."""
 
     def __init__(
         self,
@@ -27,11 +29,13 @@ class DCGANDiscriminator(nn.Module):
         extra_layers: int = 1,
         norm: str = "batch",
         minibatch_std: int = 0,
+        pack: int = 1,
     ) -> None:
         super().__init__()
+        self.pack = pack
         channels = base_channels
         layers: list[nn.Module] = [
-            conv(3, channels, 4, 2, 1, norm="spectral" if norm == "spectral" else "none"),
+            conv(3 * pack, channels, 4, 2, 1, norm="spectral" if norm == "spectral" else "none"),
             nn.LeakyReLU(LEAKY_SLOPE, inplace=True),
         ]
         for _ in range(halvings(image_size)):  # each doubles the channels and halves the size
@@ -47,4 +51,4 @@ class DCGANDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x).flatten()
+        return self.net(pack_images(x, self.pack)).flatten()

@@ -1,0 +1,14 @@
+"""DCGAN's discriminator options beyond the report's layout, for `avatargan train --help`: a line each (no imports,
+so help is fast)."""
+
+HELP = """DCGAN's discriminator beyond the report's layout (off by default):
+  --set model.real_label=T           D's target for real images (default 1; 0.9 is one-sided label smoothing,
+                                     bce and lsgan only); on dcgan_demo within the seeds' spread:
+                                     benchmarks/results/2026-12-02-dcgan-smoothing-mbstd
+  --set model.d_minibatch_std=G      the spread of each group of G images as one extra map before D's last
+                                     convolution (ProGAN; default 0: off); mixed on dcgan_demo over four seeds:
+                                     benchmarks/results/2026-12-04-dcgan-demo-ms2-mbstd
+  --set model.d_pack=P               D judges packs of P real or P generated images stacked along the channels,
+                                     one logit per pack (PacGAN, nn/pacgan.py; default 1: off), so a G that drops
+                                     kinds of face shows in every pack it makes
+"""
