@@ -233,3 +233,12 @@ def test_a_packed_d_trains_beside_ada_r1_lecam_and_bcr() -> None:
     out = model.train_step({"image": torch.rand(4, 3, 16, 16) * 2 - 1}, step=0)
     assert all(torch.isfinite(v) for v in out.values()) and float(out["r1"]) > 0
     assert model.D(torch.zeros(4, 3, 16, 16)).shape == (2,)  # four images, two packs
+
+
+def test_self_modulation_trains_and_needs_batch_norm_in_g() -> None:
+    torch.manual_seed(0)
+    model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, g_self_modulation=4), image_size=16)
+    out = model.train_step({"image": torch.rand(4, 3, 16, 16) * 2 - 1}, step=0)
+    assert all(torch.isfinite(v) for v in out.values())
+    with pytest.raises(ConfigError, match="model.g_self_modulation"):
+        DCGAN(DCGANConfig(g_self_modulation=32, g_norm="none"), image_size=16)

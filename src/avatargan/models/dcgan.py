@@ -5,13 +5,13 @@ fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 ep
 least-squares or hinge loss, spectral norm in D, a generator that doubles its size by resizing instead of transposed
 convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
-(`model.d_minibatch_std`), a D that judges packs of images (`model.d_pack`, PacGAN), differentiable augmentation of
-everything D sees (`model.augment`, DiffAugment) with an adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1
-penalty on real images (`model.r1_gamma`), LeCam regularisation of D's outputs (`model.lecam`, blocks/lecam.py),
-balanced consistency regularisation (`model.bcr`: D scores a fresh full augmentation of each image as it scores D's
-view), a second, small patch D on a fixed region of aligned faces (`model.region_d`, by default the eyes:
-`blocks/face_region.py` says why), a second D that judges a frozen ImageNet network's features (`model.feature_d`,
-`nn/feature_discriminator.py`), and (in the trainer) an EMA generator.
+(`model.d_minibatch_std`), noise-driven batch-norm scales in G (`model.g_self_modulation`), a D that judges packs of
+images (`model.d_pack`, PacGAN), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
+adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), LeCam
+regularisation of D's outputs (`model.lecam`, blocks/lecam.py), balanced consistency regularisation (`model.bcr`: D
+scores a fresh full augmentation of each image as it scores D's view), a second, small patch D on a fixed region of
+aligned faces (`model.region_d`, by default the eyes: `blocks/face_region.py` says why), a second D that judges a frozen
+ImageNet network's features (`model.feature_d`, `nn/feature_discriminator.py`), and (in the trainer) an EMA generator.
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     g_upsample: Upsampling = "transposed"  # the report's 4×4/stride-2 transposed convs, or resize (nearest ×2 + 3×3)
     g_blur: GeneratorBlur = "none"  # a fixed [1,2,1] low-pass after G's RGB doubling (output) or every doubling (all)
     g_full_res: Count = 0  # channels of a stage at the output size before G's RGB layer (nn/generators.py; 0 = off)
+    g_self_modulation: Count = 0  # hidden units of the MLP that makes each G batch norm's scale and shift from z
+    # (self-modulation, Chen et al. 2019, nn/self_modulation.py; the paper: 32; 0 = off, the report's constants)
     d_norm: Norm = "batch"  # batch | spectral | none
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
     d_pack: PositiveInt = 1  # images per D input, stacked along the channels (PacGAN, nn/pacgan.py; 1 = off)
@@ -127,6 +129,11 @@ class DCGAN(GANModel):
             raise ConfigError(f"data.image_size: {image_size} does not fit dcgan; use a power of two: 16, 32, 64...")
         if cfg.extra_layer_reading == "to-rgb" and cfg.extra_layers < 1:
             raise ConfigError("model.extra_layer_reading: 'to-rgb' needs model.extra_layers of at least 1")
+        if cfg.g_self_modulation and cfg.g_norm != "batch":
+            raise ConfigError(
+                f"model.g_self_modulation: it modulates G's batch norms, and model.g_norm is {cfg.g_norm!r}; "
+                "use model.g_norm=batch or model.g_self_modulation=0"
+            )
         if cfg.d_minibatch_std == 1:
             raise ConfigError(
                 "model.d_minibatch_std: 1 is a group of one image, which has no spread; use 0 (off) or 2 or more"
@@ -172,6 +179,7 @@ class DCGAN(GANModel):
             cfg.g_upsample,
             cfg.g_blur,
             cfg.g_full_res,
+            cfg.g_self_modulation,
         )
         init_dcgan_weights(g)
         return {NOISE_GENERATOR: g}

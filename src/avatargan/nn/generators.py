@@ -36,6 +36,9 @@ before its toRGB). With `blur: output` the low-pass then follows that last doubl
 that demo recipe it lowered FID at 12,000 steps and raised it in the demo's minutes (fewer steps), and beside batch
 16 it was level at equal minutes; off by default (benchmarks/results/2026-12-04-dcgan-demo-full-res/,
 benchmarks/results/2026-12-06-dcgan-demo-batch16/).
+
+`self_modulation: H` (0 = off) replaces every batch norm's learned scale and shift by functions of the noise, each
+an MLP with H hidden units (`nn/self_modulation.py`), so every layer, not only the first, knows which face it draws.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from torch import nn
 
 from avatargan.nn.blur import Blur
 from avatargan.nn.layers import conv, conv_norm_act, halvings
+from avatargan.nn.self_modulation import SelfModulatedBatchNorm
 
 ExtraLayerReading = Literal["channel-preserving", "to-rgb"]
 EXTRA_LAYER_READINGS = get_args(ExtraLayerReading)
@@ -74,6 +78,13 @@ def doubling(in_ch: int, out_ch: int, upsample: str, *, norm: str | None, blur: 
     return [*head, unit[0], *low_pass, *unit[1:]]  # the blur between the convolution and its norm
 
 
+def modulate(layer: nn.Module, latent_dim: int, hidden: int) -> nn.Module:
+    """A batch norm becomes its self-modulated form; any other layer stays as it is."""
+    if isinstance(layer, nn.BatchNorm2d):
+        return SelfModulatedBatchNorm(layer.num_features, latent_dim, hidden)
+    return layer
+
+
 class DCGANGenerator(nn.Module):
     """Noise (N, latent_dim) → image (N, 3, size, size) in (-1, 1)."""
 
@@ -88,6 +99,7 @@ class DCGANGenerator(nn.Module):
         upsample: str = "transposed",
         blur: str = "none",
         full_res: int = 0,
+        self_modulation: int = 0,
     ) -> None:
         super().__init__()
         if extra_layer_reading not in EXTRA_LAYER_READINGS:
@@ -96,6 +108,8 @@ class DCGANGenerator(nn.Module):
             raise ValueError(f"blur must be one of {GENERATOR_BLURS}, got {blur!r}")
         if extra_layer_reading == "to-rgb" and extra_layers < 1:
             raise ValueError("the to-rgb reading needs at least one extra layer")
+        if self_modulation and norm != "batch":
+            raise ValueError("self-modulation modulates batch norms; it needs norm 'batch'")
         self.latent_dim = latent_dim
         n_up = halvings(image_size)
         channels = base_channels * 2**n_up  # 512 for the paper's 64×64 with 64 base channels
@@ -112,7 +126,20 @@ class DCGANGenerator(nn.Module):
             layers += [conv(full_res, 3, 3, 1, 1, bias=True), nn.Tanh()]
         else:
             layers += [*doubling(channels, 3, upsample, norm=None, blur=blur != "none"), nn.Tanh()]  # doubles → RGB
+        if self_modulation:  # same places in the sequence, so the layers keep their numbers
+            layers = [
+                SelfModulatedBatchNorm(m.num_features, latent_dim, self_modulation)
+                if isinstance(m, nn.BatchNorm2d)
+                else m
+                for m in layers
+            ]
+        self.modulated = bool(self_modulation)
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.net(z.view(z.shape[0], self.latent_dim, 1, 1))
+        x = z.view(z.shape[0], self.latent_dim, 1, 1)
+        if not self.modulated:
+            return self.net(x)
+        for layer in self.net:
+            x = layer(x, z) if isinstance(layer, SelfModulatedBatchNorm) else layer(x)
+        return x
