@@ -10,5 +10,7 @@ HELP = """DCGAN's discriminator beyond the report's layout (off by default):
                                      benchmarks/results/2026-12-04-dcgan-demo-ms2-mbstd
   --set model.d_pack=P               D judges packs of P real or P generated images stacked along the channels,
                                      one logit per pack (PacGAN, nn/pacgan.py; default 1: off), so a G that drops
-                                     kinds of face shows in every pack it makes
+                                     kinds of face shows in every pack it makes; on dcgan_demo P=2 lost FID and
+                                     coverage in three seeds at equal minutes:
+                                     benchmarks/results/2026-12-06-dcgan-demo-pacgan-selfmod
 """
