@@ -127,12 +127,7 @@ class DCGANGenerator(nn.Module):
         else:
             layers += [*doubling(channels, 3, upsample, norm=None, blur=blur != "none"), nn.Tanh()]  # doubles → RGB
         if self_modulation:  # same places in the sequence, so the layers keep their numbers
-            layers = [
-                SelfModulatedBatchNorm(m.num_features, latent_dim, self_modulation)
-                if isinstance(m, nn.BatchNorm2d)
-                else m
-                for m in layers
-            ]
+            layers = [modulate(m, latent_dim, self_modulation) for m in layers]
         self.modulated = bool(self_modulation)
         self.net = nn.Sequential(*layers)
 
