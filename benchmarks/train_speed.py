@@ -407,7 +407,7 @@ def main(argv: list[str] | None = None) -> dict:
         "models": {},
     }
     print(
-        f"{results['machine'].get('gpu') or results['machine']['cpu']}: peak (4096² matmul) "
+        f"{results['machine'].get('gpu') or results['machine']['cpu']}: peak (a large square matmul) "
         + ", ".join(f"{k} {v / 1e9:.0f} GFLOP/s" for k, v in peaks.items())
         + f"; torch {torch.__version__}, {torch.get_num_threads()} threads, settings {args.settings}",
         flush=True,

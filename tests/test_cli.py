@@ -211,7 +211,8 @@ def test_help_explains_every_option(capsys) -> None:
 def test_help_names_the_generators_layout_fields(capsys) -> None:
     """Each DCGAN generator field beyond the report's layout is named in `train --help` as model.<field>=."""
     text = _train_help(capsys)
-    assert [f for f in ("g_upsample", "g_blur", "g_full_res", "g_self_modulation") if f"model.{f}=" not in text] == []
+    fields = ("g_upsample", "g_blur", "g_full_res", "g_self_modulation", "info_codes", "info_classes", "info_weight")
+    assert [f for f in fields if f"model.{f}=" not in text] == []
 
 
 def test_help_names_the_discriminators_options_beyond_the_report(capsys) -> None:

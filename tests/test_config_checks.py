@@ -71,6 +71,9 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "d_norm": "batchnorm",
     "d_minibatch_std": "-2",
     "d_pack": "0",
+    "info_codes": "-1",
+    "info_classes": "0",
+    "info_weight": "-1",
     "real_label": "0",
     "norm": "spectral",  # the ResNet generator's convolutions are plain: spectral would silently mean none
     "loss": "wgan",

@@ -54,6 +54,21 @@ def test_onnx_matches_pytorch_at_any_batch_size(family: str, exported: Path, tmp
             assert got.shape == expected.shape and np.abs(got - expected).max() < TOLERANCE
 
 
+def test_a_generator_with_info_codes_exports_to_onnx_and_matches(tmp_path: Path) -> None:
+    """InfoGAN's codes are cut from the noise inside G (comparisons with fixed edges): ONNX must draw the same."""
+    weights = tiny_weights(tmp_path / "weights", info_codes=2, info_classes=3)
+    export(weights, "onnx", tmp_path / "onnx")
+    meta = json.loads((tmp_path / "onnx" / "generator.json").read_text())
+    ((name, file),) = meta["files"].items()
+    session = ort.InferenceSession(str(tmp_path / "onnx" / file), providers=["CPUExecutionProvider"])
+    x = example_input(meta, 6)
+    x[:, :2] = torch.tensor([-2.0, -0.1, 0.0, 0.2, 1.0, 3.0])[:, None]  # every class, an edge's neighbourhood
+    with torch.inference_mode():
+        expected = load_generators(weights)[0][name](x).numpy()
+    got = session.run(None, {meta["input"]["name"]: x.numpy()})[0]
+    assert np.abs(got - expected).max() < TOLERANCE
+
+
 def test_exports_load_through_the_api_and_the_cli(exported: Path, tmp_path: Path) -> None:
     reference = avatargan.load(exported / "weights", device="cpu")
     z = reference.noise(4, seed=7)

@@ -21,10 +21,11 @@ SIZES = {
 }
 
 
-def tiny_weights(folder: Path, family: str = "dcgan", image_size: int = 16, seed: int = 0) -> Path:
-    """`folder` holding generator.safetensors + generator.json of a fresh, tiny `family` model."""
+def tiny_weights(folder: Path, family: str = "dcgan", image_size: int = 16, seed: int = 0, **model: object) -> Path:
+    """`folder` holding generator.safetensors + generator.json of a fresh, tiny `family` model (`model`: more
+    model.* fields)."""
     cls = model_class(family)
-    cfg = cls.Config(**SIZES[family])
+    cfg = cls.Config(**{**SIZES[family], **model})
     torch.manual_seed(seed)
     generators = cls.build_generators(cfg, image_size)
     folder.mkdir(parents=True, exist_ok=True)

@@ -76,9 +76,9 @@ class TrainConfig:
     precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
     # NHWC layout (same maths) where it measured faster: not for instance norm, except in bf16 on a CPU with AMX
     channels_last: bool = True
-    # torch.compile the networks: auto = where measured to pay (instance-norm models on the CPU in fp32, or in bf16
-    # with AMX-BF16; runs of ≥ 2,000 steps or a --minutes budget ≥ 6 / 10; see blocks/precision.py compile_pays);
-    # true forces it, false never
+    # torch.compile the networks: auto = where measured to pay (instance-norm models on the CPU in fp32 with
+    # AVX-512, or in bf16 with AMX-BF16; runs of ≥ 2,000 steps or a --minutes budget ≥ 6 / 10; see
+    # blocks/precision.py compile_pays); true forces it, false never
     compile: Literal["auto", True, False] = "auto"
     # every learning rate falls linearly to 0 over this last fraction of the run (0 = off): of its steps, or of its
     # max_minutes budget when that is further along (a resumed run's budget starts again); on top of a family's own

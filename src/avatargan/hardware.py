@@ -96,6 +96,13 @@ def cpu_native_bf16() -> tuple[bool, str]:
 
 
 @functools.cache
+def cpu_avx512() -> bool:
+    """Whether this x86 CPU has AVX-512 (the `avx512f` flag): torch.compile's fp32 CPU kernels were measured to pay
+    with it and not on an AVX2-only CPU (`blocks.precision.compile_pays`). False where /proc/cpuinfo cannot be read."""
+    return "avx512f" in (cpu_flags() or set())
+
+
+@functools.cache
 def cpu_amx_bf16() -> bool:
     """Whether this CPU has AMX-BF16 tile units, not only AVX512-BF16 vector instructions: the two make different
     layouts fastest (`blocks.precision.channels_last_pays`). False where /proc/cpuinfo cannot be read."""

@@ -117,6 +117,16 @@ def test_channels_last_follows_the_measured_rule(
     assert precision_mod.channels_last_pays(net, precision, device) is expected
 
 
+def test_avx512_is_read_from_the_cpu_flags(monkeypatch) -> None:
+    from avatargan import hardware
+
+    for flags, expected in [({"avx2", "avx512f", "avx512bw"}, True), ({"avx2", "fma"}, False), (None, False)]:
+        hardware.cpu_avx512.cache_clear()
+        monkeypatch.setattr(hardware, "cpu_flags", lambda flags=flags: flags)
+        assert hardware.cpu_avx512() is expected
+    hardware.cpu_avx512.cache_clear()
+
+
 def test_amx_is_read_from_the_cpu_flags(monkeypatch) -> None:
     from avatargan import hardware
 
@@ -128,22 +138,24 @@ def test_amx_is_read_from_the_cpu_flags(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "norm, precision, device, steps, expected",
+    "norm, precision, device, steps, avx512, expected",
     [
-        (torch.nn.InstanceNorm2d, "fp32", "cpu", 5000, True),  # measured: CycleGAN 1.51x, CartoonGAN 1.29x
-        (torch.nn.InstanceNorm2d, "fp32", "cpu", 500, False),  # too short to win back the compile time
-        (torch.nn.InstanceNorm2d, "bf16", "cpu", 5000, False),  # measured 0.99-1.12x with AVX512-BF16: too little
-        (torch.nn.InstanceNorm2d, "fp32", "cuda", 5000, False),  # nor on GPUs
-        (torch.nn.BatchNorm2d, "fp32", "cpu", 5000, False),  # nor for batch-norm models
+        (torch.nn.InstanceNorm2d, "fp32", "cpu", 5000, True, True),  # measured: CycleGAN 1.51x, CartoonGAN 1.29x
+        (torch.nn.InstanceNorm2d, "fp32", "cpu", 5000, False, False),  # AVX2 only: compiled 0.90x eager
+        (torch.nn.InstanceNorm2d, "fp32", "cpu", 500, True, False),  # too short to win back the compile time
+        (torch.nn.InstanceNorm2d, "bf16", "cpu", 5000, True, False),  # measured 0.99-1.12x with AVX512-BF16
+        (torch.nn.InstanceNorm2d, "fp32", "cuda", 5000, True, False),  # nor on GPUs
+        (torch.nn.BatchNorm2d, "fp32", "cpu", 5000, True, False),  # nor for batch-norm models
     ],
 )
 def test_compile_auto_follows_the_measured_rule(
-    monkeypatch, norm, precision: str, device: str, steps: int, expected: bool
+    monkeypatch, norm, precision: str, device: str, steps: int, avx512: bool, expected: bool
 ) -> None:
     from avatargan.blocks import precision as precision_mod
 
     monkeypatch.setattr(precision_mod, "cxx_compiler", lambda: "/usr/bin/g++")
     monkeypatch.setattr(precision_mod, "cpu_amx_bf16", lambda: False)
+    monkeypatch.setattr(precision_mod, "cpu_avx512", lambda: avx512)
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), norm(4))
     decided, why = precision_mod.compile_pays(net, precision, device, steps)
     assert decided is expected and why
@@ -175,6 +187,7 @@ def test_compile_auto_under_a_time_budget_follows_the_budget(monkeypatch, minute
     from avatargan.blocks import precision as precision_mod
 
     monkeypatch.setattr(precision_mod, "cxx_compiler", lambda: "/usr/bin/g++")
+    monkeypatch.setattr(precision_mod, "cpu_avx512", lambda: True)
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.InstanceNorm2d(4))
     # --minutes runs plan epochs × steps per epoch (millions): the budget, not that, says whether compiling pays
     decided, why = precision_mod.compile_pays(net, "fp32", "cpu", 10_000_000, budget_minutes=minutes)
@@ -185,6 +198,7 @@ def test_compile_auto_stays_eager_without_a_cxx_compiler(monkeypatch) -> None:
     from avatargan.blocks import precision as precision_mod
 
     monkeypatch.setenv("CXX", "no-such-compiler-here")
+    monkeypatch.setattr(precision_mod, "cpu_avx512", lambda: True)  # the compiler is what must decide here
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.InstanceNorm2d(4))
     decided, why = precision_mod.compile_pays(net, "fp32", "cpu", 5000)
     assert decided is False and "C++ compiler" in why

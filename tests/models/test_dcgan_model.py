@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
@@ -242,3 +244,26 @@ def test_self_modulation_trains_and_needs_batch_norm_in_g() -> None:
     assert all(torch.isfinite(v) for v in out.values())
     with pytest.raises(ConfigError, match="model.g_self_modulation"):
         DCGAN(DCGANConfig(g_self_modulation=32, g_norm="none"), image_size=16)
+
+
+def test_info_codes_train_and_q_learns_to_read_them_back() -> None:
+    torch.manual_seed(0)
+    cfg = DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, info_codes=2, info_classes=3, info_weight=5.0)
+    model = DCGAN(cfg, image_size=16)
+    assert model.D.q_head.out_channels == 6
+    real = torch.rand(8, 3, 16, 16) * 2 - 1
+    seen = [model.train_step({"image": real}, step=i) for i in range(60)]
+    assert all(torch.isfinite(v).all() for out in seen for v in out.values())
+    first = sum(float(o["info_g"]) for o in seen[:5]) / 5
+    last = sum(float(o["info_g"]) for o in seen[-5:]) / 5
+    assert first == pytest.approx(math.log(3), abs=0.15)  # chance: Q cannot tell the classes yet
+    assert last < 0.6 * first  # G draws the codes apart and Q reads them back (60 steps: 1.06 → 0.53)
+
+
+def test_info_codes_config_errors_name_the_field() -> None:
+    with pytest.raises(ConfigError, match="model.info_codes: 9 codes do not fit"):
+        DCGAN(DCGANConfig(latent_dim=8, info_codes=9), image_size=16)
+    with pytest.raises(ConfigError, match="model.info_classes"):
+        DCGAN(DCGANConfig(latent_dim=8, info_codes=1, info_classes=1), image_size=16)
+    with pytest.raises(ConfigError, match="model.d_pack"):
+        DCGAN(DCGANConfig(latent_dim=8, info_codes=1, d_pack=2), image_size=16)

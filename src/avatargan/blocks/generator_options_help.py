@@ -16,4 +16,11 @@ HELP = """DCGAN's generator beyond the report's layout (off by default; nn/gener
                                      H hidden units per layer (Chen et al. 2019; the paper: 32; default 0: off);
                                      on dcgan_demo H=32 was level on FID and lower on coverage at equal minutes:
                                      benchmarks/results/2026-12-06-dcgan-demo-pacgan-selfmod
+  --set model.info_codes=C           the noise's first C entries become categorical codes (each cut into
+                                     model.info_classes equally likely classes, one-hot for G) that a head on D must
+                                     read back from the image (InfoGAN, nn/info_codes.py; default 0: off), so G
+                                     draws distinct kinds of face instead of mixtures between them
+  --set model.info_classes=K         classes per code (default 10, at least 2)
+  --set model.info_weight=W          weight of the head's cross-entropy in G's and D's losses (default 1, the
+                                     paper's for categorical codes)
 """

@@ -89,6 +89,15 @@ def mode_seeking(noise: torch.Tensor, images: torch.Tensor, eps: float = 1e-5) -
     return (dz / (dx + eps)).mean()
 
 
+def code_recovery(code_logits: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
+    """InfoGAN's term (nn/info_codes.py): the cross-entropy of D's head Q guessing each categorical code's class from
+    the generated image, averaged over images and codes. `code_logits` (N, codes · K, …) holds each code's K logits
+    in turn; `classes` (N, codes) the true classes. Minimised by G and by Q alike."""
+    n, codes = classes.shape
+    logits = code_logits.float().reshape(n, codes, -1)
+    return F.cross_entropy(logits.reshape(n * codes, -1), classes.reshape(-1))
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Feature losses of CartoonGAN. Its content loss, and CycleGAN's cycle and identity losses, are L1 distances that
 # the face landmark term may weight: `face_losses.weighted_l1` and `weighted_feature_l1` (plain L1 when it is off).

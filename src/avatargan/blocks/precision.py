@@ -26,7 +26,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from avatargan.hardware import cpu_amx_bf16
+from avatargan.hardware import cpu_amx_bf16, cpu_avx512
 
 PRECISIONS = ("fp32", "bf16", "fp16")
 _DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
@@ -134,8 +134,10 @@ def compile_pays(
     """What `train.compile: auto` decides, and why (for the console and config.yaml), as measured
     (benchmarks/RESULTS.md, "torch.compile by measurement"): inductor fuses instance norm, ReLU and the residual adds
     that eager runs as separate passes over memory, so compiled instance-norm models train faster
-    * in fp32 on the CPU (a 2-vCPU Xeon without native bf16: CycleGAN 1.51×, CartoonGAN 1.29× against the reference,
-      where eager is 1.03× and 1.00×, after ~1.5 min of compiling);
+    * in fp32 on a CPU with AVX-512 (a 2-vCPU Ice Lake Xeon without native bf16: CycleGAN 1.51×, CartoonGAN 1.29×
+      against the reference, where eager is 1.03× and 1.00×, after ~1.5 min of compiling) — not on an AVX2-only CPU
+      (a 2-vCPU EPYC, fortieth session: compiled steps 0.90× and 0.84× the eager ones, against the reference
+      0.98× and 0.89× where eager is 1.04× and 1.19×);
     * in bf16 on a CPU with AMX-BF16 (a 2-vCPU Xeon: CycleGAN 1.42×, CartoonGAN 1.15× over the eager channels_last
       step, after 60-70 s), where the AMX convolutions are fast enough that the passes around them dominate;
     but not enough to win the compiling back in bf16 on a CPU with AVX512-BF16 only (a 2-vCPU EPYC: CycleGAN 1.12×,
@@ -148,7 +150,9 @@ def compile_pays(
     if not has_instance_norm(model):
         return False, "batch-norm model: measured 1.00-1.05x compiled, too little for ~1 min of compiling"
     if precision == "fp32":
-        gain, min_minutes = "1.3-1.5x", COMPILE_MIN_MINUTES
+        if not cpu_avx512():
+            return False, "fp32 on a CPU without AVX-512: measured 0.84-0.90x eager once compiled (AVX2 EPYC)"
+        gain, min_minutes = "1.3-1.5x (AVX-512)", COMPILE_MIN_MINUTES
     elif precision == "bf16" and cpu_amx_bf16():
         gain, min_minutes = "1.15-1.4x (AMX-BF16)", COMPILE_MIN_MINUTES_AMX_BF16
     else:

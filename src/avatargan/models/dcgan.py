@@ -6,7 +6,8 @@ least-squares or hinge loss, spectral norm in D, a generator that doubles its si
 convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
 (`model.d_minibatch_std`), noise-driven batch-norm scales in G (`model.g_self_modulation`), a D that judges packs of
-images (`model.d_pack`, PacGAN), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
+images (`model.d_pack`, PacGAN), categorical codes in G's noise that a head on D must read back (`model.info_codes`,
+InfoGAN, nn/info_codes.py), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
 adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), LeCam
 regularisation of D's outputs (`model.lecam`, blocks/lecam.py), balanced consistency regularisation (`model.bcr`: D
 scores a fresh full augmentation of each image as it scores D's view), a second, small patch D on a fixed region of
@@ -74,6 +75,10 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     d_norm: Norm = "batch"  # batch | spectral | none
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
     d_pack: PositiveInt = 1  # images per D input, stacked along the channels (PacGAN, nn/pacgan.py; 1 = off)
+    info_codes: Count = 0  # categorical codes among G's noise entries that D's head Q must read back (InfoGAN,
+    # nn/info_codes.py; 0 = off)
+    info_classes: PositiveInt = 10  # classes per code (at least 2)
+    info_weight: Weight = 1.0  # weight of Q's cross-entropy in G's and D's losses (the paper: 1 for categorical codes)
     loss: AdversarialLoss = "bce"  # bce (the report's) | lsgan | hinge
     real_label: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # D's target for real images (0.9: one-sided
     # label smoothing, Salimans et al. 2016); bce and lsgan only; G's target and the fake one stay as they are
@@ -107,7 +112,13 @@ class DCGAN(GANModel):
         self.check_config(cfg, image_size)
         self.G = self.build_generators(cfg, image_size)[NOISE_GENERATOR]
         self.D = DCGANDiscriminator(
-            image_size, cfg.d_channels, cfg.extra_layers, cfg.d_norm, cfg.d_minibatch_std, cfg.d_pack
+            image_size,
+            cfg.d_channels,
+            cfg.extra_layers,
+            cfg.d_norm,
+            cfg.d_minibatch_std,
+            cfg.d_pack,
+            code_logits=cfg.info_codes * cfg.info_classes,
         )
         init_dcgan_weights(self.D)
         self.D_region = None  # absent when off: checkpoints of runs without it keep their keys
@@ -138,6 +149,19 @@ class DCGAN(GANModel):
             raise ConfigError(
                 "model.d_minibatch_std: 1 is a group of one image, which has no spread; use 0 (off) or 2 or more"
             )
+        if cfg.info_codes:
+            if cfg.info_codes > cfg.latent_dim:
+                raise ConfigError(
+                    f"model.info_codes: {cfg.info_codes} codes do not fit in model.latent_dim {cfg.latent_dim}; "
+                    "use at most that many"
+                )
+            if cfg.info_classes < 2:
+                raise ConfigError("model.info_classes: a categorical code needs at least 2 classes")
+            if cfg.d_pack > 1:
+                raise ConfigError(
+                    "model.info_codes: a packed D (model.d_pack) judges packs, and the codes need a guess per image; "
+                    "use model.d_pack=1 or model.info_codes=0"
+                )
         if cfg.real_label != 1.0 and cfg.loss == "hinge":
             raise ConfigError("model.real_label: label smoothing needs a target; use model.loss=bce or lsgan")
         check_region(cfg.region_box, image_size, smallest=REGION_MIN_PX if cfg.region_d > 0 else None)
@@ -180,6 +204,7 @@ class DCGAN(GANModel):
             cfg.g_blur,
             cfg.g_full_res,
             cfg.g_self_modulation,
+            (cfg.info_codes, cfg.info_classes),
         )
         init_dcgan_weights(g)
         return {NOISE_GENERATOR: g}
@@ -225,8 +250,17 @@ class DCGAN(GANModel):
         # Phase 1: D learns to call real images real and generated ones fake.
         if r1_now:
             real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
-        d_real, d_fake = self.D(self.d_view(real)), self.D(self.d_view(fake.detach()))
+        d_real = self.D(self.d_view(real))
+        code_classes = self.G.codes.classes_of(z) if self.G.codes is not None else None
+        if code_classes is None:
+            d_fake = self.D(self.d_view(fake.detach()))
+        else:  # Q learns to read G's codes back (with D's optimizer: it shares D's body)
+            d_fake, q_fake = self.D.scores_and_codes(self.d_view(fake.detach()))
         loss_d = losses.d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
+        if code_classes is not None:
+            info_d = losses.code_recovery(q_fake, code_classes)
+            loss_d = loss_d + cfg.info_weight * info_d
+            out["info_d"] = info_d.detach()
         if self.D_region is not None:  # its own parameters: Adam makes its loss's scale moot, so unweighted
             loss_region_d = losses.d_loss(
                 kind, self.region_logits(real), self.region_logits(fake.detach()), real_target=cfg.real_label
@@ -262,8 +296,15 @@ class DCGAN(GANModel):
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.d_networks_require_grad(False)
-        loss_g = losses.g_loss(kind, self.D(self.d_view(fake)))
-        total_g = loss_g
+        if code_classes is None:
+            loss_g = losses.g_loss(kind, self.D(self.d_view(fake)))
+            total_g = loss_g
+        else:  # G is asked to draw its codes so that Q reads them back
+            g_scores, q_g = self.D.scores_and_codes(self.d_view(fake))
+            loss_g = losses.g_loss(kind, g_scores)
+            info_g = losses.code_recovery(q_g, code_classes)
+            total_g = loss_g + cfg.info_weight * info_g
+            out["info_g"] = info_g.detach()
         if self.D_region is not None:
             loss_region_g = losses.g_loss(kind, self.region_logits(fake))
             total_g = total_g + cfg.region_d * loss_region_g

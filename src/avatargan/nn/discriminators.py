@@ -3,7 +3,9 @@
 For a 64×64 image:  3×64×64 → 64×32×32 → 128×16×16 → 256×8×8 → 512×4×4 → [extra layer: keeps 512×4×4] → 1×1×1.
 With `minibatch_std` (a group size; 0 = off) a minibatch-standard-deviation map (nn/minibatch_std.py) joins the
 last convolution's input, so D can see a lack of variety in a group of generated images. With `pack` > 1 (PacGAN,
-nn/pacgan.py) D judges packs of that many images stacked along the channels, one logit per pack.
+nn/pacgan.py) D judges packs of that many images stacked along the channels, one logit per pack. With
+`code_logits` > 0 a head Q (InfoGAN, nn/info_codes.py) reads the same 4×4 features as the last convolution and gives
+that many logits per image: its guesses of G's categorical codes (`scores_and_codes`).
 The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
 training); every other one but the last is followed by normalisation and leaky ReLU. The output is a logit; the
 losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
@@ -30,6 +32,7 @@ class DCGANDiscriminator(nn.Module):
         norm: str = "batch",
         minibatch_std: int = 0,
         pack: int = 1,
+        code_logits: int = 0,
     ) -> None:
         super().__init__()
         self.pack = pack
@@ -49,6 +52,17 @@ class DCGANDiscriminator(nn.Module):
         final_norm = "spectral" if norm == "spectral" else "none"
         layers.append(conv(channels, 1, 4, 1, 0, norm=final_norm, bias=True))  # 4×4 → 1×1, no fully connected layer
         self.net = nn.Sequential(*layers)
+        if code_logits and pack > 1:
+            raise ValueError("a packed D gives one output per pack; InfoGAN's codes need one guess per image")
+        # absent when off, so checkpoints of D without it keep their keys
+        self.q_head = conv(channels, code_logits, 4, 1, 0, norm=final_norm, bias=True) if code_logits else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(pack_images(x, self.pack)).flatten()
+
+    def scores_and_codes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits (N,) and Q's code logits (N, code_logits) from one pass through D's body."""
+        if self.q_head is None:
+            raise RuntimeError("this D has no code head (code_logits=0)")
+        features = self.net[:-1](x)
+        return self.net[-1](features).flatten(), self.q_head(features).flatten(1)

@@ -39,6 +39,9 @@ benchmarks/results/2026-12-06-dcgan-demo-batch16/).
 
 `self_modulation: H` (0 = off) replaces every batch norm's learned scale and shift by functions of the noise, each
 an MLP with H hidden units (`nn/self_modulation.py`), so every layer, not only the first, knows which face it draws.
+
+`info_codes: (C, K)` (InfoGAN; (0, 0) = off) turns the noise's first C entries into C one-hot classes of K each
+(`nn/info_codes.py`) before G's first layer; D's head Q is asked to read them back from the image.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ import torch
 from torch import nn
 
 from avatargan.nn.blur import Blur
+from avatargan.nn.info_codes import CategoricalCodes
 from avatargan.nn.layers import conv, conv_norm_act, halvings
 from avatargan.nn.self_modulation import SelfModulatedBatchNorm
 
@@ -100,6 +104,7 @@ class DCGANGenerator(nn.Module):
         blur: str = "none",
         full_res: int = 0,
         self_modulation: int = 0,
+        info_codes: tuple[int, int] = (0, 0),
     ) -> None:
         super().__init__()
         if extra_layer_reading not in EXTRA_LAYER_READINGS:
@@ -111,9 +116,14 @@ class DCGANGenerator(nn.Module):
         if self_modulation and norm != "batch":
             raise ValueError("self-modulation modulates batch norms; it needs norm 'batch'")
         self.latent_dim = latent_dim
+        codes, classes = info_codes
+        if codes > latent_dim:
+            raise ValueError(f"{codes} categorical codes do not fit in a noise of length {latent_dim}")
+        self.codes = CategoricalCodes(codes, classes) if codes else None
+        self.inputs = inputs = latent_dim + (self.codes.added_inputs if self.codes else 0)
         n_up = halvings(image_size)
         channels = base_channels * 2**n_up  # 512 for the paper's 64×64 with 64 base channels
-        layers = conv_norm_act(latent_dim, channels, 4, 1, 0, norm=norm, transposed=True)  # 1×1 → 4×4
+        layers = conv_norm_act(inputs, channels, 4, 1, 0, norm=norm, transposed=True)  # 1×1 → 4×4
         for _ in range(n_up):  # each halves the channels and doubles the size
             layers += doubling(channels, channels // 2, upsample, norm=norm, blur=blur == "all")
             channels //= 2
@@ -132,7 +142,8 @@ class DCGANGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        x = z.view(z.shape[0], self.latent_dim, 1, 1)
+        x = self.codes(z) if self.codes is not None else z
+        x = x.view(z.shape[0], self.inputs, 1, 1)
         if not self.modulated:
             return self.net(x)
         for layer in self.net:
