@@ -19,7 +19,9 @@ HELP = """DCGAN's generator beyond the report's layout (off by default; nn/gener
   --set model.info_codes=C           the noise's first C entries become categorical codes (each cut into
                                      model.info_classes equally likely classes, one-hot for G) that a head on D must
                                      read back from the image (InfoGAN, nn/info_codes.py; default 0: off), so G
-                                     draws distinct kinds of face instead of mixtures between them
+                                     is asked to draw kinds of face the head can tell apart; on dcgan_demo (fp32,
+                                     two seeds) C=1 with 10 classes made FID worse in both:
+                                     benchmarks/results/2026-12-06-dcgan-demo-infogan
   --set model.info_classes=K         classes per code (default 10, at least 2)
   --set model.info_weight=W          weight of the head's cross-entropy in G's and D's losses (default 1, the
                                      paper's for categorical codes)
