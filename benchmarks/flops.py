@@ -23,12 +23,8 @@ CPU_PRODUCT_SECONDS = 10.0
 
 def cpu_matrix_size(dtype: torch.dtype, largest: int = 4096, probe: int = 256) -> int:
     """The largest power of two ≤ `largest` whose n×n product at `dtype` takes at most CPU_PRODUCT_SECONDS, judged
-    from one timed product of `probe`² (its rate is a floor: larger products only run faster per FLOP)."""
-    a, b = torch.randn(probe, probe, dtype=dtype), torch.randn(probe, probe, dtype=dtype)
-    a @ b
-    t = time.perf_counter()
-    a @ b
-    rate = 2 * probe**3 / max(time.perf_counter() - t, 1e-9)
+    from the rate of `probe`² products (a floor: larger products only run faster per FLOP)."""
+    rate = peak_flops("cpu", n=probe, dtype=dtype)
     n = largest
     while n > probe and 2 * n**3 / rate > CPU_PRODUCT_SECONDS:
         n //= 2

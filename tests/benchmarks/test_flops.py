@@ -24,7 +24,7 @@ def test_a_slow_product_halves_the_size_down_to_the_probe(monkeypatch: pytest.Mo
 
 
 def test_the_size_is_the_largest_whose_predicted_time_fits(monkeypatch: pytest.MonkeyPatch) -> None:
-    times = iter([0.0, 1.0])  # the probe's product (64², 2·64³ FLOPs) takes one second
-    monkeypatch.setattr(flops.time, "perf_counter", lambda: next(times))
+    # the probe's products (64², 2·64³ FLOPs) take one second each
+    monkeypatch.setattr(flops, "peak_flops", lambda device, n, dtype: 2 * n**3 / 1.0)
     monkeypatch.setattr(flops, "CPU_PRODUCT_SECONDS", 10.0)  # 512² would take 8³ = 512 s, 256² 64 s, 128² 8 s
     assert flops.cpu_matrix_size(torch.float32, largest=512, probe=64) == 128

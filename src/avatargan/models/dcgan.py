@@ -228,6 +228,13 @@ class DCGAN(GANModel):
         """What D sees of real or generated images: augmented when a policy is set (fresh draws each call)."""
         return for_d(self.cfg, images, self.augment_p)
 
+    def scores_and_codes(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """D's logits on `images` and, with InfoGAN's codes on, its head's code logits from the same pass (else
+        None)."""
+        if not self.cfg.info_codes:
+            return self.D(images), None
+        return self.D.scores_and_codes(images)
+
     def region_logits(self, images: torch.Tensor) -> torch.Tensor:
         """The region D's patch logits on `images`' fixed region, augmented like D's view (its own draws)."""
         return self.D_region(self.d_view(crop_region(images, self.cfg.region_box)))
@@ -251,13 +258,10 @@ class DCGAN(GANModel):
         if r1_now:
             real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
         d_real = self.D(self.d_view(real))
-        code_classes = self.G.codes.classes_of(z) if self.G.codes is not None else None
-        if code_classes is None:
-            d_fake = self.D(self.d_view(fake.detach()))
-        else:  # Q learns to read G's codes back (with D's optimizer: it shares D's body)
-            d_fake, q_fake = self.D.scores_and_codes(self.d_view(fake.detach()))
+        d_fake, q_fake = self.scores_and_codes(self.d_view(fake.detach()))
         loss_d = losses.d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
-        if code_classes is not None:
+        code_classes = self.G.codes.classes_of(z) if q_fake is not None else None
+        if q_fake is not None:  # Q learns to read G's codes back (with D's optimizer: it shares D's body)
             info_d = losses.code_recovery(q_fake, code_classes)
             loss_d = loss_d + cfg.info_weight * info_d
             out["info_d"] = info_d.detach()
@@ -296,14 +300,12 @@ class DCGAN(GANModel):
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.d_networks_require_grad(False)
-        if code_classes is None:
-            loss_g = losses.g_loss(kind, self.D(self.d_view(fake)))
-            total_g = loss_g
-        else:  # G is asked to draw its codes so that Q reads them back
-            g_scores, q_g = self.D.scores_and_codes(self.d_view(fake))
-            loss_g = losses.g_loss(kind, g_scores)
+        g_scores, q_g = self.scores_and_codes(self.d_view(fake))
+        loss_g = losses.g_loss(kind, g_scores)
+        total_g = loss_g
+        if q_g is not None:  # G is asked to draw its codes so that Q reads them back
             info_g = losses.code_recovery(q_g, code_classes)
-            total_g = loss_g + cfg.info_weight * info_g
+            total_g = total_g + cfg.info_weight * info_g
             out["info_g"] = info_g.detach()
         if self.D_region is not None:
             loss_region_g = losses.g_loss(kind, self.region_logits(fake))
