@@ -6,7 +6,9 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
   --set model.augment_p=P            chance each operation is applied to an image (default 1, as the paper)
   --set model.augment_shift=S        translation's largest shift, a fraction of the side (default 0.125, as the
                                      paper; on dcgan_demo translation buys FID and costs coverage of face shape and
-                                     hair style: benchmarks/results/2026-12-03-dcgan-long-demo)
+                                     hair style: benchmarks/results/2026-12-03-dcgan-long-demo; 0.0625 beside ADA
+                                     gave face shapes nearer the data but lower mean coverage and worse FID:
+                                     benchmarks/results/2026-12-06-dcgan-demo-fp32-screens)
   --set model.ada=true               DCGAN: adapt p from 0 to keep E[sign(D(real))] at model.ada_target (0.6),
                                      moving by 1 in model.ada_kimg thousand images (500; StyleGAN2-ADA); on
                                      dcgan_demo, ada_kimg=100 bought FID and cost some coverage and valid faces:
