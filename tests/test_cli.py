@@ -234,6 +234,8 @@ def test_help_names_every_augmentation_field(capsys) -> None:
         "lecam",
         "bcr",
         "mode_seeking",
+        "topk_keep",
+        "topk_kimg",
         "region_d",
         "region_box",
         "feature_d",

@@ -89,6 +89,8 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "ada_kimg": "0",
     "ada_p_max": "0",
     "mode_seeking": "-1",
+    "topk_keep": "0",
+    "topk_kimg": "0",
     "r1_gamma": "-1",
     "r1_every": "0",
     "lecam": "-1",

@@ -121,6 +121,28 @@ def test_mode_seeking_is_the_noise_distance_over_the_image_distance_and_pushes_i
     assert float(losses.mode_seeking(noise, torch.zeros(4, 1))) > 1e4  # one face for every noise: large
 
 
+@pytest.mark.parametrize("kind", losses.ADVERSARIAL_LOSSES)
+def test_top_k_g_loss_averages_the_items_d_scores_most_real(kind: str) -> None:
+    scores = torch.tensor([[-3.0], [0.5], [2.0], [-1.0]])  # D calls items 2 and 1 the most real
+    per = losses.per_item(kind, scores, "g")
+    assert float(losses.top_k_g_loss(kind, scores, 2)) == pytest.approx(float((per[2] + per[1]) / 2))
+    assert float(losses.top_k_g_loss(kind, scores, 4)) == pytest.approx(float(losses.g_loss(kind, scores)))
+    bce_kept = (softplus(-2.0) + softplus(-0.5)) / 2  # typed out: the two highest logits' −log σ
+    if kind == "bce":
+        assert float(losses.top_k_g_loss(kind, scores, 2)) == pytest.approx(bce_kept, rel=1e-5)
+    wanted = torch.tensor([[-3.0], [0.5], [2.0], [-1.0]], requires_grad=True)
+    losses.top_k_g_loss(kind, wanted, 2).backward()
+    assert wanted.grad[0] == 0 and wanted.grad[3] == 0  # the rejected items teach nothing
+
+
+def test_top_k_keep_halves_from_the_whole_batch_down_to_its_floor() -> None:
+    assert losses.top_k_keep(16, 0, 0.5, 50) == 16
+    assert losses.top_k_keep(16, 50_000, 0.25, 50) == 8  # one half-life
+    assert losses.top_k_keep(16, 100_000, 0.25, 50) == 4
+    assert losses.top_k_keep(16, 10**7, 0.5, 50) == 8  # never below the floor
+    assert losses.top_k_keep(2, 10**7, 0.1, 50) == 1  # and never none
+
+
 def test_consistency_is_the_mean_squared_difference_and_pulls_both_scores_together() -> None:
     scores = torch.tensor([1.0, 2.0], requires_grad=True)  # D on its view of two images
     augmented = torch.tensor([0.0, 4.0], requires_grad=True)  # D on fresh augmentations of them

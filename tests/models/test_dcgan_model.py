@@ -65,6 +65,20 @@ def test_mode_seeking_changes_g_step_only_and_is_logged() -> None:
     assert any(not torch.equal(a, b) for a, b in zip(plain.G.parameters(), seeking.G.parameters(), strict=True))
 
 
+def test_top_k_training_takes_g_loss_from_the_fakes_d_scores_most_real() -> None:
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    outs = {}
+    for keep in (1.0, 0.5):
+        torch.manual_seed(0)
+        model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, topk_keep=keep, topk_kimg=0.001), 16)
+        outs[keep] = model.train_step({"image": real}, step=10)  # 40 images: far past the half-life
+    plain, topk = outs[1.0], outs[0.5]
+    assert "topk_share" not in plain and float(topk["topk_share"]) == 0.5
+    assert torch.equal(plain["loss_d"], topk["loss_d"])  # D's phase is the same
+    # G wants its fakes scored real, and the kept half are those D already scores highest: a lower loss
+    assert float(topk["loss_g"]) < float(plain["loss_g"])
+
+
 def test_bcr_adds_its_weighted_term_to_d_and_is_zero_for_a_d_that_ignores_augmentation() -> None:
     real = torch.rand(4, 3, 16, 16) * 2 - 1
     # ADA starts at p = 0: D's view is the image itself, while bCR's view has every operation (p = 1)

@@ -35,6 +35,11 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and
                                      valid faces ADA cost: benchmarks/results/2026-12-03-dcgan-demo-ada-cap;
                                      W=2 gained nothing and cost valid faces: .../2026-12-04-dcgan-demo-ms2-mbstd)
+  --set model.topk_keep=S            DCGAN: top-k training (Sinha et al. 2020): G's adversarial loss uses only the
+                                     generated images D scores most real, a share falling from 1 to S (the paper:
+                                     0.5 or 0.75; default 1: off)
+  --set model.topk_kimg=H            DCGAN: that share halves every H thousand generated images until it reaches
+                                     model.topk_keep (default 50)
 a second discriminator on one region of aligned faces (DCGAN; off by default):
   --set model.region_d=W             DCGAN: a second, small patch D judges model.region_box of every image (real and
                                      generated alike, augmented as D's view) and G's loss adds W × its adversarial

@@ -63,6 +63,27 @@ def _terms(kind: str, scores: torch.Tensor, role: Role, real_target: float = 1.0
     raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
 
 
+def top_k_g_loss(kind: str, fake: torch.Tensor, keep: int) -> torch.Tensor:
+    """G's loss over the `keep` generated images D scores most real (top-k training, Sinha et al. 2020): the images D
+    already rejects most confidently give G the least useful gradients, so they are left out of its update. Each
+    item's score map is averaged first; `keep` ≥ the batch size is `g_loss`."""
+    items = fake.reshape(fake.shape[0], -1)  # D's verdicts may come as (N,) or as maps
+    per = per_item(kind, items, "g")
+    if keep >= per.shape[0]:
+        return per.mean()
+    best = items.detach().float().mean(1).topk(keep).indices  # the highest scores, as the paper, any loss
+    return per[best].mean()
+
+
+def top_k_keep(batch: int, images_seen: float, keep_min: float, half_life_kimg: float) -> int:
+    """How many of a batch of `batch` images top-k training keeps after `images_seen` generated images: the share
+    starts at 1 and halves every `half_life_kimg` thousand images, never below `keep_min` (the paper: ×0.99 per
+    epoch down to ν = 0.5 or 0.75; a half-life in images keeps it independent of the data set's size and of the
+    batch). A pure function of progress, so a resumed run keeps exactly the images an uninterrupted one would."""
+    share = max(keep_min, 0.5 ** (images_seen / (half_life_kimg * 1000)))
+    return max(1, min(batch, round(share * batch)))
+
+
 def r1_penalty(real_scores: torch.Tensor, real_images: torch.Tensor) -> torch.Tensor:
     """R1 (Mescheder et al. 2018): the squared norm of D's gradient at the real images, averaged over the batch.
     `real_images` must require grad and `real_scores` be D's outputs on them; the penalty keeps the graph so it can

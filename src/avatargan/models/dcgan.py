@@ -92,6 +92,9 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     ada_kimg: PositiveFloat = 500.0  # p can move by 1 in this many thousand images (the paper's speed)
     ada_p_max: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # ADA's p stays at or below this (the paper: 1)
     mode_seeking: Weight = 0.0  # weight of MSGAN's mode-seeking term in G's loss (blocks/losses.py; 0 = off)
+    topk_keep: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # top-k training (Sinha et al. 2020): G learns
+    # from the share of its batch D scores most real, falling from 1 to this (losses.top_k_keep; 1 = off)
+    topk_kimg: PositiveFloat = 50.0  # the kept share's half-life in thousands of generated images
     r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
     r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
     lecam: Weight = 0.0  # weight of LeCam's regulariser in D's loss (blocks/lecam.py; 0 = off)
@@ -301,7 +304,13 @@ class DCGAN(GANModel):
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.d_networks_require_grad(False)
         g_scores, q_g = self.scores_and_codes(self.d_view(fake))
-        loss_g = losses.g_loss(kind, g_scores)
+        if cfg.topk_keep < 1:  # top-k training: only the fakes D scores most real teach G
+            scored = g_scores.shape[0]  # images, or packs of them under model.d_pack
+            keep = losses.top_k_keep(scored, step * fake.shape[0], cfg.topk_keep, cfg.topk_kimg)
+            loss_g = losses.top_k_g_loss(kind, g_scores, keep)
+            out["topk_share"] = torch.tensor(keep / scored, device=real.device)
+        else:
+            loss_g = losses.g_loss(kind, g_scores)
         total_g = loss_g
         if q_g is not None:  # G is asked to draw its codes so that Q reads them back
             info_g = losses.code_recovery(q_g, code_classes)
