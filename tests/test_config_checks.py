@@ -67,6 +67,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "g_upsample": "bilinear",
     "g_blur": "gaussian",
     "g_full_res": "-1",
+    "d_full_res": "-1",
     "g_self_modulation": "-1",
     "d_norm": "batchnorm",
     "d_minibatch_std": "-2",

@@ -138,6 +138,23 @@ def test_discriminator_follows_the_report_with_no_linear_layer() -> None:
     assert not any(isinstance(m, nn.Linear) for m in d.modules())
 
 
+def test_full_res_d_reads_the_image_at_its_size_through_a_nonlinearity_before_halving() -> None:
+    torch.manual_seed(0)
+    d = DCGANDiscriminator(32, 8, 1, full_res=4, code_logits=3)
+    x = torch.randn(2, 3, 32, 32)
+    convs = _shapes(d, x, (nn.Conv2d,))
+    assert convs[:2] == [(4, 32, 32), (8, 16, 16)]  # a 3×3 at full size, then the first stride-2 convolution
+    assert isinstance(d.full_res[1], nn.LeakyReLU)  # non-linear: more than a wider first filter
+    assert d.net[0].in_channels == 4
+    scores, codes = d.scores_and_codes(x)
+    assert torch.allclose(scores, d(x)) and codes.shape == (2, 3)  # Q's path goes through it too
+    # off (0) is the report's D, key for key
+    assert (
+        DCGANDiscriminator(32, 8, 1, full_res=0).state_dict().keys() == DCGANDiscriminator(32, 8, 1).state_dict().keys()
+    )
+    assert all(not k.startswith("full_res") for k in DCGANDiscriminator(32, 8, 1).state_dict())
+
+
 @pytest.mark.parametrize("size", [16, 32, 128])
 def test_other_sizes_and_widths(size: int) -> None:
     g, d = DCGANGenerator(image_size=size, base_channels=8, extra_layers=2), DCGANDiscriminator(size, 8, 0)

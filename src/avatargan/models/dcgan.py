@@ -74,6 +74,8 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     # (self-modulation, Chen et al. 2019, nn/self_modulation.py; the paper: 32; 0 = off, the report's constants)
     d_norm: Norm = "batch"  # batch | spectral | none
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
+    d_full_res: Count = 0  # channels of a 3×3 convolution reading the image at full size before D's first stride-2
+    # one (nn/discriminators.py; 0 = off, the report's D)
     d_pack: PositiveInt = 1  # images per D input, stacked along the channels (PacGAN, nn/pacgan.py; 1 = off)
     info_codes: Count = 0  # categorical codes among G's noise entries that D's head Q must read back (InfoGAN,
     # nn/info_codes.py; 0 = off)
@@ -122,6 +124,7 @@ class DCGAN(GANModel):
             cfg.d_minibatch_std,
             cfg.d_pack,
             code_logits=cfg.info_codes * cfg.info_classes,
+            full_res=cfg.d_full_res,
         )
         init_dcgan_weights(self.D)
         self.D_region = None  # absent when off: checkpoints of runs without it keep their keys

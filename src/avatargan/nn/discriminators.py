@@ -5,7 +5,10 @@ With `minibatch_std` (a group size; 0 = off) a minibatch-standard-deviation map 
 last convolution's input, so D can see a lack of variety in a group of generated images. With `pack` > 1 (PacGAN,
 nn/pacgan.py) D judges packs of that many images stacked along the channels, one logit per pack. With
 `code_logits` > 0 a head Q (InfoGAN, nn/info_codes.py) reads the same 4×4 features as the last convolution and gives
-that many logits per image: its guesses of G's categorical codes (`scores_and_codes`).
+that many logits per image: its guesses of G's categorical codes (`scores_and_codes`). With `full_res` > 0 a 3×3
+convolution to that many channels and a leaky ReLU read the image at its own size before the first stride-2
+convolution, so D judges fine detail (an iris, a lid's corner) through a non-linearity, not only the first layer's
+linear 4×4 filters (the mirror of G's `full_res` stage).
 The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
 training); every other one but the last is followed by normalisation and leaky ReLU. The output is a logit; the
 losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
@@ -33,12 +36,20 @@ class DCGANDiscriminator(nn.Module):
         minibatch_std: int = 0,
         pack: int = 1,
         code_logits: int = 0,
+        full_res: int = 0,
     ) -> None:
         super().__init__()
         self.pack = pack
         channels = base_channels
+        input_norm = "spectral" if norm == "spectral" else "none"  # no batch norm on the image's own layers
+        # absent when off, so D's layers keep their numbers and checkpoints of D without it their keys
+        self.full_res = None
+        if full_res:
+            self.full_res = nn.Sequential(
+                conv(3 * pack, full_res, 3, 1, 1, norm=input_norm), nn.LeakyReLU(LEAKY_SLOPE, inplace=True)
+            )
         layers: list[nn.Module] = [
-            conv(3 * pack, channels, 4, 2, 1, norm="spectral" if norm == "spectral" else "none"),
+            conv(full_res or 3 * pack, channels, 4, 2, 1, norm=input_norm),
             nn.LeakyReLU(LEAKY_SLOPE, inplace=True),
         ]
         for _ in range(halvings(image_size)):  # each doubles the channels and halves the size
@@ -57,12 +68,16 @@ class DCGANDiscriminator(nn.Module):
         # absent when off, so checkpoints of D without it keep their keys
         self.q_head = conv(channels, code_logits, 4, 1, 0, norm=final_norm, bias=True) if code_logits else None
 
+    def _input(self, x: torch.Tensor) -> torch.Tensor:
+        x = pack_images(x, self.pack)
+        return self.full_res(x) if self.full_res is not None else x
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(pack_images(x, self.pack)).flatten()
+        return self.net(self._input(x)).flatten()
 
     def scores_and_codes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits (N,) and Q's code logits (N, code_logits) from one pass through D's body."""
         if self.q_head is None:
             raise RuntimeError("this D has no code head (code_logits=0)")
-        features = self.net[:-1](x)
+        features = self.net[:-1](self._input(x))
         return self.net[-1](features).flatten(), self.q_head(features).flatten(1)
