@@ -37,7 +37,8 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      W=2 gained nothing and cost valid faces: .../2026-12-04-dcgan-demo-ms2-mbstd)
   --set model.topk_keep=S            DCGAN: top-k training (Sinha et al. 2020): G's adversarial loss uses only the
                                      generated images D scores most real, a share falling from 1 to S (the paper:
-                                     0.5 or 0.75; default 1: off)
+                                     0.5 or 0.75; default 1: off); on dcgan_demo S=0.5 lost FID in two
+                                     seeds, coverage level: benchmarks/results/2026-12-06-dcgan-demo-topk-fullres
   --set model.topk_kimg=H            DCGAN: that share halves every H thousand generated images until it reaches
                                      model.topk_keep (default 50)
 a second discriminator on one region of aligned faces (DCGAN; off by default):

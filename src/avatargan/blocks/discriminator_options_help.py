@@ -10,7 +10,9 @@ HELP = """DCGAN's discriminator beyond the report's layout (off by default):
                                      benchmarks/results/2026-12-04-dcgan-demo-ms2-mbstd
   --set model.d_full_res=N           a 3×3 convolution to N channels and a leaky ReLU read the image at its own
                                      size before D's first stride-2 convolution, so D sees fine detail (irises,
-                                     lids) through a non-linearity (default 0: off, the report's D)
+                                     lids) through a non-linearity (default 0: off, the report's D); on
+                                     dcgan_demo N=8 lost FID and eye colours and costs 0.812x the steps/s:
+                                     benchmarks/results/2026-12-06-dcgan-demo-topk-fullres
   --set model.d_pack=P               D judges packs of P real or P generated images stacked along the channels,
                                      one logit per pack (PacGAN, nn/pacgan.py; default 1: off), so a G that drops
                                      kinds of face shows in every pack it makes; on dcgan_demo P=2 lost FID and

@@ -5,7 +5,9 @@ fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 ep
 least-squares or hinge loss, spectral norm in D, a generator that doubles its size by resizing instead of transposed
 convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
-(`model.d_minibatch_std`), noise-driven batch-norm scales in G (`model.g_self_modulation`), a D that judges packs of
+(`model.d_minibatch_std`), a 3×3 layer reading the image at full size in D (`model.d_full_res`), noise-driven
+batch-norm scales in G (`model.g_self_modulation`), G's loss from only the fakes D scores most real
+(`model.topk_keep`, top-k training), a D that judges packs of
 images (`model.d_pack`, PacGAN), categorical codes in G's noise that a head on D must read back (`model.info_codes`,
 InfoGAN, nn/info_codes.py), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
 adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), LeCam
