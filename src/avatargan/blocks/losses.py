@@ -64,8 +64,8 @@ def _terms(kind: str, scores: torch.Tensor, role: Role, real_target: float = 1.0
 
 
 def top_k_g_loss(kind: str, fake: torch.Tensor, keep: int) -> torch.Tensor:
-    """G's loss over the `keep` generated images D scores most real (top-k training, Sinha et al. 2020): the images D
-    already rejects most confidently give G the least useful gradients, so they are left out of its update. Each
+    """G's loss over the `keep` generated images D scores most real (top-k training, Sinha et al. 2020, who argue that
+    the images D rejects most confidently give G the least useful gradients), so those are left out of its update. Each
     item's score map is averaged first; `keep` ≥ the batch size is `g_loss`."""
     items = fake.reshape(fake.shape[0], -1)  # D's verdicts may come as (N,) or as maps
     per = per_item(kind, items, "g")

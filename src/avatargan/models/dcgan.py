@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import torch
+import torch.distributed as dist
 from torch import nn
 
 from avatargan import console
@@ -311,7 +312,9 @@ class DCGAN(GANModel):
         g_scores, q_g = self.scores_and_codes(self.d_view(fake))
         if cfg.topk_keep < 1:  # top-k training: only the fakes D scores most real teach G
             scored = g_scores.shape[0]  # images, or packs of them under model.d_pack
-            keep = losses.top_k_keep(scored, step * fake.shape[0], cfg.topk_keep, cfg.topk_kimg)
+            # images generated so far by every process (ADA counts them so too): the schedule ignores torchrun's size
+            world = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+            keep = losses.top_k_keep(scored, step * fake.shape[0] * world, cfg.topk_keep, cfg.topk_kimg)
             loss_g = losses.top_k_g_loss(kind, g_scores, keep)
             out["topk_share"] = torch.tensor(keep / scored, device=real.device)
         else:
