@@ -11,8 +11,8 @@ HELP = """DCGAN's generator beyond the report's layout (off by default; nn/gener
   --set model.g_full_res=N           the last doubling makes N channels (norm, leaky ReLU) and a 3×3 convolution
                                      makes RGB at the output size (default 0: straight to RGB); on dcgan_demo N=8
                                      lowered FID at 12,000 steps and raised it in the demo's minutes:
-                                     benchmarks/results/2026-12-04-dcgan-demo-full-res; on the D-24 recipe FID
-                                     level and eye colours nearer the data at equal steps, 0.896x the steps/s:
+                                     benchmarks/results/2026-12-04-dcgan-demo-full-res; on the D-24 recipe at
+                                     equal steps FID level in one seed, worse in the other, 0.896x the steps/s:
                                      benchmarks/results/2026-12-06-dcgan-demo-topk-fullres
   --set model.g_self_modulation=H  each batch norm's scale and shift become functions of the noise, an MLP with
                                      H hidden units per layer (Chen et al. 2019; the paper: 32; default 0: off);
