@@ -41,15 +41,16 @@ class DCGANDiscriminator(nn.Module):
         super().__init__()
         self.pack = pack
         channels = base_channels
-        input_norm = "spectral" if norm == "spectral" else "none"  # no batch norm on the image's own layers
+        # the layers that take no batch norm (those reading the image, the verdicts) keep spectral norm when asked
+        unnormed = "spectral" if norm == "spectral" else "none"
         # absent when off, so D's layers keep their numbers and checkpoints of D without it their keys
         self.full_res = None
         if full_res:
             self.full_res = nn.Sequential(
-                conv(3 * pack, full_res, 3, 1, 1, norm=input_norm), nn.LeakyReLU(LEAKY_SLOPE, inplace=True)
+                conv(3 * pack, full_res, 3, 1, 1, norm=unnormed), nn.LeakyReLU(LEAKY_SLOPE, inplace=True)
             )
         layers: list[nn.Module] = [
-            conv(full_res or 3 * pack, channels, 4, 2, 1, norm=input_norm),
+            conv(full_res or 3 * pack, channels, 4, 2, 1, norm=unnormed),
             nn.LeakyReLU(LEAKY_SLOPE, inplace=True),
         ]
         for _ in range(halvings(image_size)):  # each doubles the channels and halves the size
@@ -60,13 +61,12 @@ class DCGANDiscriminator(nn.Module):
         if minibatch_std:  # off by default: the report's D, and its checkpoints' layer numbering, stay as they were
             layers.append(MinibatchStd(minibatch_std))
             channels += 1
-        final_norm = "spectral" if norm == "spectral" else "none"
-        layers.append(conv(channels, 1, 4, 1, 0, norm=final_norm, bias=True))  # 4×4 → 1×1, no fully connected layer
+        layers.append(conv(channels, 1, 4, 1, 0, norm=unnormed, bias=True))  # 4×4 → 1×1, no fully connected layer
         self.net = nn.Sequential(*layers)
         if code_logits and pack > 1:
             raise ValueError("a packed D gives one output per pack; InfoGAN's codes need one guess per image")
         # absent when off, so checkpoints of D without it keep their keys
-        self.q_head = conv(channels, code_logits, 4, 1, 0, norm=final_norm, bias=True) if code_logits else None
+        self.q_head = conv(channels, code_logits, 4, 1, 0, norm=unnormed, bias=True) if code_logits else None
 
     def _input(self, x: torch.Tensor) -> torch.Tensor:
         x = pack_images(x, self.pack)
