@@ -231,6 +231,7 @@ def test_help_names_every_augmentation_field(capsys) -> None:
         "ada_kimg",
         "ada_p_max",
         "r1_gamma",
+        "r2_gamma",
         "lecam",
         "bcr",
         "mode_seeking",

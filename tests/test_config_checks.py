@@ -93,6 +93,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "topk_keep": "0",
     "topk_kimg": "0",
     "r1_gamma": "-1",
+    "r2_gamma": "-0.1",
     "r1_every": "0",
     "lecam": "-1",
     "bcr": "-0.5",

@@ -101,10 +101,10 @@ def test_unknown_kind_is_refused() -> None:
 def test_r1_is_zero_where_d_is_flat_and_the_squared_gradient_norm_elsewhere() -> None:
     real = torch.randn(4, 3, 2, 2, requires_grad=True)
     flat = real.sum(dim=(1, 2, 3)) * 0 + 5.0  # D's score does not change with the image
-    assert float(losses.r1_penalty(flat, real)) == 0.0
+    assert float(losses.gradient_penalty(flat, real)) == 0.0
     w = torch.randn(3, 2, 2, requires_grad=True)  # D's weights
     linear = (real * w).sum(dim=(1, 2, 3))  # ∇ₓD = w for every image
-    penalty = losses.r1_penalty(linear, real)
+    penalty = losses.gradient_penalty(linear, real)
     assert float(penalty.detach()) == pytest.approx(float(w.detach().square().sum()), rel=1e-5)
     penalty.backward()  # the graph is kept: the penalty trains D's weights (d|w|²/dw = 2w)
     assert torch.allclose(w.grad, 2 * w.detach())
@@ -133,6 +133,51 @@ def test_top_k_g_loss_averages_the_items_d_scores_most_real(kind: str) -> None:
     wanted = torch.tensor([[-3.0], [0.5], [2.0], [-1.0]], requires_grad=True)
     losses.top_k_g_loss(kind, wanted, 2).backward()
     assert wanted.grad[0] == 0 and wanted.grad[3] == 0  # the rejected items teach nothing
+
+
+# RpGAN on the pairs (REAL[i], FAKE[i]): D −log σ(real − fake) = softplus(fake − real), G softplus(real − fake)
+PAIRS = list(zip(REAL, FAKE, strict=True))
+RPGAN = (mean([softplus(f - r) for r, f in PAIRS]), mean([softplus(r - f) for r, f in PAIRS]))
+
+
+def test_rpgan_scores_the_pairs_differences_on_known_logits() -> None:
+    real, fake = torch.tensor(REAL), torch.tensor(FAKE)
+    assert (round(RPGAN[0], 4), round(RPGAN[1], 4)) == (0.1642, 1.9142)  # typed out
+    assert float(losses.paired_d_loss("rpgan", real, fake)) == pytest.approx(RPGAN[0], abs=1e-5)
+    assert float(losses.paired_g_loss("rpgan", real, fake)) == pytest.approx(RPGAN[1], abs=1e-5)
+    # only differences count: shifting every score leaves both losses as they are
+    assert float(losses.paired_d_loss("rpgan", real + 7, fake + 7)) == pytest.approx(RPGAN[0], abs=1e-5)
+    # pairing, not averages: the same scores paired the other way give another loss
+    assert float(losses.paired_d_loss("rpgan", real, fake.flip(0))) != pytest.approx(RPGAN[0], abs=1e-3)
+
+
+def test_rpgan_g_pushes_its_scores_up_and_learns_nothing_through_the_real_ones() -> None:
+    real, fake = torch.tensor(REAL, requires_grad=True), torch.tensor(FAKE, requires_grad=True)
+    losses.paired_g_loss("rpgan", real.detach(), fake).backward()
+    assert (fake.grad < 0).all()  # descending the loss raises D's scores of G's images
+    d_real, d_fake = torch.tensor(REAL, requires_grad=True), torch.tensor(FAKE, requires_grad=True)
+    losses.paired_d_loss("rpgan", d_real, d_fake).backward()
+    assert (d_real.grad < 0).all() and (d_fake.grad > 0).all()  # D raises real scores and lowers fake ones
+
+
+def test_paired_losses_are_the_plain_ones_for_the_other_kinds_and_rpgan_refuses_what_it_cannot_do() -> None:
+    real, fake = torch.tensor(REAL), torch.tensor(FAKE)
+    for kind in losses.ADVERSARIAL_LOSSES:
+        assert float(losses.paired_d_loss(kind, real, fake)) == pytest.approx(EXPECTED[kind][0], abs=1e-5)
+        assert float(losses.paired_g_loss(kind, None, fake)) == pytest.approx(EXPECTED[kind][1], abs=1e-5)
+    with pytest.raises(ValueError, match="smooth"):
+        losses.paired_d_loss("rpgan", real, fake, real_target=0.9)
+    with pytest.raises(ValueError, match="one to one"):
+        losses.paired_d_loss("rpgan", real, torch.zeros(3))
+    with pytest.raises(ValueError, match="real images"):
+        losses.paired_g_loss("rpgan", None, fake)
+
+
+def test_top_k_with_rpgan_keeps_the_pairs_whose_fake_d_scores_highest() -> None:
+    fake = torch.tensor([[-3.0], [0.5], [2.0], [-1.0]])  # D calls items 2 and 1 the most real
+    real = torch.tensor([[1.0], [0.0], [4.0], [-2.0]])
+    kept = (softplus(4.0 - 2.0) + softplus(0.0 - 0.5)) / 2
+    assert float(losses.top_k_g_loss("rpgan", fake, 2, real)) == pytest.approx(kept, rel=1e-5)
 
 
 def test_top_k_keep_halves_from_the_whole_batch_down_to_its_floor() -> None:

@@ -6,6 +6,7 @@ import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 from avatargan.errors import ConfigError
 from avatargan.models.dcgan import DCGAN, DCGANConfig
@@ -281,3 +282,46 @@ def test_info_codes_config_errors_name_the_field() -> None:
         DCGAN(DCGANConfig(latent_dim=8, info_codes=1, info_classes=1), image_size=16)
     with pytest.raises(ConfigError, match="model.d_pack"):
         DCGAN(DCGANConfig(latent_dim=8, info_codes=1, d_pack=2), image_size=16)
+
+
+def test_rpgan_pairs_gs_images_with_ds_scores_of_real_ones_as_d_is_after_its_update() -> None:
+    torch.manual_seed(0)
+    model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, loss="rpgan"), image_size=16)
+    made: list[torch.Tensor] = []
+    model.G.register_forward_hook(lambda _m, _i, images: made.append(images.detach().clone()))
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    out = model.train_step({"image": real}, step=0)
+    with torch.no_grad():  # phase 2 leaves D as it is: its scores now are the ones G's loss saw
+        d_real, d_fake = model.D(real), model.D(made[0])
+    assert float(out["loss_g"]) == pytest.approx(float(F.softplus(d_real - d_fake).mean()), rel=1e-4)
+    assert float(out["loss_g"]) != pytest.approx(float(F.softplus(-d_fake).mean()), rel=1e-2)  # not bce's
+
+
+@pytest.mark.parametrize("loss", ["bce", "rpgan"])
+def test_ada_reads_ds_real_scores_or_under_rpgan_its_paired_difference(loss: str) -> None:
+    torch.manual_seed(0)
+    cfg = DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, loss=loss, augment="translation", ada=True)
+    model = DCGAN(cfg, image_size=16)
+    seen: list[torch.Tensor] = []
+    observe = model.ada.observe
+    model.ada.observe = lambda logits, images: (seen.append(logits.detach().clone()), observe(logits, images))[1]
+    out = model.train_step({"image": torch.rand(4, 3, 16, 16) * 2 - 1}, step=0)
+    expected = out["d_real_score"] - (out["d_fake_score"] if loss == "rpgan" else 0)
+    assert float(seen[0].mean()) == pytest.approx(float(expected), abs=1e-5)
+
+
+def test_r2_penalises_ds_gradient_at_gs_images_lazily_and_scaled_by_its_interval() -> None:
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    outs = {}
+    for gamma in (0.0, 0.5):
+        torch.manual_seed(0)
+        cfg = DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, loss="rpgan", r2_gamma=gamma, r1_every=2)
+        model = DCGAN(cfg, image_size=16)
+        outs[gamma] = model.train_step({"image": real}, step=0)
+        assert ("r2" in model.train_step({"image": real}, step=1)) is False  # only every r1_every steps
+    r2 = float(outs[0.5]["r2"])
+    assert r2 > 0 and "r1" not in outs[0.5]
+    added = float(outs[0.5]["loss_d"] - outs[0.0]["loss_d"])
+    assert added == pytest.approx(0.5 / 2 * 2 * r2, rel=1e-4)  # γ/2 × k × R2
+    with pytest.raises(ConfigError, match="real_label"):
+        DCGAN(DCGANConfig(real_label=0.9, loss="rpgan"), image_size=16)

@@ -17,6 +17,8 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      0.6 lost ADA's FID gain: benchmarks/results/2026-12-03-dcgan-demo-ada-cap)
   --set model.r1_gamma=G             DCGAN: R1 penalty on D's gradient at real images, lazily every model.r1_every
                                      steps (16) and scaled by it
+  --set model.r2_gamma=G             DCGAN: R2 penalty on D's gradient at generated images, on R1's steps and
+                                     scaled alike (default 0: off; R3GAN uses both with model.loss=rpgan)
   --set model.lecam=W                DCGAN: D's loss adds W × LeCam's regulariser (Tseng et al. 2021): D's outputs
                                      on real images are pulled towards the moving average of its outputs on
                                      generated ones and the other way round (default 0: off). On dcgan_demo

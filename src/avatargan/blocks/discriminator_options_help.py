@@ -2,6 +2,12 @@
 so help is fast)."""
 
 HELP = """DCGAN's discriminator beyond the report's layout (off by default):
+  --set model.loss=rpgan             relativistic pairing (RpGAN; R3GAN, Huang et al. 2024): D is asked to score
+                                     each real image above the generated one it is paired with, G the other way
+                                     round (softplus of the pair's difference); D's scores then have no fixed
+                                     zero, so ADA reads the sign of the pair's difference. G's step scores a
+                                     fresh view of the real batch (one more D forward). R3GAN adds R1 and R2:
+                                     model.r1_gamma, model.r2_gamma
   --set model.real_label=T           D's target for real images (default 1; 0.9 is one-sided label smoothing,
                                      bce and lsgan only); on dcgan_demo within the seeds' spread:
                                      benchmarks/results/2026-12-02-dcgan-smoothing-mbstd

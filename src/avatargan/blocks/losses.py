@@ -2,6 +2,8 @@
 
 `bce` is the report's (DCGAN, CartoonGAN), `lsgan` is least squares (the report's CycleGAN GAN loss, "MSE"),
 `hinge` is a stronger modern option. Discriminator outputs are raw logits/scores of any shape (patch maps too).
+`rpgan` (DCGAN only) is relativistic: D and G are scored on paired differences D(real) − D(fake), so its losses take
+both sides (`paired_d_loss`, `paired_g_loss`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from avatargan.nn.gram import gram_matrix
 
 AdversarialLoss = Literal["bce", "lsgan", "hinge"]
 ADVERSARIAL_LOSSES = get_args(AdversarialLoss)
+RELATIVISTIC = "rpgan"
+#: the losses of a model whose D sees real and generated images in pairs (DCGAN): the above and the relativistic one
+PairedLoss = Literal[AdversarialLoss, "rpgan"]
+PAIRED_LOSSES = get_args(PairedLoss)
 
 
 def d_loss(
@@ -63,12 +69,49 @@ def _terms(kind: str, scores: torch.Tensor, role: Role, real_target: float = 1.0
     raise ValueError(f"unknown adversarial loss {kind!r}; use one of {ADVERSARIAL_LOSSES}")
 
 
-def top_k_g_loss(kind: str, fake: torch.Tensor, keep: int) -> torch.Tensor:
+def _relativistic(real: torch.Tensor, fake: torch.Tensor, role: Literal["d", "g"]) -> torch.Tensor:
+    """RpGAN's loss of each pair (Jolicoeur-Martineau 2018; Huang et al. 2024, "R3GAN"): D wants each real image
+    scored above the generated one it is paired with, −log σ(real − fake) = softplus(fake − real), and G the other
+    way round, softplus(real − fake). Only differences count, so D's scores have no fixed zero."""
+    if real.shape != fake.shape:
+        raise ValueError(
+            f"rpgan pairs real and generated scores one to one; got shapes {tuple(real.shape)} and {tuple(fake.shape)}"
+        )
+    diff = fake.float() - real.float()
+    return F.softplus(diff if role == "d" else -diff)
+
+
+def paired_d_loss(kind: str, real: torch.Tensor, fake: torch.Tensor, real_target: float = 1.0) -> torch.Tensor:
+    """D's loss on a batch of real and a batch of generated images' scores: `d_loss`, or RpGAN's over the pairs."""
+    if kind != RELATIVISTIC:
+        return d_loss(kind, real, fake, real_target)
+    if real_target != 1.0:
+        raise ValueError("rpgan has no target to smooth; use bce or lsgan for label smoothing")
+    return _relativistic(real, fake, "d").mean()
+
+
+def paired_g_loss(kind: str, real: torch.Tensor | None, fake: torch.Tensor) -> torch.Tensor:
+    """G's loss on the scores of its images (`g_loss`), or RpGAN's, which pairs them with D's scores of as many real
+    images (given without a graph: G's gradient flows through `fake` only)."""
+    return g_items(kind, real, fake).mean() if kind == RELATIVISTIC else g_loss(kind, fake)
+
+
+def g_items(kind: str, real: torch.Tensor | None, fake: torch.Tensor) -> torch.Tensor:
+    """N values: G's loss on each of its N scored items (each score map averaged); `real` only for rpgan."""
+    if kind != RELATIVISTIC:
+        return per_item(kind, fake, "g")
+    if real is None:
+        raise ValueError("rpgan's G loss needs D's scores of real images to pair with the generated ones")
+    items = _relativistic(real, fake, "g")
+    return items.reshape(items.shape[0], -1).mean(dim=1)  # scores may come as (N,) or as maps
+
+
+def top_k_g_loss(kind: str, fake: torch.Tensor, keep: int, real: torch.Tensor | None = None) -> torch.Tensor:
     """G's loss over the `keep` generated images D scores most real (top-k training, Sinha et al. 2020, who argue that
     the images D rejects most confidently give G the least useful gradients), so those are left out of its update. Each
-    item's score map is averaged first; `keep` ≥ the batch size is `g_loss`."""
+    item's score map is averaged first; `keep` ≥ the batch size is `g_loss`. `real`: rpgan's paired real scores."""
     items = fake.reshape(fake.shape[0], -1)  # D's verdicts may come as (N,) or as maps
-    per = per_item(kind, items, "g")
+    per = g_items(kind, None if real is None else real.reshape(items.shape), items)
     if keep >= per.shape[0]:
         return per.mean()
     best = items.detach().float().mean(1).topk(keep).indices  # the highest scores, as the paper, any loss
@@ -84,11 +127,12 @@ def top_k_keep(batch: int, images_seen: float, keep_min: float, half_life_kimg: 
     return max(1, min(batch, round(share * batch)))
 
 
-def r1_penalty(real_scores: torch.Tensor, real_images: torch.Tensor) -> torch.Tensor:
-    """R1 (Mescheder et al. 2018): the squared norm of D's gradient at the real images, averaged over the batch.
-    `real_images` must require grad and `real_scores` be D's outputs on them; the penalty keeps the graph so it can
-    be minimised (multiply by γ/2, and by k when it is only computed every k steps: "lazy" regularisation)."""
-    (grad,) = torch.autograd.grad(real_scores.float().sum(), real_images, create_graph=True)
+def gradient_penalty(scores: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
+    """The squared norm of D's gradient at `images`, averaged over the batch: R1 at real images (Mescheder et al.
+    2018), R2 at generated ones (R3GAN pairs both with rpgan). `images` must require grad and `scores` be D's outputs
+    on them; the penalty keeps the graph so it can be minimised (multiply by γ/2, and by k when it is only computed
+    every k steps: "lazy" regularisation)."""
+    (grad,) = torch.autograd.grad(scores.float().sum(), images, create_graph=True)
     return grad.float().square().flatten(1).sum(1).mean()
 
 

@@ -2,7 +2,8 @@
 
 Paper recipe (configs/dcgan_paper.yaml): 64×64 images, noise of length 100, BCE in two phases (D on real and
 fake, then G to fool D), Adam lr 3e-4 with betas (0.5, 0.999), batch 128, 100 epochs. Options beyond the report:
-least-squares or hinge loss, spectral norm in D, a generator that doubles its size by resizing instead of transposed
+least-squares, hinge or relativistic pairing loss (`model.loss=rpgan`, R3GAN's), spectral norm in D, a generator
+that doubles its size by resizing instead of transposed
 convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
 (`model.d_minibatch_std`), a 3×3 layer reading the image at full size in D (`model.d_full_res`), noise-driven
@@ -10,7 +11,8 @@ batch-norm scales in G (`model.g_self_modulation`), G's loss from only the fakes
 (`model.topk_keep`, top-k training), a D that judges packs of
 images (`model.d_pack`, PacGAN), categorical codes in G's noise that a head on D must read back (`model.info_codes`,
 InfoGAN, nn/info_codes.py), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
-adaptive strength (`model.ada`, StyleGAN2-ADA), a lazy R1 penalty on real images (`model.r1_gamma`), LeCam
+adaptive strength (`model.ada`, StyleGAN2-ADA), lazy R1 and R2 penalties on real and generated images
+(`model.r1_gamma`, `model.r2_gamma`), LeCam
 regularisation of D's outputs (`model.lecam`, blocks/lecam.py), balanced consistency regularisation (`model.bcr`: D
 scores a fresh full augmentation of each image as it scores D's view), a second, small patch D on a fixed region of
 aligned faces (`model.region_d`, by default the eyes: `blocks/face_region.py` says why), a second D that judges a frozen
@@ -34,7 +36,7 @@ from avatargan.blocks.ada import AdaptiveP
 from avatargan.blocks.augment import AugmentOptions, for_d
 from avatargan.blocks.face_region import RegionBox, check_region, crop_region
 from avatargan.blocks.lecam import LeCam
-from avatargan.blocks.losses import AdversarialLoss
+from avatargan.blocks.losses import PairedLoss
 from avatargan.config import ModelConfig
 from avatargan.config_checks import Count, Decay, PositiveFloat, PositiveInt, Range, Weight
 from avatargan.errors import ConfigError
@@ -84,7 +86,7 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     # nn/info_codes.py; 0 = off)
     info_classes: PositiveInt = 10  # classes per code (at least 2)
     info_weight: Weight = 1.0  # weight of Q's cross-entropy in G's and D's losses (the paper: 1 for categorical codes)
-    loss: AdversarialLoss = "bce"  # bce (the report's) | lsgan | hinge
+    loss: PairedLoss = "bce"  # bce (the report's) | lsgan | hinge | rpgan (relativistic pairing, blocks/losses.py)
     real_label: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # D's target for real images (0.9: one-sided
     # label smoothing, Salimans et al. 2016); bce and lsgan only; G's target and the fake one stay as they are
     lr: PositiveFloat = 3e-4
@@ -101,7 +103,8 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     # from the share of its batch D scores most real, falling from 1 to this (losses.top_k_keep; 1 = off)
     topk_kimg: PositiveFloat = 50.0  # the kept share's half-life in thousands of generated images
     r1_gamma: Weight = 0.0  # R1 penalty γ on D's gradient at real images (0 = off)
-    r1_every: PositiveInt = 16  # lazy R1: computed every k steps and scaled by k
+    r2_gamma: Weight = 0.0  # R2 penalty γ on D's gradient at generated images (0 = off; R3GAN: R1 and R2 alike)
+    r1_every: PositiveInt = 16  # lazy R1 and R2: computed every k steps and scaled by k
     lecam: Weight = 0.0  # weight of LeCam's regulariser in D's loss (blocks/lecam.py; 0 = off)
     bcr: Weight = 0.0  # weight of balanced consistency regularisation in D's loss (losses.consistency; 0 = off)
     region_d: Weight = 0.0  # weight in G's loss of a second patch D on model.region_box of every image (0 = off)
@@ -171,7 +174,7 @@ class DCGAN(GANModel):
                     "model.info_codes: a packed D (model.d_pack) judges packs, and the codes need a guess per image; "
                     "use model.d_pack=1 or model.info_codes=0"
                 )
-        if cfg.real_label != 1.0 and cfg.loss == "hinge":
+        if cfg.real_label != 1.0 and cfg.loss in ("hinge", losses.RELATIVISTIC):
             raise ConfigError("model.real_label: label smoothing needs a target; use model.loss=bce or lsgan")
         check_region(cfg.region_box, image_size, smallest=REGION_MIN_PX if cfg.region_d > 0 else None)
         weights = cfg.feature_d_weights
@@ -258,7 +261,8 @@ class DCGAN(GANModel):
         z = self.noise(real.shape[0])
         fake = self.G(z)
         kind, cfg = self.cfg.loss, self.cfg
-        r1_now = cfg.r1_gamma > 0 and step % cfg.r1_every == 0
+        lazy_now = step % cfg.r1_every == 0
+        r1_now, r2_now = cfg.r1_gamma > 0 and lazy_now, cfg.r2_gamma > 0 and lazy_now
         out: dict[str, torch.Tensor] = {}
         if self.policy:
             out["augment_p"] = torch.tensor(self.augment_p, device=real.device)  # p during this step
@@ -266,31 +270,36 @@ class DCGAN(GANModel):
         # Phase 1: D learns to call real images real and generated ones fake.
         if r1_now:
             real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
+        fake_for_d = fake.detach().requires_grad_(r2_now)  # R2 is the gradient at the generated images
         d_real = self.D(self.d_view(real))
-        d_fake, q_fake = self.scores_and_codes(self.d_view(fake.detach()))
-        loss_d = losses.d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
+        d_fake, q_fake = self.scores_and_codes(self.d_view(fake_for_d))
+        loss_d = losses.paired_d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
         code_classes = self.G.codes.classes_of(z) if q_fake is not None else None
         if q_fake is not None:  # Q learns to read G's codes back (with D's optimizer: it shares D's body)
             info_d = losses.code_recovery(q_fake, code_classes)
             loss_d = loss_d + cfg.info_weight * info_d
             out["info_d"] = info_d.detach()
         if self.D_region is not None:  # its own parameters: Adam makes its loss's scale moot, so unweighted
-            loss_region_d = losses.d_loss(
+            loss_region_d = losses.paired_d_loss(
                 kind, self.region_logits(real), self.region_logits(fake.detach()), real_target=cfg.real_label
             )
             out["loss_region_d"] = loss_region_d.detach()
             loss_d = loss_d + loss_region_d
         if self.D_feature is not None:  # like the region D: its own parameters, so unweighted
             # real detached: under R1 `real` requires grad, and no gradient of this D at the images is wanted
-            loss_feature_d = losses.d_loss(
+            loss_feature_d = losses.paired_d_loss(
                 kind, self.feature_logits(real.detach()), self.feature_logits(fake.detach()), real_target=cfg.real_label
             )
             out["loss_feature_d"] = loss_feature_d.detach()
             loss_d = loss_d + loss_feature_d
         if r1_now:  # lazy: every r1_every steps, scaled by it, so the average strength is γ/2 per step
-            r1 = losses.r1_penalty(d_real, real)
+            r1 = losses.gradient_penalty(d_real, real)
             loss_d = loss_d + cfg.r1_gamma / 2 * cfg.r1_every * r1
             out["r1"] = r1.detach()
+        if r2_now:  # likewise at the generated images
+            r2 = losses.gradient_penalty(d_fake, fake_for_d)
+            loss_d = loss_d + cfg.r2_gamma / 2 * cfg.r1_every * r2
+            out["r2"] = r2.detach()
         if self.lecam:  # on D's main outputs only (the region and feature Ds are no part of it)
             lecam = self.lecam.penalty(d_real, d_fake)
             loss_d = loss_d + cfg.lecam * lecam
@@ -304,32 +313,36 @@ class DCGAN(GANModel):
             loss_d = loss_d + cfg.bcr * bcr
             out["bcr"] = bcr.detach()
         self.optimize(loss_d, opt["d"])
-        if self.ada:
-            self.ada.observe(d_real, real.shape[0])
+        if self.ada:  # rpgan's scores have no fixed zero: its r_t is the sign of D's paired difference instead
+            rpgan = kind == losses.RELATIVISTIC
+            self.ada.observe(d_real - d_fake.detach() if rpgan else d_real, real.shape[0])
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.d_networks_require_grad(False)
         g_scores, q_g = self.scores_and_codes(self.d_view(fake))
+        g_real = self.real_scores_for_g(lambda images: self.D(self.d_view(images)), real)
         if cfg.topk_keep < 1:  # top-k training: only the fakes D scores most real teach G
             scored = g_scores.shape[0]  # images, or packs of them under model.d_pack
             # images generated so far by every process (ADA counts them so too): the schedule ignores torchrun's size
             world = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
             keep = losses.top_k_keep(scored, step * fake.shape[0] * world, cfg.topk_keep, cfg.topk_kimg)
-            loss_g = losses.top_k_g_loss(kind, g_scores, keep)
+            loss_g = losses.top_k_g_loss(kind, g_scores, keep, g_real)
             out["topk_share"] = torch.tensor(keep / scored, device=real.device)
         else:
-            loss_g = losses.g_loss(kind, g_scores)
+            loss_g = losses.paired_g_loss(kind, g_real, g_scores)
         total_g = loss_g
         if q_g is not None:  # G is asked to draw its codes so that Q reads them back
             info_g = losses.code_recovery(q_g, code_classes)
             total_g = total_g + cfg.info_weight * info_g
             out["info_g"] = info_g.detach()
         if self.D_region is not None:
-            loss_region_g = losses.g_loss(kind, self.region_logits(fake))
+            region_real = self.real_scores_for_g(self.region_logits, real)
+            loss_region_g = losses.paired_g_loss(kind, region_real, self.region_logits(fake))
             total_g = total_g + cfg.region_d * loss_region_g
             out["loss_region_g"] = loss_region_g.detach()
         if self.D_feature is not None:
-            loss_feature_g = losses.g_loss(kind, self.feature_logits(fake))
+            feature_real = self.real_scores_for_g(self.feature_logits, real)
+            loss_feature_g = losses.paired_g_loss(kind, feature_real, self.feature_logits(fake))
             total_g = total_g + cfg.feature_d * loss_feature_g
             out["loss_feature_g"] = loss_feature_g.detach()
         if cfg.mode_seeking > 0:  # logged apart, so loss_g stays the adversarial loss the report plots
@@ -346,6 +359,17 @@ class DCGAN(GANModel):
             "d_fake_score": d_fake.detach().mean(),
             **out,
         }
+
+    def real_scores_for_g(
+        self, scorer: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor
+    ) -> torch.Tensor | None:
+        """rpgan's G loss pairs each generated image with a real one that D (as it is now, after its update) scores on
+        a fresh view (`scorer` augments as D's view does), as R3GAN's trainer does; no graph: G learns through its own
+        images only. None for the other losses."""
+        if self.cfg.loss != losses.RELATIVISTIC:
+            return None
+        with torch.no_grad():
+            return scorer(real.detach())
 
     def d_networks(self) -> list[nn.Module]:
         """The discriminators this config trains (D's optimizer holds all of their parameters)."""
