@@ -49,11 +49,12 @@ def demo_step(model_fields: dict[str, object], precision: str, batch: int | None
     """One training step of the demo recipe with `model_fields` overridden, on a fixed random batch (`batch` images,
     by default the recipe's), in the layout the trainer would choose (`layout_choice.variant`). ADA is off: a fresh
     model's adaptive p is 0 (no augmentation at all), so the step is timed at a fixed p, `model_fields`' augment_p
-    or else the recipe's (1, the default, where the demo's ADA spends most of a run)."""
+    or else the recipe's (1, the default, where the demo's ADA spends most of a run). Steps are numbered as the
+    trainer numbers them, so lazy R1 and R2 run every `model.r1_every` steps, as in training."""
     demo = config_mod.from_dict(config_mod.load_recipe("dcgan_demo"))
     shape = ("dcgan_demo", demo.data.image_size, batch or demo.train.batch_size, {**model_fields, "ada": False})
     channels_last = channels_last_pays(fresh_model("dcgan", shape), precision)
-    return variant("dcgan", precision, channels_last, False, shape=shape)[0]
+    return variant("dcgan", precision, channels_last, False, shape=shape, count_steps=True)[0]
 
 
 def diff_augment_at(rev: str) -> types.ModuleType:

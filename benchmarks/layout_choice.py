@@ -17,6 +17,7 @@ loop) in place of the fused one avatargan builds (`models/base.py`), likewise ag
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -79,10 +80,11 @@ def variant(
     plain_adam: bool = False,
     shape: Shape | None = None,
     prepare: Callable[[torch.nn.Module], None] | None = None,
+    count_steps: bool = False,
 ):
     """A fresh model in the given layout and precision, and a function that runs one training step (on `shape`, by
     default the family's entry of SHAPES). `prepare`, if given, changes the fresh model in place (e.g. swaps a
-    layer kind) before it takes its layout and optimizers."""
+    layer kind) before it takes its layout and optimizers. `count_steps`: number the steps 0, 1, 2… (else all 0)."""
     _, size, batch, _ = shape or SHAPES[family]
     model = fresh_model(family, shape)
     if pytorch_pads:
@@ -101,9 +103,13 @@ def variant(
     keys = ["image"] if domains == ("image",) else ["a", "b"] + (["e"] if family == "cartoongan" else [])
     batch_images = {k: torch.rand(batch, 3, size, size).mul(2).sub(1).contiguous(memory_format=layout) for k in keys}
 
+    # step numbers as the trainer's when asked, so lazy terms (DCGAN's R1 and R2 every k steps) cost their share;
+    # else always step 0 (CartoonGAN's first steps would otherwise be its content-only initialisation)
+    steps = itertools.count() if count_steps else itertools.repeat(0)
+
     def step() -> None:
         with updates.autocast():
-            model.train_step(batch_images, 0)
+            model.train_step(batch_images, next(steps))
 
     return step, batch
 

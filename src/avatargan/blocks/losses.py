@@ -20,7 +20,6 @@ ADVERSARIAL_LOSSES = get_args(AdversarialLoss)
 RELATIVISTIC = "rpgan"
 #: the losses of a model whose D sees real and generated images in pairs (DCGAN): the above and the relativistic one
 PairedLoss = Literal[AdversarialLoss, "rpgan"]
-PAIRED_LOSSES = get_args(PairedLoss)
 
 
 def d_loss(
