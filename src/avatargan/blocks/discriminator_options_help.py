@@ -9,7 +9,7 @@ HELP = """DCGAN's discriminator beyond the report's layout (off by default):
                                      fresh view of the real batch (one more D forward, 0.895x the demo's
                                      steps/s). R3GAN adds R1 and R2: model.r1_gamma, model.r2_gamma. On
                                      dcgan_demo alone it lost FID in two seeds; with R1 and R2 at 0.05 it raised
-                                     coverage (0.825 against 0.785, seed 0):
+                                     coverage in seed 0 (0.825 against 0.785) and lost in seed 1:
                                      benchmarks/results/2026-12-06-dcgan-demo-rpgan
   --set model.real_label=T           D's target for real images (default 1; 0.9 is one-sided label smoothing,
                                      bce and lsgan only); on dcgan_demo within the seeds' spread:
