@@ -19,7 +19,7 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      steps (16) and scaled by it
   --set model.r2_gamma=G             DCGAN: R2 penalty on D's gradient at generated images, on R1's steps and
                                      scaled alike (default 0: off; R3GAN uses both with model.loss=rpgan); on
-                                     dcgan_demo R1 and R2 at 0.05 raised coverage in seed 0 (0.823 against 0.785):
+                                     dcgan_demo R1 and R2 at 0.05 raised coverage in seed 0, lowered it in seed 1:
                                      benchmarks/results/2026-12-06-dcgan-demo-rpgan
   --set model.lecam=W                DCGAN: D's loss adds W × LeCam's regulariser (Tseng et al. 2021): D's outputs
                                      on real images are pulled towards the moving average of its outputs on
