@@ -235,6 +235,7 @@ def test_help_names_every_augmentation_field(capsys) -> None:
         "lecam",
         "bcr",
         "mode_seeking",
+        "feature_matching",
         "topk_keep",
         "topk_kimg",
         "region_d",

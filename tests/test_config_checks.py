@@ -90,6 +90,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "ada_kimg": "0",
     "ada_p_max": "0",
     "mode_seeking": "-1",
+    "feature_matching": "-0.5",
     "topk_keep": "0",
     "topk_kimg": "0",
     "r1_gamma": "-1",

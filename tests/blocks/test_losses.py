@@ -121,6 +121,19 @@ def test_mode_seeking_is_the_noise_distance_over_the_image_distance_and_pushes_i
     assert float(losses.mode_seeking(noise, torch.zeros(4, 1))) > 1e4  # one face for every noise: large
 
 
+def test_feature_matching_is_the_squared_distance_of_batch_means_and_pulls_fakes_towards_the_real_mean() -> None:
+    real = torch.tensor([[[[1.0]], [[4.0]]], [[[3.0]], [[0.0]]]])  # (N=2, C=2, 1, 1): mean (2, 2)
+    fake = torch.tensor([[[[0.0]], [[1.0]]], [[[2.0]], [[1.0]]]], requires_grad=True)  # mean (1, 1)
+    term = losses.feature_matching(real, fake)
+    assert float(term.detach()) == pytest.approx(((2 - 1) ** 2 + (2 - 1) ** 2) / 2)
+    # the batch means, not the images one by one: swapping real images between places changes nothing
+    assert float(losses.feature_matching(real.flip(0), fake.detach())) == pytest.approx(float(term.detach()))
+    (grad,) = torch.autograd.grad(term, fake)
+    stepped = fake.detach() - 0.1 * grad  # a descent step moves the fakes' mean towards the real one (up)
+    assert (stepped.mean(0) > fake.detach().mean(0)).all()
+    assert float(losses.feature_matching(real, real)) == 0.0
+
+
 @pytest.mark.parametrize("kind", losses.ADVERSARIAL_LOSSES)
 def test_top_k_g_loss_averages_the_items_d_scores_most_real(kind: str) -> None:
     scores = torch.tensor([[-3.0], [0.5], [2.0], [-1.0]])  # D calls items 2 and 1 the most real

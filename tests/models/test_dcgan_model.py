@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import pytest
 import torch
 import torch.nn.functional as F
 
+from avatargan.blocks import losses
 from avatargan.errors import ConfigError
 from avatargan.models.dcgan import DCGAN, DCGANConfig
 
@@ -295,6 +297,37 @@ def test_rpgan_pairs_gs_images_with_ds_scores_of_real_ones_as_d_is_after_its_upd
         d_real, d_fake = model.D(real), model.D(made[0])
     assert float(out["loss_g"]) == pytest.approx(float(F.softplus(d_real - d_fake).mean()), rel=1e-4)
     assert float(out["loss_g"]) != pytest.approx(float(F.softplus(-d_fake).mean()), rel=1e-2)  # not bce's
+
+
+def test_feature_matching_pulls_gs_features_to_ds_real_features_from_before_ds_update() -> None:
+    torch.manual_seed(0)
+    model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, feature_matching=2.0), image_size=16)
+    d_before = copy.deepcopy(model.D)
+    made: list[torch.Tensor] = []
+    model.G.register_forward_hook(lambda _m, _i, images: made.append(images.detach().clone()))
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    out = model.train_step({"image": real}, step=0)
+    with torch.no_grad():  # the target: D's real features before its update; G's side: D as it is after it
+        target = d_before.outputs(real).features
+        expected = losses.feature_matching(target, model.D.outputs(made[0]).features)
+        after = losses.feature_matching(model.D.outputs(real).features, model.D.outputs(made[0]).features)
+    assert float(out["feature_matching"]) == pytest.approx(float(expected), rel=1e-5)
+    assert float(out["feature_matching"]) != pytest.approx(float(after), rel=1e-3)  # not D's features after
+    with torch.no_grad():
+        bce_g = float(F.softplus(-model.D(made[0])).mean())
+    assert float(out["loss_g"]) == pytest.approx(bce_g, rel=1e-4)  # logged apart: loss_g stays the adversarial one
+
+
+def test_feature_matching_changes_gs_step_only() -> None:
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    models = {}
+    for weight in (0.0, 5.0):
+        torch.manual_seed(0)
+        models[weight] = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, feature_matching=weight), 16)
+        models[weight].train_step({"image": real}, step=0)
+    plain, matched = models[0.0], models[5.0]
+    assert all(torch.equal(a, b) for a, b in zip(plain.D.parameters(), matched.D.parameters(), strict=True))
+    assert not all(torch.equal(a, b) for a, b in zip(plain.G.parameters(), matched.G.parameters(), strict=True))
 
 
 @pytest.mark.parametrize("loss", ["bce", "rpgan"])

@@ -155,6 +155,16 @@ def test_full_res_d_reads_the_image_at_its_size_through_a_nonlinearity_before_ha
     assert all(not k.startswith("full_res") for k in DCGANDiscriminator(32, 8, 1).state_dict())
 
 
+def test_d_outputs_give_the_forward_logits_and_the_features_the_verdict_reads() -> None:
+    torch.manual_seed(0)
+    d = DCGANDiscriminator(32, 8, 1, minibatch_std=2)
+    x = torch.randn(4, 3, 32, 32)
+    scores, codes, features = d.outputs(x)
+    assert torch.allclose(scores, d(x)) and codes is None  # no head: no guesses
+    assert features.shape == (4, 8 * 4 + 1, 4, 4)  # the last convolution's input (with the stddev map)
+    assert torch.allclose(d.net[-1](features).flatten(), scores)
+
+
 @pytest.mark.parametrize("size", [16, 32, 128])
 def test_other_sizes_and_widths(size: int) -> None:
     g, d = DCGANGenerator(image_size=size, base_channels=8, extra_layers=2), DCGANDiscriminator(size, 8, 0)

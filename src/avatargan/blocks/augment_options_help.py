@@ -1,5 +1,5 @@
-"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, LeCam, bCR, mode seeking, the
-region and feature Ds): a line each (no imports, so help is fast)."""
+"""The discriminator options for `avatargan train --help` (augmentation, ADA, R1, LeCam, bCR, mode seeking, feature
+matching, the region and feature Ds): a line each (no imports, so help is fast)."""
 
 HELP = """augmenting what D sees (all families; off by default; DiffAugment, in D's and G's steps alike):
   --set model.augment=POLICY         color, translation, cutout separated by commas (e.g. color,translation,cutout)
@@ -39,6 +39,9 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      ADA on dcgan_demo it kept ADA's FID and gave back some of the coverage and
                                      valid faces ADA cost: benchmarks/results/2026-12-03-dcgan-demo-ada-cap;
                                      W=2 gained nothing and cost valid faces: .../2026-12-04-dcgan-demo-ms2-mbstd)
+  --set model.feature_matching=W     DCGAN: G's loss adds W × the squared distance between the batch means of D's
+                                     last hidden features on real and on generated images (Salimans et al. 2016),
+                                     a pull towards the data's whole mix (default 0: off)
   --set model.topk_keep=S            DCGAN: top-k training (Sinha et al. 2020): G's adversarial loss uses only the
                                      generated images D scores most real, a share falling from 1 to S (the paper:
                                      0.5 or 0.75; default 1: off); on dcgan_demo S=0.5 lost FID in two

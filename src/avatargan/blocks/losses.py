@@ -153,6 +153,16 @@ def mode_seeking(noise: torch.Tensor, images: torch.Tensor, eps: float = 1e-5) -
     return (dz / (dx + eps)).mean()
 
 
+def feature_matching(features_real: torch.Tensor, features_fake: torch.Tensor) -> torch.Tensor:
+    """Feature matching (Salimans et al. 2016, "Improved techniques for training GANs"): the squared distance between
+    the batch means of D's hidden features on real and on generated images, averaged over the feature entries.
+    Minimised by G (the real side is a fixed target: detach it), it asks the generated batch to fill D's features as
+    the data does, a pull towards the data's whole mix rather than towards what D scores most real."""
+    mean_real = features_real.float().flatten(1).mean(0)
+    mean_fake = features_fake.float().flatten(1).mean(0)
+    return (mean_real - mean_fake).pow(2).mean()
+
+
 def code_recovery(code_logits: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
     """InfoGAN's term (nn/info_codes.py): the cross-entropy of D's head Q guessing each categorical code's class from
     the generated image, averaged over images and codes. `code_logits` (N, codes · K, …) holds each code's K logits

@@ -12,7 +12,7 @@ batch-norm scales in G (`model.g_self_modulation`), G's loss from only the fakes
 images (`model.d_pack`, PacGAN), categorical codes in G's noise that a head on D must read back (`model.info_codes`,
 InfoGAN, nn/info_codes.py), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
 adaptive strength (`model.ada`, StyleGAN2-ADA), lazy R1 and R2 penalties on real and generated images
-(`model.r1_gamma`, `model.r2_gamma`), LeCam
+(`model.r1_gamma`, `model.r2_gamma`), feature matching in G's loss (`model.feature_matching`), LeCam
 regularisation of D's outputs (`model.lecam`, blocks/lecam.py), balanced consistency regularisation (`model.bcr`: D
 scores a fresh full augmentation of each image as it scores D's view), a second, small patch D on a fixed region of
 aligned faces (`model.region_d`, by default the eyes: `blocks/face_region.py` says why), a second D that judges a frozen
@@ -45,7 +45,7 @@ from avatargan.models.spec import NOISE_GENERATOR, FamilySpec
 from avatargan.nn import content_backbone as backbones
 from avatargan.nn import diff_augment
 from avatargan.nn import feature_discriminator as feature_d
-from avatargan.nn.discriminators import DCGANDiscriminator
+from avatargan.nn.discriminators import DCGANDiscriminator, DOutputs
 from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, GeneratorBlur, Upsampling
 from avatargan.nn.layers import Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
@@ -99,6 +99,8 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     ada_kimg: PositiveFloat = 500.0  # p can move by 1 in this many thousand images (the paper's speed)
     ada_p_max: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # ADA's p stays at or below this (the paper: 1)
     mode_seeking: Weight = 0.0  # weight of MSGAN's mode-seeking term in G's loss (blocks/losses.py; 0 = off)
+    feature_matching: Weight = 0.0  # weight in G's loss of the distance between D's mean last hidden features on
+    # real and generated images (losses.feature_matching, Salimans et al. 2016; 0 = off)
     topk_keep: Annotated[float, Range(0, 1, low_open=True)] = 1.0  # top-k training (Sinha et al. 2020): G learns
     # from the share of its batch D scores most real, falling from 1 to this (losses.top_k_keep; 1 = off)
     topk_kimg: PositiveFloat = 50.0  # the kept share's half-life in thousands of generated images
@@ -240,12 +242,12 @@ class DCGAN(GANModel):
         """What D sees of real or generated images: augmented when a policy is set (fresh draws each call)."""
         return for_d(self.cfg, images, self.augment_p)
 
-    def scores_and_codes(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """D's logits on `images` and, with InfoGAN's codes on, its head's code logits from the same pass (else
-        None)."""
-        if not self.cfg.info_codes:
-            return self.D(images), None
-        return self.D.scores_and_codes(images)
+    def d_outputs(self, images: torch.Tensor) -> DOutputs:
+        """D's logits on `images`, its head's code logits with InfoGAN's codes on and its last hidden features with
+        feature matching on (else None), from one pass."""
+        if not self.cfg.info_codes and not self.cfg.feature_matching:  # D's forward: the compiled one under compile
+            return DOutputs(self.D(images), None, None)
+        return self.D.outputs(images)
 
     def region_logits(self, images: torch.Tensor) -> torch.Tensor:
         """The region D's patch logits on `images`' fixed region, augmented like D's view (its own draws)."""
@@ -271,8 +273,9 @@ class DCGAN(GANModel):
         if r1_now:
             real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
         fake_for_d = fake.detach().requires_grad_(r2_now)  # R2 is the gradient at the generated images
-        d_real = self.D(self.d_view(real))
-        d_fake, q_fake = self.scores_and_codes(self.d_view(fake_for_d))
+        # D's real features before its update: feature matching's target for G below (no second pass on real)
+        d_real, _, real_features = self.d_outputs(self.d_view(real))
+        d_fake, q_fake, _ = self.d_outputs(self.d_view(fake_for_d))
         loss_d = losses.paired_d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
         code_classes = self.G.codes.classes_of(z) if q_fake is not None else None
         if q_fake is not None:  # Q learns to read G's codes back (with D's optimizer: it shares D's body)
@@ -319,7 +322,7 @@ class DCGAN(GANModel):
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.d_networks_require_grad(False)
-        g_scores, q_g = self.scores_and_codes(self.d_view(fake))
+        g_scores, q_g, fake_features = self.d_outputs(self.d_view(fake))
         g_real = self.real_scores_for_g(lambda images: self.D(self.d_view(images)), real)
         if cfg.topk_keep < 1:  # top-k training: only the fakes D scores most real teach G
             scored = g_scores.shape[0]  # images, or packs of them under model.d_pack
@@ -345,6 +348,10 @@ class DCGAN(GANModel):
             loss_feature_g = losses.paired_g_loss(kind, feature_real, self.feature_logits(fake))
             total_g = total_g + cfg.feature_d * loss_feature_g
             out["loss_feature_g"] = loss_feature_g.detach()
+        if cfg.feature_matching > 0:  # the real side from D's pass before its update: a fixed target (detached)
+            fm = losses.feature_matching(real_features.detach(), fake_features)
+            total_g = total_g + cfg.feature_matching * fm
+            out["feature_matching"] = fm.detach()
         if cfg.mode_seeking > 0:  # logged apart, so loss_g stays the adversarial loss the report plots
             ms = losses.mode_seeking(z, fake)
             total_g = total_g + cfg.mode_seeking * ms

@@ -8,7 +8,8 @@ nn/pacgan.py) D judges packs of that many images stacked along the channels, one
 that many logits per image: its guesses of G's categorical codes (`scores_and_codes`). With `full_res` > 0 a 3×3
 convolution to that many channels and a leaky ReLU read the image at its own size before the first stride-2
 convolution, so D judges fine detail (an iris, a lid's corner) through a non-linearity, not only the first layer's
-linear 4×4 filters (the mirror of G's `full_res` stage).
+linear 4×4 filters (the mirror of G's `full_res` stage). `outputs` gives the logits, Q's guesses and the last
+hidden 4×4 features from one pass (feature matching reads those features: `losses.feature_matching`).
 The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
 training); every other one but the last is followed by normalisation and leaky ReLU. The output is a logit; the
 losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
@@ -16,12 +17,24 @@ losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import torch
 from torch import nn
 
 from avatargan.nn.layers import LEAKY_SLOPE, conv, conv_norm_act, halvings
 from avatargan.nn.minibatch_std import MinibatchStd
 from avatargan.nn.pacgan import pack_images
+
+
+class DOutputs(NamedTuple):
+    """One pass through DCGAN's D: logits (N,) (one per pack), Q's code logits (N, code_logits) or None without a
+    code head, and the last hidden features (N, C, 4, 4) that the verdict and Q read (None where a caller did not
+    ask for them)."""
+
+    scores: torch.Tensor
+    codes: torch.Tensor | None
+    features: torch.Tensor | None
 
 
 class DCGANDiscriminator(nn.Module):
@@ -75,9 +88,15 @@ class DCGANDiscriminator(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(self._input(x)).flatten()
 
+    def outputs(self, x: torch.Tensor) -> DOutputs:
+        """Logits, Q's code logits (None without its head) and the last hidden features, from one pass."""
+        features = self.net[:-1](self._input(x))
+        codes = self.q_head(features).flatten(1) if self.q_head is not None else None
+        return DOutputs(self.net[-1](features).flatten(), codes, features)
+
     def scores_and_codes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits (N,) and Q's code logits (N, code_logits) from one pass through D's body."""
         if self.q_head is None:
             raise RuntimeError("this D has no code head (code_logits=0)")
-        features = self.net[:-1](self._input(x))
-        return self.net[-1](features).flatten(), self.q_head(features).flatten(1)
+        scores, codes, _ = self.outputs(x)
+        return scores, codes  # type: ignore[return-value]  # not None: this D has its head
