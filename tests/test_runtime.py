@@ -42,3 +42,14 @@ def test_keeping_freed_memory_stops_most_page_faults_of_a_training_step() -> Non
     # ratio) on an EPYC; only the ratio is the behaviour (without the setting the two arms fault alike, ~1×), so no
     # absolute bound that depends on the machine, and a margin (4×) that such machines' spread does not reach
     assert kept * 4 < default, (default, kept)
+
+
+def test_world_size_is_one_without_a_process_group_and_its_size_with_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch.distributed as dist
+
+    from avatargan.runtime import process_group_running, world_size
+
+    assert (process_group_running(), world_size()) == (False, 1)
+    monkeypatch.setattr(dist, "is_initialized", lambda: True)
+    monkeypatch.setattr(dist, "get_world_size", lambda: 3)
+    assert (process_group_running(), world_size()) == (True, 3)

@@ -1,4 +1,5 @@
-"""Device choice, thread count, seeding and the allocator: the few process-wide settings every command shares."""
+"""Device choice, thread count, seeding, the allocator and whether a process group runs: the few process-wide settings
+every command shares."""
 
 from __future__ import annotations
 
@@ -10,8 +11,19 @@ import random
 
 import numpy as np
 import torch
+import torch.distributed as dist
 
 from avatargan.errors import ConfigError
+
+
+def process_group_running() -> bool:
+    """Whether this process trains as one of several (torchrun): the cue for the few blocks that share statistics."""
+    return dist.is_available() and dist.is_initialized()
+
+
+def world_size() -> int:
+    """How many processes train together: 1 without a process group."""
+    return dist.get_world_size() if process_group_running() else 1
 
 
 def resolve_device(name: str = "auto") -> torch.device:

@@ -19,6 +19,8 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
+from avatargan.runtime import process_group_running
+
 INTERVAL = 4  # steps between adjustments (the paper's)
 
 
@@ -46,7 +48,7 @@ class AdaptiveP:
     def _adjust(self) -> None:
         total = torch.as_tensor(self.sign_sum, dtype=torch.float64)
         stats = torch.stack([total.cpu(), torch.tensor(float(self.outputs)), torch.tensor(float(self.images))])
-        if dist.is_available() and dist.is_initialized():
+        if process_group_running():
             device = self.sign_sum.device if isinstance(self.sign_sum, torch.Tensor) else torch.device("cpu")
             stats = stats.to(device)
             dist.all_reduce(stats)  # every process then adjusts by the same amount

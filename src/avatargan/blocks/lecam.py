@@ -22,6 +22,8 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from avatargan.runtime import process_group_running, world_size
+
 DECAY = 0.99  # the authors' decay of both averages
 
 
@@ -36,10 +38,10 @@ class LeCam:
         this batch's outputs (detached), as the authors' code does."""
         real, fake = real_scores.float(), fake_scores.float()
         means = torch.stack([real.detach().mean(), fake.detach().mean()])
-        if dist.is_available() and dist.is_initialized():
+        if process_group_running():
             # its own collective, as ada.py's: training.distributed.average sits in a layer above blocks
             dist.all_reduce(means)  # on the device: no host sync
-            means = means / dist.get_world_size()
+            means = means / world_size()
         self.alpha_real = self._update(self.alpha_real, means[0])
         self.alpha_fake = self._update(self.alpha_fake, means[1])
         return F.relu(real - self.alpha_fake).square().mean() + F.relu(self.alpha_real - fake).square().mean()

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import torch
-import torch.distributed as dist
 from torch import nn
 
 from avatargan import console
@@ -50,6 +49,7 @@ from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, Generator
 from avatargan.nn.layers import Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.registry import MODELS
+from avatargan.runtime import world_size
 
 REGION_MIN_PX = 16  # the region D halves its input twice and ends in 4×4 convolutions
 FEATURE_HEAD_CHANNELS = 64  # the feature D's heads' width (Projected GAN's first discriminator blocks: 64)
@@ -327,8 +327,7 @@ class DCGAN(GANModel):
         if cfg.topk_keep < 1:  # top-k training: only the fakes D scores most real teach G
             scored = g_scores.shape[0]  # images, or packs of them under model.d_pack
             # images generated so far by every process (ADA counts them so too): the schedule ignores torchrun's size
-            world = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
-            keep = losses.top_k_keep(scored, step * fake.shape[0] * world, cfg.topk_keep, cfg.topk_kimg)
+            keep = losses.top_k_keep(scored, step * fake.shape[0] * world_size(), cfg.topk_keep, cfg.topk_kimg)
             loss_g = losses.top_k_g_loss(kind, g_scores, keep, g_real)
             out["topk_share"] = torch.tensor(keep / scored, device=real.device)
         else:
