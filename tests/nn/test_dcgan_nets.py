@@ -146,7 +146,7 @@ def test_full_res_d_reads_the_image_at_its_size_through_a_nonlinearity_before_ha
     assert convs[:2] == [(4, 32, 32), (8, 16, 16)]  # a 3×3 at full size, then the first stride-2 convolution
     assert isinstance(d.full_res[1], nn.LeakyReLU)  # non-linear: more than a wider first filter
     assert d.net[0].in_channels == 4
-    scores, codes = d.scores_and_codes(x)
+    scores, codes, _ = d.outputs(x)
     assert torch.allclose(scores, d(x)) and codes.shape == (2, 3)  # Q's path goes through it too
     # off (0) is the report's D, key for key
     assert (

@@ -63,11 +63,10 @@ def test_d_gives_its_logits_and_one_guess_per_code_class_from_one_pass() -> None
     torch.manual_seed(0)
     d = DCGANDiscriminator(16, 4, 1, code_logits=2 * 3).eval()
     x = torch.randn(5, 3, 16, 16)
-    logits, q = d.scores_and_codes(x)
+    logits, q, _ = d.outputs(x)
     assert torch.equal(logits, d(x)) and q.shape == (5, 6)
     assert torch.equal(q, d.q_head(d.net[:-1](x)).flatten(1))
-    with pytest.raises(RuntimeError, match="no code head"):
-        DCGANDiscriminator(16, 4, 1).scores_and_codes(x)
+    assert DCGANDiscriminator(16, 4, 1).outputs(x).codes is None  # no head: no guesses
     with pytest.raises(ValueError, match="one guess per image"):
         DCGANDiscriminator(16, 4, 1, pack=2, code_logits=4)
 

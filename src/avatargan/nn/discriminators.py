@@ -5,11 +5,12 @@ With `minibatch_std` (a group size; 0 = off) a minibatch-standard-deviation map 
 last convolution's input, so D can see a lack of variety in a group of generated images. With `pack` > 1 (PacGAN,
 nn/pacgan.py) D judges packs of that many images stacked along the channels, one logit per pack. With
 `code_logits` > 0 a head Q (InfoGAN, nn/info_codes.py) reads the same 4×4 features as the last convolution and gives
-that many logits per image: its guesses of G's categorical codes (`scores_and_codes`). With `full_res` > 0 a 3×3
+that many logits per image: its guesses of G's categorical codes. With `full_res` > 0 a 3×3
 convolution to that many channels and a leaky ReLU read the image at its own size before the first stride-2
 convolution, so D judges fine detail (an iris, a lid's corner) through a non-linearity, not only the first layer's
 linear 4×4 filters (the mirror of G's `full_res` stage). `outputs` gives the logits, Q's guesses and the last
-hidden 4×4 features from one pass (feature matching reads those features: `losses.feature_matching`).
+hidden 4×4 features from one pass (InfoGAN reads the guesses; feature matching, `losses.feature_matching`, the
+features).
 The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
 training); every other one but the last is followed by normalisation and leaky ReLU. The output is a logit; the
 losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
@@ -93,10 +94,3 @@ class DCGANDiscriminator(nn.Module):
         features = self.net[:-1](self._input(x))
         codes = self.q_head(features).flatten(1) if self.q_head is not None else None
         return DOutputs(self.net[-1](features).flatten(), codes, features)
-
-    def scores_and_codes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Logits (N,) and Q's code logits (N, code_logits) from one pass through D's body."""
-        if self.q_head is None:
-            raise RuntimeError("this D has no code head (code_logits=0)")
-        scores, codes, _ = self.outputs(x)
-        return scores, codes  # type: ignore[return-value]  # not None: this D has its head
