@@ -41,9 +41,9 @@ HELP = """augmenting what D sees (all families; off by default; DiffAugment, in 
                                      W=2 gained nothing and cost valid faces: .../2026-12-04-dcgan-demo-ms2-mbstd)
   --set model.feature_matching=W     DCGAN: G's loss adds W × the squared distance between the batch means of D's
                                      last hidden features on real and on generated images (Salimans et al. 2016),
-                                     a pull towards the data's whole mix (default 0: off); on dcgan_demo (seed 0)
-                                     W=1 and 10 raised coverage and cost FID: .../2026-12-06-dcgan-demo-feature-
-                                     matching
+                                     a pull towards the data's whole mix (default 0: off); on dcgan_demo W=1 and
+                                     10 raised coverage in seed 0 and cost FID, W=10 lost both in seed 1:
+                                     .../2026-12-06-dcgan-demo-feature-matching
   --set model.topk_keep=S            DCGAN: top-k training (Sinha et al. 2020): G's adversarial loss uses only the
                                      generated images D scores most real, a share falling from 1 to S (the paper:
                                      0.5 or 0.75; default 1: off); on dcgan_demo S=0.5 lost FID in two
