@@ -217,7 +217,11 @@ def test_help_names_the_generators_layout_fields(capsys) -> None:
 
 def test_help_names_the_discriminators_options_beyond_the_report(capsys) -> None:
     text = _train_help(capsys)
-    assert [f for f in ("real_label", "d_minibatch_std", "d_pack", "d_full_res") if f"model.{f}=" not in text] == []
+    assert [
+        f
+        for f in ("real_label", "d_minibatch_std", "d_pack", "d_full_res", "d_joint_batch")
+        if f"model.{f}=" not in text
+    ] == []
 
 
 def test_help_names_every_augmentation_field(capsys) -> None:

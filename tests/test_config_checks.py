@@ -72,6 +72,7 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "d_norm": "batchnorm",
     "d_minibatch_std": "-2",
     "d_pack": "0",
+    "d_joint_batch": "maybe",
     "info_codes": "-1",
     "info_classes": "0",
     "info_weight": "-1",

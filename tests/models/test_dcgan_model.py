@@ -358,3 +358,56 @@ def test_r2_penalises_ds_gradient_at_gs_images_lazily_and_scaled_by_its_interval
     assert added == pytest.approx(0.5 / 2 * 2 * r2, rel=1e-4)  # γ/2 × k × R2
     with pytest.raises(ConfigError, match="real_label"):
         DCGAN(DCGANConfig(real_label=0.9, loss="rpgan"), image_size=16)
+
+
+def joint_model(**fields: object) -> DCGAN:
+    torch.manual_seed(0)
+    return DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, d_joint_batch=True, **fields), image_size=16)
+
+
+def test_a_joint_batch_shares_ds_batch_statistics_between_real_and_generated_images() -> None:
+    model = joint_model(feature_matching=1.0)  # D's outputs then carry its features too
+    real, fake = torch.rand(4, 3, 16, 16) * 2 - 1, torch.rand(4, 3, 16, 16) * 2 - 1
+    with torch.no_grad():
+        joint_real, joint_fake = model.d_outputs_pair(real, fake)
+        both = model.D(torch.cat([real, fake]))
+        features = model.D.outputs(torch.cat([real, fake])).features
+        other_real, _ = model.d_outputs_pair(real, fake + 0.5)
+        model.cfg.d_joint_batch = False
+        apart_real, apart_fake = model.d_outputs_pair(real, fake)
+        moved_real, _ = model.d_outputs_pair(real, fake + 0.5)
+    assert torch.allclose(joint_real.scores, both[:4]) and torch.allclose(joint_fake.scores, both[4:])
+    assert torch.allclose(joint_real.features, features[:4]) and torch.allclose(joint_fake.features, features[4:])
+    assert torch.allclose(apart_real.scores, model.D(real).detach()) and torch.equal(
+        apart_real.scores, moved_real.scores
+    )
+    # shared statistics: the real images' scores depend on the generated batch beside them (apart they do not)
+    assert not torch.allclose(joint_real.scores, other_real.scores, atol=1e-4)
+    assert not torch.allclose(joint_real.scores, apart_real.scores, atol=1e-4)
+
+
+def test_gs_step_under_a_joint_batch_scores_its_images_beside_the_real_batch() -> None:
+    model = joint_model()
+    seen: list[torch.Tensor] = []
+    made: list[torch.Tensor] = []
+    model.D.register_forward_hook(lambda _m, inputs, _o: seen.append(inputs[0].detach().clone()))
+    model.G.register_forward_hook(lambda _m, _i, images: made.append(images.detach().clone()))
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    out = model.train_step({"image": real}, step=0)
+    assert [s.shape[0] for s in seen] == [8, 8]  # D's step and G's step: one pass over 4 real and 4 generated each
+    for batch in seen:
+        assert torch.equal(batch[:4], real) and torch.allclose(batch[4:], made[0])
+    with torch.no_grad():  # G's loss: bce on D's (updated) scores of its images in the joint batch
+        g_scores = model.D(torch.cat([real, made[0]]))[4:]
+    assert float(out["loss_g"]) == pytest.approx(float(F.softplus(-g_scores).mean()), rel=1e-4)
+
+
+def test_a_joint_batch_is_refused_where_it_would_change_nothing_or_mix_the_kinds() -> None:
+    for fields, field in [
+        ({"d_norm": "spectral"}, "model.d_norm"),
+        ({"d_pack": 2}, "model.d_pack"),
+        ({"d_minibatch_std": 2}, "model.d_minibatch_std"),
+        ({"bcr": 1.0, "augment": "translation"}, "model.bcr"),
+    ]:
+        with pytest.raises(ConfigError, match=field):
+            DCGAN(DCGANConfig(d_joint_batch=True, **fields), image_size=16)

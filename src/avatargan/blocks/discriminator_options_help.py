@@ -27,4 +27,9 @@ HELP = """DCGAN's discriminator beyond the report's layout (off by default):
                                      kinds of face shows in every pack it makes; on dcgan_demo P=2 lost FID and
                                      coverage in three seeds at equal minutes:
                                      benchmarks/results/2026-12-06-dcgan-demo-pacgan-selfmod
+  --set model.d_joint_batch=true     D scores each step's real and generated images in one batch, so its batch
+                                     norms share their statistics (default false: two batches, the report's and
+                                     DCGAN's reference way, whose per-batch statistics hide how the generated
+                                     batch's features differ on average); G's step scores its images beside the
+                                     real batch. Needs model.d_norm=batch; not with d_pack, d_minibatch_std, bcr
 """

@@ -81,6 +81,9 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
     d_full_res: Count = 0  # channels of a 3×3 convolution reading the image at full size before D's first stride-2
     # one (nn/discriminators.py; 0 = off, the report's D)
+    d_joint_batch: bool = False  # D scores each step's real and generated images in one batch: its batch norms
+    # share their statistics, so they cannot normalise away how the generated batch's features differ on average
+    # (the report's D, like DCGAN's reference, scores them in two batches with statistics of their own)
     d_pack: PositiveInt = 1  # images per D input, stacked along the channels (PacGAN, nn/pacgan.py; 1 = off)
     info_codes: Count = 0  # categorical codes among G's noise entries that D's head Q must read back (InfoGAN,
     # nn/info_codes.py; 0 = off)
@@ -163,6 +166,8 @@ class DCGAN(GANModel):
             raise ConfigError(
                 "model.d_minibatch_std: 1 is a group of one image, which has no spread; use 0 (off) or 2 or more"
             )
+        if cfg.d_joint_batch:
+            cls.check_joint_batch(cfg)
         if cfg.info_codes:
             if cfg.info_codes > cfg.latent_dim:
                 raise ConfigError(
@@ -200,6 +205,27 @@ class DCGAN(GANModel):
                 "model.bcr: consistency regularisation augments with model.augment's policy; set one, e.g. "
                 "model.augment=color,translation,cutout"
             )
+
+    @staticmethod
+    def check_joint_batch(cfg: DCGANConfig) -> None:
+        """model.d_joint_batch only changes D's batch norms, and the options that group images inside D's batch
+        (packs, minibatch spread) or score views apart (bCR) would mix or split the two kinds."""
+        if cfg.d_norm != "batch":
+            raise ConfigError(
+                f"model.d_joint_batch: it shares D's batch-norm statistics, and model.d_norm is {cfg.d_norm!r} (no "
+                "batch norm), so it would change nothing; use model.d_norm=batch or model.d_joint_batch=false"
+            )
+        clashes = {
+            "model.d_pack": cfg.d_pack > 1,
+            "model.d_minibatch_std": cfg.d_minibatch_std > 0,
+            "model.bcr": cfg.bcr > 0,
+        }
+        for name, on in clashes.items():
+            if on:
+                raise ConfigError(
+                    f"model.d_joint_batch: {name} groups or scores images apart inside D's batch, which a joint "
+                    "batch of real and generated images would mix; turn one of them off"
+                )
 
     @classmethod
     def spec(cls, cfg: DCGANConfig) -> FamilySpec:
@@ -249,6 +275,16 @@ class DCGAN(GANModel):
             return DOutputs(self.D(images), None, None)
         return self.D.outputs(images)
 
+    def d_outputs_pair(self, real: torch.Tensor, fake: torch.Tensor) -> tuple[DOutputs, DOutputs]:
+        """D's outputs on views of real and of generated images: two passes, each batch normalised by its own
+        statistics (the report's way), or with model.d_joint_batch one pass over both (shared statistics)."""
+        if not self.cfg.d_joint_batch:
+            return self.d_outputs(real), self.d_outputs(fake)
+        both = self.d_outputs(torch.cat([real, fake]))
+        n = real.shape[0]
+        heads = [(None, None) if t is None else (t[:n], t[n:]) for t in both]
+        return DOutputs(*(h[0] for h in heads)), DOutputs(*(h[1] for h in heads))
+
     def region_logits(self, images: torch.Tensor) -> torch.Tensor:
         """The region D's patch logits on `images`' fixed region, augmented like D's view (its own draws)."""
         return self.D_region(self.d_view(crop_region(images, self.cfg.region_box)))
@@ -274,8 +310,9 @@ class DCGAN(GANModel):
             real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
         fake_for_d = fake.detach().requires_grad_(r2_now)  # R2 is the gradient at the generated images
         # D's real features before its update: feature matching's target for G below (no second pass on real)
-        d_real, _, real_features = self.d_outputs(self.d_view(real))
-        d_fake, q_fake, _ = self.d_outputs(self.d_view(fake_for_d))
+        (d_real, _, real_features), (d_fake, q_fake, _) = self.d_outputs_pair(
+            self.d_view(real), self.d_view(fake_for_d)
+        )
         loss_d = losses.paired_d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
         code_classes = self.G.codes.classes_of(z) if q_fake is not None else None
         if q_fake is not None:  # Q learns to read G's codes back (with D's optimizer: it shares D's body)
@@ -322,8 +359,14 @@ class DCGAN(GANModel):
 
         # Phase 2: G learns to make D call its images real (D is not updated here).
         self.d_networks_require_grad(False)
-        g_scores, q_g, fake_features = self.d_outputs(self.d_view(fake))
-        g_real = self.real_scores_for_g(lambda images: self.D(self.d_view(images)), real)
+        if cfg.d_joint_batch:  # the real batch rides along for D's shared statistics; G learns through its own images
+            real_for_g, (g_scores, q_g, fake_features) = self.d_outputs_pair(
+                self.d_view(real.detach()), self.d_view(fake)
+            )
+            g_real = real_for_g.scores.detach() if cfg.loss == losses.RELATIVISTIC else None
+        else:
+            g_scores, q_g, fake_features = self.d_outputs(self.d_view(fake))
+            g_real = self.real_scores_for_g(lambda images: self.D(self.d_view(images)), real)
         if cfg.topk_keep < 1:  # top-k training: only the fakes D scores most real teach G
             scored = g_scores.shape[0]  # images, or packs of them under model.d_pack
             # images generated so far by every process (ADA counts them so too): the schedule ignores torchrun's size
