@@ -402,6 +402,19 @@ def test_gs_step_under_a_joint_batch_scores_its_images_beside_the_real_batch() -
     assert float(out["loss_g"]) == pytest.approx(float(F.softplus(-g_scores).mean()), rel=1e-4)
 
 
+def test_rpgan_under_a_joint_batch_pairs_gs_images_with_the_real_half_of_the_same_pass() -> None:
+    model = joint_model(loss="rpgan")
+    made: list[torch.Tensor] = []
+    model.G.register_forward_hook(lambda _m, _i, images: made.append(images.detach().clone()))
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    out = model.train_step({"image": real}, step=0)
+    with torch.no_grad():
+        scores = model.D(torch.cat([real, made[0]]))
+    expected = losses.paired_g_loss("rpgan", scores[:4], scores[4:])
+    assert float(out["loss_g"]) == pytest.approx(float(expected), rel=1e-4)
+    assert float(out["loss_g"]) != pytest.approx(float(losses.paired_g_loss("rpgan", scores[4:], scores[:4])), rel=1e-2)
+
+
 def test_a_joint_batch_is_refused_where_it_would_change_nothing_or_mix_the_kinds() -> None:
     for fields, field in [
         ({"d_norm": "spectral"}, "model.d_norm"),
