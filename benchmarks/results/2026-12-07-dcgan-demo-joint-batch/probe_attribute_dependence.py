@@ -15,6 +15,7 @@ from avatargan.data.spec import open_source
 from avatargan.inference import generate, load_noise_generator, noise
 from avatargan.metrics.evaluate import run_data_config, run_dir_of, source_images
 from avatargan.metrics.judge import judge_images, load_judge
+from avatargan.metrics.judge_metrics import IDENTITY_ATTRIBUTES
 from avatargan.pixels import to_uint8
 
 torch.set_num_threads(2)
@@ -38,7 +39,7 @@ rj = judge_images(judge, real)
 g, meta = load_noise_generator(sys.argv[1], "cpu")
 g.eval()
 fj = judge_images(judge, to_uint8(generate(g, noise(2000, meta["model"]["latent_dim"], 1), 250)))
-A = ["hair_color", "eye_color", "face_shape", "hair_style", "fringe", "eye_shape"]
+A = IDENTITY_ATTRIBUTES
 for i, a in enumerate(A):
     for b in A[i + 1 :]:
         print(f"{a:11s} {b:11s} MI real {mi(rj, a, b)[0]:.3f} G {mi(fj, a, b)[0]:.3f}")

@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
 from avatargan.data.spec import open_source
 from avatargan.inference import generate, load_noise_generator, noise
 from avatargan.metrics.evaluate import run_data_config, run_dir_of, source_images
 from avatargan.metrics.judge import judge_images, load_judge
-from avatargan.metrics.judge_metrics import coverage
+from avatargan.metrics.judge_metrics import IDENTITY_ATTRIBUTES, coverage
+from avatargan.nn.blur import Blur
 from avatargan.pixels import from_uint8, to_uint8
 
 torch.set_num_threads(2)
@@ -23,12 +23,7 @@ judge, _ = load_judge()
 data = run_data_config(run_dir_of(Path(sys.argv[1])))
 real = source_images(open_source(data.source, data), data.image_size, 1000, data.cache_dir, seed=0)
 rj = judge_images(judge, real)
-k = torch.tensor([1.0, 2.0, 1.0])
-k = (k[:, None] * k[None]) / 16
-
-
-def blur(x):
-    return F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), k.expand(3, 1, 3, 3), groups=3)
+blur = Blur()  # the [1, 2, 1] / 4 low-pass of model.g_blur and metric_floor.py's "blur" damage
 
 
 def show(name, imgs):
@@ -36,10 +31,7 @@ def show(name, imgs):
     print(
         f"{name:28s}",
         f"{c['attr_coverage']:.3f}",
-        " ".join(
-            f"{c['coverage_' + a]:.3f}"
-            for a in ["hair_color", "eye_color", "face_shape", "hair_style", "fringe", "eye_shape"]
-        ),
+        " ".join(f"{c['coverage_' + a]:.3f}" for a in IDENTITY_ATTRIBUTES),
         flush=True,
     )
 
