@@ -28,7 +28,7 @@ from avatargan.config import from_dict, load_recipe
 from avatargan.data.sources import BuiltinFaces
 from avatargan.data.spec import open_source
 from avatargan.metrics.base import EvalInputs
-from avatargan.metrics.evaluate import compute, source_images
+from avatargan.metrics.evaluate import compute, real_set_key, source_images
 from avatargan.nn.blur import Blur
 
 METRICS = ["fid", "kid", "attr_coverage", "valid_faces", "judge_fd"]
@@ -75,7 +75,7 @@ def main() -> None:
     real = source_images(train, size, args.n, data.cache_dir, seed=0)  # the set dcgan_recipes.py scores against
     held_out = BuiltinFaces(train.style, args.n, train.seed, offset=train.count)
     fake = source_images(held_out, size, args.n, data.cache_dir, seed=0)
-    key = f"{train.name}|{train.fingerprint()}|{size}px|{len(real)}|0"  # shares the cached real features
+    key = real_set_key(train, size, len(real), seed=0)  # shares the cached real features
     rows = {}
     for name in ["held-out", *filter(None, args.degrade.split(","))]:
         images = fake if name == "held-out" else degrade(fake, name)

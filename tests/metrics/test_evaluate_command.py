@@ -11,7 +11,10 @@ from conftest import tiny_config
 
 from avatargan.cli import main
 from avatargan.config import DataConfig
-from avatargan.metrics.evaluate import build_inputs, compute
+from avatargan.data.sources import BuiltinFaces
+from avatargan.data.spec import open_source
+from avatargan.metrics.evaluate import build_inputs, compute, real_set_key
+from avatargan.models.spec import NOISE_GENERATOR
 from avatargan.training.loop import train
 
 JUDGE_GENERATION = "judge_fd,attr_coverage,valid_faces"
@@ -64,3 +67,26 @@ def test_identity_transfer_on_builtin_pairs(tmp_path: Path) -> None:
     results = compute(inputs, ["movement", "attr_preservation", "keypoint_error"])
     assert results["movement"]["movement"] == 0.0
     assert results["keypoint_error"]["keypoint_error"] > 0  # photos are not the anime faces
+
+
+def test_the_real_set_key_names_source_content_size_count_and_subset() -> None:
+    """Two scorings share cached real features only when every one of these matches (`real_set_key`)."""
+    data = DataConfig(builtin_count=32)
+    faces, others = BuiltinFaces("anime", 32, 0), BuiltinFaces("anime", 32, 1)  # same name, other people
+    key = real_set_key(faces, 16, 12, seed=0)
+    variants = [real_set_key(others, 16, 12), real_set_key(faces, 32, 12), real_set_key(faces, 16, 8)]
+    assert len({key, *variants, real_set_key(faces, 16, 12, seed=1)}) == 5
+    meta = {"model": {"family": "dcgan", "latent_dim": 4}, "image_size": 16}
+    inputs, _ = build_inputs({NOISE_GENERATOR: Noise16()}, meta, data, n=12)
+    assert inputs.real_key == real_set_key(open_source(data.source, data), 16, 12, seed=0)
+
+
+class Noise16(torch.nn.Module):
+    """Noise (N, 4) → grey 16×16 images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unused = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.zeros(z.shape[0], 3, 16, 16)

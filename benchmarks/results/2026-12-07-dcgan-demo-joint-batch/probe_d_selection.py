@@ -18,7 +18,7 @@ from avatargan.config import from_dict
 from avatargan.data.spec import open_source
 from avatargan.inference import generate, load_noise_generator, noise
 from avatargan.metrics.base import EvalInputs
-from avatargan.metrics.evaluate import compute, source_images
+from avatargan.metrics.evaluate import compute, real_set_key, source_images
 from avatargan.models.dcgan import DCGAN
 from avatargan.pixels import from_uint8, to_uint8
 from avatargan.training.checkpoint import list_checkpoints, load_checkpoint
@@ -59,7 +59,7 @@ print(
     f"sd {rplain.std():.2f}; fake aug {aug.mean():.2f}",
     flush=True,
 )
-key = f"{src.name}|{src.fingerprint()}|{data.image_size}px|{len(real)}|0"
+key = real_set_key(src, data.image_size, len(real), seed=0)
 METRICS = ["fid", "kid", "attr_coverage", "valid_faces", "judge_fd"]
 
 

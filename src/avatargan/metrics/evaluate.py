@@ -62,6 +62,12 @@ def source_images(source: ImageSource, size: int, n: int, cache_dir: str | None,
     return torch.from_numpy(np.ascontiguousarray(arr[picks])).permute(0, 3, 1, 2).contiguous()
 
 
+def real_set_key(source: ImageSource, size: int, count: int, seed: int = 0) -> str:
+    """The cache key of a reference set's features: which source (name and content fingerprint), at what size, how
+    many images and which seeded subset (`source_images`), so any caller scoring against the same set reuses them."""
+    return f"{source.name}|{source.fingerprint()}|{size}px|{count}|{seed}"
+
+
 def first_images(source: ImageSource, size: int, n: int) -> torch.Tensor:
     """The first `n` images of `source` at `size` as uint8 N×3×H×W, in order (paired sources stay paired), read
     directly rather than through the cache."""
@@ -131,7 +137,7 @@ def build_inputs(
         ref = open_source(spec, cfg)
         real_images = source_images(ref, size, n, cfg.cache_dir, seed)
         fake = noise_images(main, int(family.latent_dim or 0), n, seed, batch_size)
-        key = f"{ref.name}|{ref.fingerprint()}|{size}px|{len(real_images)}|{seed}"
+        key = real_set_key(ref, size, len(real_images), seed)
         return EvalInputs(fake, real_images, key, **common), f"{n} samples vs {len(real_images)} images of {spec}"
     spec_a = source or cfg.source_a or cfg.source
     spec_b = real or cfg.source_b or cfg.source
@@ -142,7 +148,7 @@ def build_inputs(
     images_a = source_images(src_a, size, n, cfg.cache_dir, seed)
     images_b = source_images(src_b, size, n, cfg.cache_dir, seed)
     fake = transfer_images(main, images_a, batch_size)
-    key = f"{src_b.name}|{src_b.fingerprint()}|{size}px|{len(images_b)}|{seed}"
+    key = real_set_key(src_b, size, len(images_b), seed)
     inputs = EvalInputs(fake, images_b, key, source=images_a, **common)
     paired = held_a and held_b and held_a.style == "photo" and held_b.style == "anime" and held_a.seed == held_b.seed
     if paired:  # the same people in both styles: ground truth for the transfer metrics
