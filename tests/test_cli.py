@@ -211,7 +211,16 @@ def test_help_explains_every_option(capsys) -> None:
 def test_help_names_the_generators_layout_fields(capsys) -> None:
     """Each DCGAN generator field beyond the report's layout is named in `train --help` as model.<field>=."""
     text = _train_help(capsys)
-    fields = ("g_upsample", "g_blur", "g_full_res", "g_self_modulation", "info_codes", "info_classes", "info_weight")
+    fields = (
+        "g_upsample",
+        "g_blur",
+        "g_full_res",
+        "g_self_modulation",
+        "g_attention",
+        "info_codes",
+        "info_classes",
+        "info_weight",
+    )
     assert [f for f in fields if f"model.{f}=" not in text] == []
 
 
@@ -219,7 +228,7 @@ def test_help_names_the_discriminators_options_beyond_the_report(capsys) -> None
     text = _train_help(capsys)
     assert [
         f
-        for f in ("real_label", "d_minibatch_std", "d_pack", "d_full_res", "d_joint_batch")
+        for f in ("real_label", "d_minibatch_std", "d_pack", "d_full_res", "d_attention", "d_joint_batch")
         if f"model.{f}=" not in text
     ] == []
 

@@ -68,6 +68,8 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "g_blur": "gaussian",
     "g_full_res": "-1",
     "d_full_res": "-1",
+    "g_attention": "12",  # not one of G's map sizes
+    "d_attention": "64",  # the image itself, not one of D's maps
     "g_self_modulation": "-1",
     "d_norm": "batchnorm",
     "d_minibatch_std": "-2",

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from avatargan.blocks import losses
 from avatargan.errors import ConfigError
 from avatargan.models.dcgan import DCGAN, DCGANConfig
+from avatargan.nn.self_attention import SelfAttention
 
 
 @pytest.mark.parametrize("loss", ["bce", "lsgan", "hinge"])
@@ -261,6 +262,18 @@ def test_self_modulation_trains_and_needs_batch_norm_in_g() -> None:
     assert all(torch.isfinite(v) for v in out.values())
     with pytest.raises(ConfigError, match="model.g_self_modulation"):
         DCGAN(DCGANConfig(g_self_modulation=32, g_norm="none"), image_size=16)
+
+
+def test_self_attention_in_g_and_d_trains_and_takes_only_their_map_sizes() -> None:
+    """Both layers start at γ = 0 and leave it after one step of each network: the gradient reaches them."""
+    torch.manual_seed(0)
+    model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, g_attention=8, d_attention=8), image_size=16)
+    out = model.train_step({"image": torch.rand(4, 3, 16, 16) * 2 - 1}, step=0)
+    assert all(torch.isfinite(v) for v in out.values())
+    gammas = [m.gamma for net in (model.G, model.D) for m in net.modules() if isinstance(m, SelfAttention)]
+    assert len(gammas) == 2 and all(float(g.detach()) != 0 for g in gammas)
+    with pytest.raises(ConfigError, match=r"model.d_attention: 16 px .* use 8 or 0"):
+        DCGAN(DCGANConfig(d_attention=16), image_size=16)
 
 
 def test_info_codes_train_and_q_learns_to_read_them_back() -> None:

@@ -22,6 +22,10 @@ HELP = """DCGAN's discriminator beyond the report's layout (off by default):
                                      lids) through a non-linearity (default 0: off, the report's D); on
                                      dcgan_demo N=8 lost FID and eye colours and costs 0.812x the steps/s:
                                      benchmarks/results/2026-12-06-dcgan-demo-topk-fullres
+  --set model.d_attention=S          a self-attention layer (SAGAN, nn/self_attention.py) after the stage that
+                                     makes D's S×S map (8 to half the image size; default 0: off); beside
+                                     model.g_attention=16, S=16 lost FID on dcgan_demo (two seeds):
+                                     benchmarks/results/2026-12-07-dcgan-demo-attention
   --set model.d_pack=P               D judges packs of P real or P generated images stacked along the channels,
                                      one logit per pack (PacGAN, nn/pacgan.py; default 1: off), so a G that drops
                                      kinds of face shows in every pack it makes; on dcgan_demo P=2 lost FID and

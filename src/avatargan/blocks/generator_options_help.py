@@ -18,6 +18,12 @@ HELP = """DCGAN's generator beyond the report's layout (off by default; nn/gener
                                      H hidden units per layer (Chen et al. 2019; the paper: 32; default 0: off);
                                      on dcgan_demo H=32 was level on FID and lower on coverage at equal minutes:
                                      benchmarks/results/2026-12-06-dcgan-demo-pacgan-selfmod
+  --set model.g_attention=S          a self-attention layer (SAGAN, nn/self_attention.py) after the doubling that
+                                     makes G's S×S map, so far-apart places of that map (two irises, a fringe and
+                                     its hair) can agree (8 to half the image size; default 0: off); on dcgan_demo
+                                     with model.d_attention=16 too, S=16 lost FID in two seeds (+10.4, +5.0),
+                                     coverage +0.026 / -0.026, 0.751x the steps/s (S=32: 0.364x):
+                                     benchmarks/results/2026-12-07-dcgan-demo-attention
   --set model.info_codes=C           the noise's first C entries become categorical codes (each cut into
                                      model.info_classes equally likely classes, one-hot for G) that a head on D must
                                      read back from the image (InfoGAN, nn/info_codes.py; default 0: off), so G

@@ -7,7 +7,8 @@ that doubles its size by resizing instead of transposed
 convolutions (`model.g_upsample: resize`, no checkerboard) or that low-passes them (`model.g_blur`), a separate D
 learning rate, one-sided label smoothing (`model.real_label`), a minibatch-standard-deviation map in D
 (`model.d_minibatch_std`), a 3×3 layer reading the image at full size in D (`model.d_full_res`), noise-driven
-batch-norm scales in G (`model.g_self_modulation`), G's loss from only the fakes D scores most real
+batch-norm scales in G (`model.g_self_modulation`), self-attention on one map of G and of D (`model.g_attention`,
+`model.d_attention`, SAGAN), G's loss from only the fakes D scores most real
 (`model.topk_keep`, top-k training), a D that judges packs of
 images (`model.d_pack`, PacGAN), categorical codes in G's noise that a head on D must read back (`model.info_codes`,
 InfoGAN, nn/info_codes.py), differentiable augmentation of everything D sees (`model.augment`, DiffAugment) with an
@@ -46,7 +47,7 @@ from avatargan.nn import diff_augment
 from avatargan.nn import feature_discriminator as feature_d
 from avatargan.nn.discriminators import DCGANDiscriminator, DOutputs
 from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, GeneratorBlur, Upsampling
-from avatargan.nn.layers import Norm, init_dcgan_weights
+from avatargan.nn.layers import Norm, halvings, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
 from avatargan.registry import MODELS
 from avatargan.runtime import world_size
@@ -77,10 +78,13 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     g_full_res: Count = 0  # channels of a stage at the output size before G's RGB layer (nn/generators.py; 0 = off)
     g_self_modulation: Count = 0  # hidden units of the MLP that makes each G batch norm's scale and shift from z
     # (self-modulation, Chen et al. 2019, nn/self_modulation.py; the paper: 32; 0 = off, the report's constants)
+    g_attention: Count = 0  # size in px of the G map a self-attention layer follows (SAGAN, nn/self_attention.py;
+    # 8 to half the image size; 0 = off, the report's G)
     d_norm: Norm = "batch"  # batch | spectral | none
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
     d_full_res: Count = 0  # channels of a 3×3 convolution reading the image at full size before D's first stride-2
     # one (nn/discriminators.py; 0 = off, the report's D)
+    d_attention: Count = 0  # size in px of the D map a self-attention layer follows (8 to half the image; 0 = off)
     d_joint_batch: bool = False  # D scores each step's real and generated images in one batch: its batch norms
     # share their statistics, so they cannot normalise away how the generated batch's features differ on average
     # (the report's D, like DCGAN's reference, scores them in two batches with statistics of their own)
@@ -136,6 +140,7 @@ class DCGAN(GANModel):
             cfg.d_pack,
             code_logits=cfg.info_codes * cfg.info_classes,
             full_res=cfg.d_full_res,
+            attention=cfg.d_attention,
         )
         init_dcgan_weights(self.D)
         self.D_region = None  # absent when off: checkpoints of runs without it keep their keys
@@ -162,6 +167,13 @@ class DCGAN(GANModel):
                 f"model.g_self_modulation: it modulates G's batch norms, and model.g_norm is {cfg.g_norm!r}; "
                 "use model.g_norm=batch or model.g_self_modulation=0"
             )
+        maps = [image_size // 2**i for i in range(1, halvings(image_size) + 1)]  # 32, 16, 8 for 64 px
+        for name, size in (("model.g_attention", cfg.g_attention), ("model.d_attention", cfg.d_attention)):
+            if size and size not in maps:
+                raise ConfigError(
+                    f"{name}: {size} px is not one of the maps it can follow at data.image_size {image_size}; use "
+                    f"{', '.join(map(str, maps))} or 0 (off)"
+                )
         if cfg.d_minibatch_std == 1:
             raise ConfigError(
                 "model.d_minibatch_std: 1 is a group of one image, which has no spread; use 0 (off) or 2 or more"
@@ -245,6 +257,7 @@ class DCGAN(GANModel):
             cfg.g_full_res,
             cfg.g_self_modulation,
             (cfg.info_codes, cfg.info_classes),
+            cfg.g_attention,
         )
         init_dcgan_weights(g)
         return {NOISE_GENERATOR: g}

@@ -8,9 +8,10 @@ nn/pacgan.py) D judges packs of that many images stacked along the channels, one
 that many logits per image: its guesses of G's categorical codes. With `full_res` > 0 a 3×3
 convolution to that many channels and a leaky ReLU read the image at its own size before the first stride-2
 convolution, so D judges fine detail (an iris, a lid's corner) through a non-linearity, not only the first layer's
-linear 4×4 filters (the mirror of G's `full_res` stage). `outputs` gives the logits, Q's guesses and the last
-hidden 4×4 features from one pass (InfoGAN reads the guesses; feature matching, `losses.feature_matching`, the
-features).
+linear 4×4 filters (the mirror of G's `full_res` stage). With `attention` (a map size; 0 = off) a self-attention
+layer (`nn/self_attention.py`, SAGAN) follows the stage that makes that map. `outputs` gives the logits, Q's guesses
+and the last hidden 4×4 features from one pass (InfoGAN reads the guesses; feature matching,
+`losses.feature_matching`, the features).
 The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
 training); every other one but the last is followed by normalisation and leaky ReLU. The output is a logit; the
 losses apply the sigmoid (BCE-with-logits is the report's BCE, computed stably).
@@ -26,6 +27,7 @@ from torch import nn
 from avatargan.nn.layers import LEAKY_SLOPE, conv, conv_norm_act, halvings
 from avatargan.nn.minibatch_std import MinibatchStd
 from avatargan.nn.pacgan import pack_images
+from avatargan.nn.self_attention import SelfAttention
 
 
 class DOutputs(NamedTuple):
@@ -51,6 +53,7 @@ class DCGANDiscriminator(nn.Module):
         pack: int = 1,
         code_logits: int = 0,
         full_res: int = 0,
+        attention: int = 0,
     ) -> None:
         super().__init__()
         self.pack = pack
@@ -63,11 +66,16 @@ class DCGANDiscriminator(nn.Module):
             self.full_res = nn.Sequential(
                 conv(3 * pack, full_res, 3, 1, 1, norm=unnormed), nn.LeakyReLU(LEAKY_SLOPE, inplace=True)
             )
+        sizes = [image_size // 2**i for i in range(1, halvings(image_size) + 2)]  # each stage's map: 32, 16, 8, 4
+        if attention and attention not in sizes[:-1]:
+            raise ValueError(f"attention sits on one of D's maps of {sizes[-2]} px to {sizes[0]} px, got {attention}")
         layers: list[nn.Module] = [
             conv(full_res or 3 * pack, channels, 4, 2, 1, norm=unnormed),
             nn.LeakyReLU(LEAKY_SLOPE, inplace=True),
         ]
-        for _ in range(halvings(image_size)):  # each doubles the channels and halves the size
+        for size in sizes[1:]:  # each doubles the channels and halves the size
+            if size * 2 == attention:  # after the stage that made the map, before the next halving (SAGAN's D)
+                layers.append(SelfAttention(channels, norm=norm))
             layers += conv_norm_act(channels, channels * 2, 4, 2, 1, norm=norm)
             channels *= 2
         for _ in range(extra_layers):  # channel- and size-preserving

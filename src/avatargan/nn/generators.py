@@ -40,6 +40,9 @@ benchmarks/results/2026-12-06-dcgan-demo-batch16/).
 `self_modulation: H` (0 = off) replaces every batch norm's learned scale and shift by functions of the noise, each
 an MLP with H hidden units (`nn/self_modulation.py`), so every layer, not only the first, knows which face it draws.
 
+`attention: S` (0 = off) puts a self-attention layer (`nn/self_attention.py`, SAGAN) after the doubling that makes
+the S×S map, so places of that map far apart (two irises, a fringe and its hair) can agree before the finer stages.
+
 `info_codes: (C, K)` (InfoGAN; (0, 0) = off) turns the noise's first C entries into C one-hot classes of K each
 (`nn/info_codes.py`) before G's first layer; D's head Q is asked to read them back from the image.
 """
@@ -54,6 +57,7 @@ from torch import nn
 from avatargan.nn.blur import Blur
 from avatargan.nn.info_codes import CategoricalCodes
 from avatargan.nn.layers import conv, conv_norm_act, halvings
+from avatargan.nn.self_attention import SelfAttention
 from avatargan.nn.self_modulation import SelfModulatedBatchNorm
 
 ExtraLayerReading = Literal["channel-preserving", "to-rgb"]
@@ -105,6 +109,7 @@ class DCGANGenerator(nn.Module):
         full_res: int = 0,
         self_modulation: int = 0,
         info_codes: tuple[int, int] = (0, 0),
+        attention: int = 0,
     ) -> None:
         super().__init__()
         if extra_layer_reading not in EXTRA_LAYER_READINGS:
@@ -123,10 +128,16 @@ class DCGANGenerator(nn.Module):
         self.inputs = inputs = latent_dim + (self.codes.added_inputs if self.codes else 0)
         n_up = halvings(image_size)
         channels = base_channels * 2**n_up  # 512 for the paper's 64×64 with 64 base channels
+        if attention and attention not in [4 * 2**i for i in range(1, n_up + 1)]:
+            raise ValueError(f"attention sits on one of G's maps of 8 px to {image_size // 2} px, got {attention}")
         layers = conv_norm_act(inputs, channels, 4, 1, 0, norm=norm, transposed=True)  # 1×1 → 4×4
+        size = 4
         for _ in range(n_up):  # each halves the channels and doubles the size
             layers += doubling(channels, channels // 2, upsample, norm=norm, blur=blur == "all")
             channels //= 2
+            size *= 2
+            if size == attention:  # after the unit's activation, as SAGAN's G
+                layers.append(SelfAttention(channels))
         for i in range(extra_layers):  # size-preserving 3×3 convolutions
             out = 3 if extra_layer_reading == "to-rgb" and i == extra_layers - 1 else channels
             layers += conv_norm_act(channels, out, 3, 1, 1, norm=norm)

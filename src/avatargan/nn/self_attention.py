@@ -1,0 +1,46 @@
+"""Self-attention over a feature map (SAGAN, Zhang et al. 2019; the pooled keys of BigGAN's version).
+
+A convolution sees a few pixels around each place; a face's parts that belong together but lie apart (two irises of
+one colour, a fringe and the hair it belongs to) only meet after many layers. This layer lets every place of one map
+read every other: 1×1 convolutions make a query per place and a key and a value per place of the map pooled 2×2
+(a quarter of the places, BigGAN's saving), each place takes the softmax-weighted mix of the values its query
+matches, a 1×1 convolution maps that mix back to the map's channels, and a learned scale γ adds it to the input.
+γ starts at 0, so the network starts as the one without the layer and lets attention in as it learns.
+
+Queries and keys have channels/8 entries, values channels/2 (the paper's). Scores are scaled by 1/√(key size), as
+`scaled_dot_product_attention` does (the paper leaves them unscaled; the scale keeps the softmax soft at init).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from avatargan.nn.layers import conv
+
+#: the smallest map the layer sits on: its keys are pooled 2×2, and a 2×2 map would give one key
+SMALLEST_MAP = 8
+
+
+class SelfAttention(nn.Module):
+    """(N, C, H, W) → (N, C, H, W): x + γ · attention(x); H and W even."""
+
+    def __init__(self, channels: int, *, norm: str = "none") -> None:
+        super().__init__()
+        # batch norm never follows these 1×1 maps; spectral norm (a spectral-norm D) wraps them like D's others
+        inner = "spectral" if norm == "spectral" else "none"
+        qk, v = max(channels // 8, 1), max(channels // 2, 1)
+        self.query = conv(channels, qk, 1, 1, 0, norm=inner, bias=False)
+        self.key = conv(channels, qk, 1, 1, 0, norm=inner, bias=False)
+        self.value = conv(channels, v, 1, 1, 0, norm=inner, bias=False)
+        self.out = conv(v, channels, 1, 1, 0, norm=inner, bias=False)
+        self.gamma = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, _, h, w = x.shape
+        q = self.query(x).flatten(2).transpose(1, 2)  # (N, HW, qk)
+        k = F.max_pool2d(self.key(x), 2).flatten(2).transpose(1, 2)  # (N, HW/4, qk)
+        v = F.max_pool2d(self.value(x), 2).flatten(2).transpose(1, 2)  # (N, HW/4, v)
+        mixed = F.scaled_dot_product_attention(q, k, v)  # (N, HW, v)
+        return x + self.gamma * self.out(mixed.transpose(1, 2).reshape(n, -1, h, w))
