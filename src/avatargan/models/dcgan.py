@@ -47,8 +47,9 @@ from avatargan.nn import diff_augment
 from avatargan.nn import feature_discriminator as feature_d
 from avatargan.nn.discriminators import DCGANDiscriminator, DOutputs
 from avatargan.nn.generators import DCGANGenerator, ExtraLayerReading, GeneratorBlur, Upsampling
-from avatargan.nn.layers import Norm, halvings, init_dcgan_weights
+from avatargan.nn.layers import Norm, init_dcgan_weights
 from avatargan.nn.patch_discriminator import PatchDiscriminator
+from avatargan.nn.self_attention import attention_sizes
 from avatargan.registry import MODELS
 from avatargan.runtime import world_size
 
@@ -167,7 +168,7 @@ class DCGAN(GANModel):
                 f"model.g_self_modulation: it modulates G's batch norms, and model.g_norm is {cfg.g_norm!r}; "
                 "use model.g_norm=batch or model.g_self_modulation=0"
             )
-        maps = [image_size // 2**i for i in range(1, halvings(image_size) + 1)]  # 32, 16, 8 for 64 px
+        maps = attention_sizes(image_size)
         for name, size in (("model.g_attention", cfg.g_attention), ("model.d_attention", cfg.d_attention)):
             if size and size not in maps:
                 raise ConfigError(

@@ -27,7 +27,7 @@ from torch import nn
 from avatargan.nn.layers import LEAKY_SLOPE, conv, conv_norm_act, halvings
 from avatargan.nn.minibatch_std import MinibatchStd
 from avatargan.nn.pacgan import pack_images
-from avatargan.nn.self_attention import SelfAttention
+from avatargan.nn.self_attention import SelfAttention, attention_sizes
 
 
 class DOutputs(NamedTuple):
@@ -66,18 +66,19 @@ class DCGANDiscriminator(nn.Module):
             self.full_res = nn.Sequential(
                 conv(3 * pack, full_res, 3, 1, 1, norm=unnormed), nn.LeakyReLU(LEAKY_SLOPE, inplace=True)
             )
-        sizes = [image_size // 2**i for i in range(1, halvings(image_size) + 2)]  # each stage's map: 32, 16, 8, 4
-        if attention and attention not in sizes[:-1]:
-            raise ValueError(f"attention sits on one of D's maps of {sizes[-2]} px to {sizes[0]} px, got {attention}")
+        if attention and attention not in attention_sizes(image_size):
+            raise ValueError(f"attention sits on one of D's maps of 8 px to {image_size // 2} px, got {attention}")
         layers: list[nn.Module] = [
             conv(full_res or 3 * pack, channels, 4, 2, 1, norm=unnormed),
             nn.LeakyReLU(LEAKY_SLOPE, inplace=True),
         ]
-        for size in sizes[1:]:  # each doubles the channels and halves the size
-            if size * 2 == attention:  # after the stage that made the map, before the next halving (SAGAN's D)
+        size = image_size // 2
+        for _ in range(halvings(image_size)):  # each doubles the channels and halves the size
+            if size == attention:  # after the stage that made the map, before the next halving (SAGAN's D)
                 layers.append(SelfAttention(channels, norm=norm))
             layers += conv_norm_act(channels, channels * 2, 4, 2, 1, norm=norm)
             channels *= 2
+            size //= 2
         for _ in range(extra_layers):  # channel- and size-preserving
             layers += conv_norm_act(channels, channels, 3, 1, 1, norm=norm)
         if minibatch_std:  # off by default: the report's D, and its checkpoints' layer numbering, stay as they were

@@ -57,7 +57,7 @@ from torch import nn
 from avatargan.nn.blur import Blur
 from avatargan.nn.info_codes import CategoricalCodes
 from avatargan.nn.layers import conv, conv_norm_act, halvings
-from avatargan.nn.self_attention import SelfAttention
+from avatargan.nn.self_attention import SelfAttention, attention_sizes
 from avatargan.nn.self_modulation import SelfModulatedBatchNorm
 
 ExtraLayerReading = Literal["channel-preserving", "to-rgb"]
@@ -128,7 +128,7 @@ class DCGANGenerator(nn.Module):
         self.inputs = inputs = latent_dim + (self.codes.added_inputs if self.codes else 0)
         n_up = halvings(image_size)
         channels = base_channels * 2**n_up  # 512 for the paper's 64×64 with 64 base channels
-        if attention and attention not in [4 * 2**i for i in range(1, n_up + 1)]:
+        if attention and attention not in attention_sizes(image_size):
             raise ValueError(f"attention sits on one of G's maps of 8 px to {image_size // 2} px, got {attention}")
         layers = conv_norm_act(inputs, channels, 4, 1, 0, norm=norm, transposed=True)  # 1×1 → 4×4
         size = 4

@@ -17,10 +17,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from avatargan.nn.layers import conv
+from avatargan.nn.layers import conv, halvings
 
-#: the smallest map the layer sits on: its keys are pooled 2×2, and a 2×2 map would give one key
-SMALLEST_MAP = 8
+
+def attention_sizes(image_size: int) -> list[int]:
+    """The maps (px) of DCGAN's G and D that the layer may follow: half the image size down to 8 (32, 16, 8 for 64 px;
+    not 4×4, whose pooled keys would be four)."""
+    return [image_size // 2**i for i in range(1, halvings(image_size) + 1)]
 
 
 class SelfAttention(nn.Module):
