@@ -31,13 +31,13 @@ class SelfAttention(nn.Module):
 
     def __init__(self, channels: int, *, norm: str = "none") -> None:
         super().__init__()
-        # batch norm never follows these 1×1 maps; spectral norm (a spectral-norm D) wraps them like D's others
-        inner = "spectral" if norm == "spectral" else "none"
+        # `conv` wraps the 1×1 maps in spectral norm for a spectral-norm D and leaves them plain for any other norm;
+        # no norm layer follows them
         qk, v = max(channels // 8, 1), max(channels // 2, 1)
-        self.query = conv(channels, qk, 1, 1, 0, norm=inner, bias=False)
-        self.key = conv(channels, qk, 1, 1, 0, norm=inner, bias=False)
-        self.value = conv(channels, v, 1, 1, 0, norm=inner, bias=False)
-        self.out = conv(v, channels, 1, 1, 0, norm=inner, bias=False)
+        self.query = conv(channels, qk, 1, 1, 0, norm=norm, bias=False)
+        self.key = conv(channels, qk, 1, 1, 0, norm=norm, bias=False)
+        self.value = conv(channels, v, 1, 1, 0, norm=norm, bias=False)
+        self.out = conv(v, channels, 1, 1, 0, norm=norm, bias=False)
         self.gamma = nn.Parameter(torch.zeros(()))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
