@@ -79,4 +79,5 @@ for sname, s in [("plain", plain), ("aug", aug)]:
         idx = torch.multinomial(w, 1000, replacement=False, generator=gen)
         out[f"{sname}-t{t}"] = score(idx, f"{sname}-t{t}")
     out[f"{sname}-top"] = score(torch.topk(s, 1000).indices, f"{sname}-top")
-json.dump(out, open(sys.argv[3] if len(sys.argv) > 3 else "/work/s45/drs.json", "w"), indent=1)
+if len(sys.argv) > 3:
+    Path(sys.argv[3]).write_text(json.dumps(out, indent=1) + "\n")

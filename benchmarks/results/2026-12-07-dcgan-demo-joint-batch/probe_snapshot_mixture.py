@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 
+from avatargan.blocks.ema import recompute_bn
 from avatargan.config import from_dict
 from avatargan.data.spec import open_source
 from avatargan.inference import generate, load_noise_generator, noise
@@ -30,19 +31,16 @@ gens = []
 for ck in list_checkpoints(run / "checkpoints"):
     p = load_checkpoint(ck)
     cfg = from_dict(p["config"])
-    m = DCGAN(cfg.model, cfg.data.image_size)
-    g = m.G
-    g.load_state_dict(p["ema"]["generator"]) if "generator" in p["ema"] and isinstance(
-        p["ema"]["generator"], dict
-    ) else None
-    from avatargan.blocks.ema import recompute_bn
-
+    g = DCGAN(cfg.model, cfg.data.image_size).G
+    ema = p["ema"].get("generator")
+    if isinstance(ema, dict):
+        g.load_state_dict(ema)
     gen = torch.Generator().manual_seed(123)
-    recompute_bn(g, [torch.randn(64, 100, generator=gen) for _ in range(8)])
+    recompute_bn(g, [torch.randn(64, cfg.model.latent_dim, generator=gen) for _ in range(8)])
     gens.append((ck.stem, g.eval()))
 best, _ = load_noise_generator(run / "generator-best.safetensors", "cpu")
 gens.append(("best", best.eval()))
-last, _ = load_noise_generator(run, "cpu")
+last, meta = load_noise_generator(run, "cpu")
 gens.append(("last", last.eval()))
 
 
@@ -53,7 +51,7 @@ def cov(imgs):
 
 imgs = {}
 for name, g in gens:
-    imgs[name] = to_uint8(generate(g, noise(1000, 100, 1), 250))
+    imgs[name] = to_uint8(generate(g, noise(1000, meta["model"]["latent_dim"], 1), 250))
     print(name, round(cov(imgs[name]), 3))
 names = [n for n, _ in gens if n != "last"]
 k = len(names)
