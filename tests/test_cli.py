@@ -217,6 +217,7 @@ def test_help_names_the_generators_layout_fields(capsys) -> None:
         "g_full_res",
         "g_self_modulation",
         "g_attention",
+        "g_excite",
         "info_codes",
         "info_classes",
         "info_weight",
@@ -228,7 +229,7 @@ def test_help_names_the_discriminators_options_beyond_the_report(capsys) -> None
     text = _train_help(capsys)
     assert [
         f
-        for f in ("real_label", "d_minibatch_std", "d_pack", "d_full_res", "d_attention", "d_joint_batch")
+        for f in ("real_label", "d_minibatch_std", "d_pack", "d_full_res", "d_attention", "d_joint_batch", "d_recon")
         if f"model.{f}=" not in text
     ] == []
 

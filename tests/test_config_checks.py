@@ -69,12 +69,14 @@ MODEL_BAD = {  # by field name, for every family that has the field
     "g_full_res": "-1",
     "d_full_res": "-1",
     "g_attention": "12",  # not one of G's map sizes
+    "g_excite": "4",  # G's first map, which does the gating
     "d_attention": "64",  # the image itself, not one of D's maps
     "g_self_modulation": "-1",
     "d_norm": "batchnorm",
     "d_minibatch_std": "-2",
     "d_pack": "0",
     "d_joint_batch": "maybe",
+    "d_recon": "-1",
     "info_codes": "-1",
     "info_classes": "0",
     "info_weight": "-1",

@@ -437,3 +437,43 @@ def test_a_joint_batch_is_refused_where_it_would_change_nothing_or_mix_the_kinds
     ]:
         with pytest.raises(ConfigError, match=field):
             DCGAN(DCGANConfig(d_joint_batch=True, **fields), image_size=16)
+
+
+def test_d_recon_rebuilds_the_real_batch_d_saw_and_trains_the_decoder_with_d() -> None:
+    """The decoder's target is D's view of the real images (no policy here: the batch itself), never G's images;
+    its parameters sit in D's optimizer and move with D's step; the loss is logged."""
+    torch.manual_seed(0)
+    model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, d_recon=2.0), image_size=16)
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    targets: list[torch.Tensor] = []
+    loss = model.D.decoder.loss
+    model.D.decoder.loss = lambda features, images: targets.append(images) or loss(features, images)
+    before = [p.clone() for p in model.D.decoder.parameters()]
+    out = model.train_step({"image": real}, step=0)
+    assert len(targets) == 1 and torch.equal(targets[0], real)
+    assert torch.isfinite(out["d_recon"]) and out["d_recon"] > 0
+    assert all(not torch.equal(a, b) for a, b in zip(before, model.D.decoder.parameters(), strict=True))
+    with pytest.raises(ConfigError, match="model.d_recon"):
+        DCGAN(DCGANConfig(d_recon=1.0, d_pack=2), image_size=16)
+
+
+def test_d_recon_weight_scales_its_term_in_ds_loss() -> None:
+    """loss_d is the adversarial loss plus d_recon × the reconstruction error: with the same seed, weight 3 adds
+    twice what weight 1 adds (the first step's D and decoder are the same)."""
+    totals = {}
+    for weight in (1.0, 3.0):
+        torch.manual_seed(0)
+        model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, d_recon=weight), image_size=16)
+        torch.manual_seed(1)
+        out = model.train_step({"image": torch.rand(4, 3, 16, 16) * 2 - 1}, step=0)
+        totals[weight] = (float(out["loss_d"]), float(out["d_recon"]))
+    (one, recon), (three, recon3) = totals[1.0], totals[3.0]
+    assert recon == pytest.approx(recon3)
+    assert three - one == pytest.approx(2 * recon, rel=1e-4)
+
+
+def test_g_excite_builds_g_with_the_gate_on_the_asked_map() -> None:
+    model = DCGAN(DCGANConfig(latent_dim=8, g_channels=4, d_channels=4, g_excite=8), image_size=16)
+    assert model.G.excite is not None and model.G.excite.gate[-2].out_channels == 4
+    with pytest.raises(ConfigError, match=r"model.g_excite: 4 px .* use 8 or 0"):
+        DCGAN(DCGANConfig(g_excite=4), image_size=16)

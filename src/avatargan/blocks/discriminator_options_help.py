@@ -39,4 +39,8 @@ HELP = """DCGAN's discriminator beyond the report's layout (off by default):
                                      On dcgan_demo (three seeds) coverage level or lower (-0.001, -0.050, -0.068),
                                      FID -11.6, +0.8, +6.7; 0.897x the steps/s:
                                      benchmarks/results/2026-12-07-dcgan-demo-joint-batch
+  --set model.d_recon=W              a decoder rebuilds each real image at half its size from D's last hidden
+                                     features, its L1 error weighted W in D's loss (FastGAN's self-supervised D,
+                                     nn/d_decoder.py; default 0: off), so D's features must hold the whole face,
+                                     an iris's colour too
 """

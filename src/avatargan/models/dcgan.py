@@ -81,6 +81,8 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     # (self-modulation, Chen et al. 2019, nn/self_modulation.py; the paper: 32; 0 = off, the report's constants)
     g_attention: Count = 0  # size in px of the G map a self-attention layer follows (SAGAN, nn/self_attention.py;
     # 8 to half the image size; 0 = off, the report's G)
+    g_excite: Count = 0  # size in px of the G map the 4×4 map gates per channel (FastGAN's skip-layer excitation,
+    # nn/skip_excitation.py; 8 to half the image size; 0 = off, the report's G)
     d_norm: Norm = "batch"  # batch | spectral | none
     d_minibatch_std: Count = 0  # group size of a minibatch-stddev map before D's last conv (ProGAN; 0 = off)
     d_full_res: Count = 0  # channels of a 3×3 convolution reading the image at full size before D's first stride-2
@@ -90,6 +92,8 @@ class DCGANConfig(ModelConfig, AugmentOptions):
     # share their statistics, so they cannot normalise away how the generated batch's features differ on average
     # (the report's D, like DCGAN's reference, scores them in two batches with statistics of their own)
     d_pack: PositiveInt = 1  # images per D input, stacked along the channels (PacGAN, nn/pacgan.py; 1 = off)
+    d_recon: Weight = 0.0  # weight in D's loss of rebuilding each real image at half its size from D's last hidden
+    # features (FastGAN's self-supervised D, nn/d_decoder.py; L1, not LPIPS; 0 = off)
     info_codes: Count = 0  # categorical codes among G's noise entries that D's head Q must read back (InfoGAN,
     # nn/info_codes.py; 0 = off)
     info_classes: PositiveInt = 10  # classes per code (at least 2)
@@ -142,6 +146,7 @@ class DCGAN(GANModel):
             code_logits=cfg.info_codes * cfg.info_classes,
             full_res=cfg.d_full_res,
             attention=cfg.d_attention,
+            recon_size=image_size // 2 if cfg.d_recon > 0 else 0,
         )
         init_dcgan_weights(self.D)
         self.D_region = None  # absent when off: checkpoints of runs without it keep their keys
@@ -169,7 +174,12 @@ class DCGAN(GANModel):
                 "use model.g_norm=batch or model.g_self_modulation=0"
             )
         maps = attention_sizes(image_size)
-        for name, size in (("model.g_attention", cfg.g_attention), ("model.d_attention", cfg.d_attention)):
+        sized = (
+            ("model.g_attention", cfg.g_attention),
+            ("model.d_attention", cfg.d_attention),
+            ("model.g_excite", cfg.g_excite),
+        )
+        for name, size in sized:
             if size and size not in maps:
                 raise ConfigError(
                     f"{name}: {size} px is not one of the maps it can follow at data.image_size {image_size}; use "
@@ -194,6 +204,11 @@ class DCGAN(GANModel):
                     "model.info_codes: a packed D (model.d_pack) judges packs, and the codes need a guess per image; "
                     "use model.d_pack=1 or model.info_codes=0"
                 )
+        if cfg.d_recon > 0 and cfg.d_pack > 1:
+            raise ConfigError(
+                "model.d_recon: a packed D (model.d_pack) mixes a pack's images in its features, so no one image can "
+                "be rebuilt from them; use model.d_pack=1 or model.d_recon=0"
+            )
         if cfg.real_label != 1.0 and cfg.loss in ("hinge", losses.RELATIVISTIC):
             raise ConfigError("model.real_label: label smoothing needs a target; use model.loss=bce or lsgan")
         check_region(cfg.region_box, image_size, smallest=REGION_MIN_PX if cfg.region_d > 0 else None)
@@ -259,6 +274,7 @@ class DCGAN(GANModel):
             cfg.g_self_modulation,
             (cfg.info_codes, cfg.info_classes),
             cfg.g_attention,
+            excite=cfg.g_excite,
         )
         init_dcgan_weights(g)
         return {NOISE_GENERATOR: g}
@@ -284,8 +300,8 @@ class DCGAN(GANModel):
 
     def d_outputs(self, images: torch.Tensor) -> DOutputs:
         """D's logits on `images`, its head's code logits with InfoGAN's codes on and its last hidden features with
-        feature matching on (else None), from one pass."""
-        if not self.cfg.info_codes and not self.cfg.feature_matching:  # D's forward: the compiled one under compile
+        feature matching or D's reconstruction on (else None), from one pass."""
+        if not self.cfg.info_codes and not self.cfg.feature_matching and not self.cfg.d_recon:  # compiled under compile
             return DOutputs(self.D(images), None, None)
         return self.D.outputs(images)
 
@@ -324,10 +340,13 @@ class DCGAN(GANModel):
             real = real.detach().requires_grad_(True)  # R1 is the gradient at the real (un-augmented) images
         fake_for_d = fake.detach().requires_grad_(r2_now)  # R2 is the gradient at the generated images
         # D's real features before its update: feature matching's target for G below (no second pass on real)
-        (d_real, _, real_features), (d_fake, q_fake, _) = self.d_outputs_pair(
-            self.d_view(real), self.d_view(fake_for_d)
-        )
+        real_view = self.d_view(real)
+        (d_real, _, real_features), (d_fake, q_fake, _) = self.d_outputs_pair(real_view, self.d_view(fake_for_d))
         loss_d = losses.paired_d_loss(kind, d_real, d_fake, real_target=cfg.real_label)
+        if cfg.d_recon > 0:  # D rebuilds the real images it saw (FastGAN): its features must hold them
+            d_recon = self.D.decoder.loss(real_features, real_view)
+            loss_d = loss_d + cfg.d_recon * d_recon
+            out["d_recon"] = d_recon.detach()
         code_classes = self.G.codes.classes_of(z) if q_fake is not None else None
         if q_fake is not None:  # Q learns to read G's codes back (with D's optimizer: it shares D's body)
             info_d = losses.code_recovery(q_fake, code_classes)

@@ -9,7 +9,9 @@ that many logits per image: its guesses of G's categorical codes. With `full_res
 convolution to that many channels and a leaky ReLU read the image at its own size before the first stride-2
 convolution, so D judges fine detail (an iris, a lid's corner) through a non-linearity, not only the first layer's
 linear 4×4 filters (the mirror of G's `full_res` stage). With `attention` (a map size; 0 = off) a self-attention
-layer (`nn/self_attention.py`, SAGAN) follows the stage that makes that map. `outputs` gives the logits, Q's guesses
+layer (`nn/self_attention.py`, SAGAN) follows the stage that makes that map. With `recon_size` > 0 a decoder
+(`nn/d_decoder.py`, FastGAN's self-supervised D) rebuilds a real image at that size from the last hidden features,
+so those features must hold the whole image. `outputs` gives the logits, Q's guesses
 and the last hidden 4×4 features from one pass (InfoGAN reads the guesses; feature matching,
 `losses.feature_matching`, the features).
 The first convolution has no normalisation (the DCGAN convention: normalising the raw image input destabilises
@@ -24,6 +26,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
+from avatargan.nn.d_decoder import ReconstructionDecoder
 from avatargan.nn.layers import LEAKY_SLOPE, conv, conv_norm_act, halvings
 from avatargan.nn.minibatch_std import MinibatchStd
 from avatargan.nn.pacgan import pack_images
@@ -54,6 +57,7 @@ class DCGANDiscriminator(nn.Module):
         code_logits: int = 0,
         full_res: int = 0,
         attention: int = 0,
+        recon_size: int = 0,
     ) -> None:
         super().__init__()
         self.pack = pack
@@ -90,6 +94,10 @@ class DCGANDiscriminator(nn.Module):
             raise ValueError("a packed D gives one output per pack; InfoGAN's codes need one guess per image")
         # absent when off, so checkpoints of D without it keep their keys
         self.q_head = conv(channels, code_logits, 4, 1, 0, norm=unnormed, bias=True) if code_logits else None
+        if recon_size and pack > 1:
+            raise ValueError("a packed D's features mix the images of a pack; its decoder would rebuild none of them")
+        # absent when off, so checkpoints of D without it keep their keys
+        self.decoder = ReconstructionDecoder(channels, recon_size, norm) if recon_size else None
 
     def _input(self, x: torch.Tensor) -> torch.Tensor:
         x = pack_images(x, self.pack)

@@ -37,6 +37,10 @@ that demo recipe it lowered FID at 12,000 steps and raised it in the demo's minu
 16 it was level at equal minutes; off by default (benchmarks/results/2026-12-04-dcgan-demo-full-res/,
 benchmarks/results/2026-12-06-dcgan-demo-batch16/).
 
+`excite: S` (0 = off) adds FastGAN's skip-layer excitation (`nn/skip_excitation.py`): the 4×4 map gates the channels
+of the S×S map (right after the doubling that makes it) by a value in (0, 1) per image and channel, so whole-image
+choices made early (a hair colour, an eye colour) reach the large map directly.
+
 `self_modulation: H` (0 = off) replaces every batch norm's learned scale and shift by functions of the noise, each
 an MLP with H hidden units (`nn/self_modulation.py`), so every layer, not only the first, knows which face it draws.
 
@@ -59,6 +63,7 @@ from avatargan.nn.info_codes import CategoricalCodes
 from avatargan.nn.layers import conv, conv_norm_act, halvings
 from avatargan.nn.self_attention import SelfAttention, attention_sizes
 from avatargan.nn.self_modulation import SelfModulatedBatchNorm
+from avatargan.nn.skip_excitation import SkipExcitation
 
 ExtraLayerReading = Literal["channel-preserving", "to-rgb"]
 EXTRA_LAYER_READINGS = get_args(ExtraLayerReading)
@@ -110,6 +115,7 @@ class DCGANGenerator(nn.Module):
         self_modulation: int = 0,
         info_codes: tuple[int, int] = (0, 0),
         attention: int = 0,
+        excite: int = 0,
     ) -> None:
         super().__init__()
         if extra_layer_reading not in EXTRA_LAYER_READINGS:
@@ -130,12 +136,19 @@ class DCGANGenerator(nn.Module):
         channels = base_channels * 2**n_up  # 512 for the paper's 64×64 with 64 base channels
         if attention and attention not in attention_sizes(image_size):
             raise ValueError(f"attention sits on one of G's maps of 8 px to {image_size // 2} px, got {attention}")
+        if excite and excite not in attention_sizes(image_size):
+            raise ValueError(f"excitation gates one of G's maps of 8 px to {image_size // 2} px, got {excite}")
         layers = conv_norm_act(inputs, channels, 4, 1, 0, norm=norm, transposed=True)  # 1×1 → 4×4
+        # skip-layer excitation: the 4×4 map (after its activation) gates the `excite` map (after its doubling's)
+        self.excite_from, self.excite_at, self.excite = len(layers) - 1, -1, None
         size = 4
         for _ in range(n_up):  # each halves the channels and doubles the size
             layers += doubling(channels, channels // 2, upsample, norm=norm, blur=blur == "all")
             channels //= 2
             size *= 2
+            if size == excite:
+                self.excite_at = len(layers) - 1
+                self.excite = SkipExcitation(base_channels * 2**n_up, channels)  # the 4×4 map's channels
             if size == attention:  # after the unit's activation, as SAGAN's G
                 layers.append(SelfAttention(channels))
         for i in range(extra_layers):  # size-preserving 3×3 convolutions
@@ -155,8 +168,13 @@ class DCGANGenerator(nn.Module):
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         x = self.codes(z) if self.codes is not None else z
         x = x.view(z.shape[0], self.inputs, 1, 1)
-        if not self.modulated:
+        if not self.modulated and self.excite is None:
             return self.net(x)
-        for layer in self.net:
+        small = x
+        for i, layer in enumerate(self.net):
             x = layer(x, z) if isinstance(layer, SelfModulatedBatchNorm) else layer(x)
+            if i == self.excite_from:
+                small = x
+            elif i == self.excite_at:
+                x = self.excite(small, x)
         return x
