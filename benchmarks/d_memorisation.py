@@ -21,10 +21,9 @@ from pathlib import Path
 import torch
 
 from avatargan.config import from_dict
-from avatargan.data.sources import BuiltinFaces
 from avatargan.data.spec import open_source
 from avatargan.errors import UserError
-from avatargan.metrics.evaluate import noise_images, source_images
+from avatargan.metrics.evaluate import held_out_builtin, noise_images, source_images
 from avatargan.models import model_class
 from avatargan.nn import diff_augment
 from avatargan.pixels import from_uint8
@@ -50,10 +49,10 @@ def measure(checkpoint: Path, n: int) -> dict[str, dict[str, float]]:
         raise UserError(f"{checkpoint}: a {cfg.model.family} checkpoint; this script reads DCGAN ones")
     model = model_class("dcgan")(cfg.model, cfg.data.image_size)
     model.load_state_dict(state["model"])
-    train = open_source(cfg.data.source, cfg.data)
-    if not isinstance(train, BuiltinFaces):
+    held_out = held_out_builtin(cfg.data.source, cfg.data, n)
+    if held_out is None:
         raise UserError(f"{checkpoint}: trained on {cfg.data.source}; held-out faces exist for built-in data only")
-    held_out = BuiltinFaces(train.style, n, train.seed, offset=train.count)
+    train = open_source(cfg.data.source, cfg.data)
     sets = {
         "training faces": source_images(train, cfg.data.image_size, n, cfg.data.cache_dir, seed=0),
         "held-out faces": source_images(held_out, cfg.data.image_size, n, cfg.data.cache_dir, seed=0),
