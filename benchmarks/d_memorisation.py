@@ -20,13 +20,12 @@ from pathlib import Path
 
 import torch
 
-from avatargan.config import from_dict
 from avatargan.data.spec import open_source
 from avatargan.errors import UserError
 from avatargan.metrics.evaluate import held_out_builtin, noise_images, source_images
-from avatargan.models import model_class
 from avatargan.nn import diff_augment
 from avatargan.pixels import from_uint8
+from avatargan.training.checkpoint import load_checkpoint, restore_model
 
 BATCH = 32  # the demo's batch: D's batch norm sees batches of one kind, as in a training step
 
@@ -43,12 +42,10 @@ def scores(d: torch.nn.Module, images: torch.Tensor, policy: tuple[str, ...], p:
 
 
 def measure(checkpoint: Path, n: int) -> dict[str, dict[str, float]]:
-    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    cfg = from_dict(state["config"])
+    state = load_checkpoint(checkpoint)
+    cfg, model = restore_model(state)
     if cfg.model.family != "dcgan":
         raise UserError(f"{checkpoint}: a {cfg.model.family} checkpoint; this script reads DCGAN ones")
-    model = model_class("dcgan")(cfg.model, cfg.data.image_size)
-    model.load_state_dict(state["model"])
     held_out = held_out_builtin(cfg.data.source, cfg.data, n)
     if held_out is None:
         raise UserError(f"{checkpoint}: trained on {cfg.data.source}; held-out faces exist for built-in data only")

@@ -19,11 +19,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from avatargan import config as config_mod
 from avatargan.blocks import losses
 from avatargan.data.batches import build_datasets
-from avatargan.models import model_class
-from avatargan.training.checkpoint import latest_checkpoint
+from avatargan.training.checkpoint import latest_checkpoint, restore_model
 from avatargan.training.loop import to_float
 
 
@@ -58,9 +56,7 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=4, help="batches averaged (the cosine per layer is a mean)")
     args = p.parse_args()
     _, state = latest_checkpoint(Path(args.run) / "checkpoints")
-    cfg = config_mod.from_dict(state["config"])
-    model = model_class(cfg.model.family)(cfg.model, cfg.data.image_size)
-    model.load_state_dict(state["model"])
+    cfg, model = restore_model(state)
     model.train()
     data = build_datasets(cfg.data, ("image",))["image"]
     gen = torch.Generator().manual_seed(0)

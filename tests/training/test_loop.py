@@ -12,7 +12,7 @@ import torch
 from conftest import signal_between_d_and_g, straight_and_resumed, tiny_config
 
 from avatargan import console
-from avatargan.training.checkpoint import latest_checkpoint
+from avatargan.training.checkpoint import latest_checkpoint, restore_model
 from avatargan.training.loop import Trainer, TrainingInterrupted, train
 from avatargan.weights import load_generators
 
@@ -226,3 +226,14 @@ def test_a_full_disk_during_a_checkpoint_keeps_the_previous_one_and_ends_clearly
     folder = run_dir / "checkpoints"
     assert latest_checkpoint(folder)[1]["step"] == 3  # the previous checkpoint loads
     assert [p.name for p in folder.iterdir()] == ["ckpt-000000003.pt"]  # no temporary file left behind
+
+
+def test_restore_model_rebuilds_the_run_s_networks_from_its_checkpoint(tmp_path: Path) -> None:
+    """Every network of the training model (D too, which generator weights leave out) with the checkpoint's weights."""
+    run_dir = train(tiny_config(tmp_path, train={"steps": 2, "log_every": 2}))
+    _, state = latest_checkpoint(run_dir / "checkpoints")
+    cfg, model = restore_model(state)
+    assert cfg.model.family == "dcgan" and cfg.data.image_size == state["config"]["data"]["image_size"]
+    restored = model.state_dict()
+    assert set(restored) == set(state["model"]) and any(k.startswith("D.") for k in restored)
+    assert all(torch.equal(restored[k], v) for k, v in state["model"].items())

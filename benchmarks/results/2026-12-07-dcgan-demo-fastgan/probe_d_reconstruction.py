@@ -17,27 +17,22 @@ from pathlib import Path
 import torch
 
 from avatargan.blocks.face_region import crop_region
-from avatargan.config import from_dict
 from avatargan.errors import UserError
 from avatargan.inference import write_grid
 from avatargan.metrics.evaluate import held_out_builtin, source_images
-from avatargan.models import model_class
 from avatargan.models.dcgan import DCGANConfig
 from avatargan.nn.d_decoder import reconstruction_target
 from avatargan.pixels import from_uint8
-from avatargan.training.checkpoint import load_checkpoint
+from avatargan.training.checkpoint import load_checkpoint, restore_model
 
 BATCH = 16  # the demo's batch
 
 
 @torch.no_grad()
 def rebuild(checkpoint: Path, n: int) -> tuple[torch.Tensor, torch.Tensor, tuple[float, ...]]:
-    state = load_checkpoint(checkpoint)
-    cfg = from_dict(state["config"])
+    cfg, model = restore_model(load_checkpoint(checkpoint))
     if cfg.model.family != "dcgan" or not cfg.model.d_recon:
         raise UserError(f"{checkpoint}: not a DCGAN run with model.d_recon; its D has no decoder")
-    model = model_class("dcgan")(cfg.model, cfg.data.image_size)
-    model.load_state_dict(state["model"])
     held_out = held_out_builtin(cfg.data.source, cfg.data, n)
     if held_out is None:
         raise UserError(f"{checkpoint}: trained on {cfg.data.source}; held-out faces exist for built-in data only")

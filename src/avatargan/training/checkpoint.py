@@ -17,10 +17,13 @@ from typing import Any
 
 import numpy as np
 import torch
+from torch import nn
 
 from avatargan import console
+from avatargan.config import RunConfig, from_dict
 from avatargan.errors import CheckpointError
 from avatargan.io_utils import atomic_write
+from avatargan.models import model_class
 
 #: 2: no "schedulers" entry (learning rates are a function of the epoch, set by the families); a format-1
 #: checkpoint (avatargan before the families declared their kind) loads as it is: nothing read from it changed
@@ -113,3 +116,12 @@ def latest_checkpoint(folder: Path) -> tuple[Path, dict[str, Any]]:
     if candidates:
         raise CheckpointError(f"no usable checkpoint in {folder}: all {len(candidates)} are unreadable")
     raise CheckpointError(f"no checkpoint in {folder}; nothing to resume (was the run stopped before its first one?)")
+
+
+def restore_model(payload: dict[str, Any]) -> tuple[RunConfig, nn.Module]:
+    """A loaded checkpoint's run config and its training model (every network, the live weights; no optimizers), for
+    tools that look inside a run (a discriminator's scores, its decoder) rather than resume it."""
+    cfg = from_dict(payload["config"])
+    model = model_class(cfg.model.family)(cfg.model, cfg.data.image_size)
+    model.load_state_dict(payload["model"])
+    return cfg, model
