@@ -26,7 +26,9 @@ HELP = """DCGAN's generator beyond the report's layout (off by default; nn/gener
                                      benchmarks/results/2026-12-07-dcgan-demo-attention
   --set model.g_excite=S             G's 4×4 map gates each channel of its S×S map per image (FastGAN's
                                      skip-layer excitation, nn/skip_excitation.py; 8 to half the image size;
-                                     default 0: off), a shortcut for whole-face choices such as a hair colour
+                                     default 0: off), a shortcut for whole-face choices such as a hair colour;
+                                     on dcgan_demo (three seeds, equal minutes) S=32 lost FID in two, coverage
+                                     lower in all three: benchmarks/results/2026-12-07-dcgan-demo-fastgan
   --set model.info_codes=C           the noise's first C entries become categorical codes (each cut into
                                      model.info_classes equally likely classes, one-hot for G) that a head on D must
                                      read back from the image (InfoGAN, nn/info_codes.py; default 0: off), so G
