@@ -1,4 +1,5 @@
 """Quality checks, ADA's p, the mode-seeking term and D's loss at every 1,000th step of each run under OUT/runs."""
+
 import json
 import sys
 from pathlib import Path
