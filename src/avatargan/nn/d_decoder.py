@@ -30,8 +30,6 @@ class ReconstructionDecoder(nn.Module):
         super().__init__()
         if out_size < 8 or out_size & (out_size - 1):
             raise ValueError(f"the decoder's output size must be a power of two ≥ 8, got {out_size}")
-        # the image-making layer has no norm; under a spectral-norm D its convolutions are spectral-normed too
-        plain = "spectral" if norm == "spectral" else "none"
         layers: list[nn.Module] = []
         size = 4
         while size < out_size:
@@ -39,7 +37,8 @@ class ReconstructionDecoder(nn.Module):
             width = max(width // 2, 8)
             layers += [nn.Upsample(scale_factor=2, mode="nearest"), *conv_norm_act(channels, out, 3, 1, 1, norm=norm)]
             channels, size = out, size * 2
-        layers += [conv(channels, 3, 3, 1, 1, norm=plain, bias=True), nn.Tanh()]
+        # no norm layer after the RGB convolution; `conv` spectral-norms it under a spectral-norm D, else plain
+        layers += [conv(channels, 3, 3, 1, 1, norm=norm, bias=True), nn.Tanh()]
         self.net = nn.Sequential(*layers)
         self.out_size = out_size
 
