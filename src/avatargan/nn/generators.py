@@ -141,14 +141,14 @@ class DCGANGenerator(nn.Module):
         layers = conv_norm_act(inputs, channels, 4, 1, 0, norm=norm, transposed=True)  # 1×1 → 4×4
         # skip-layer excitation: the 4×4 map (after its activation) gates the `excite` map (after its doubling's)
         self.excite_from, self.excite_at, self.excite = len(layers) - 1, -1, None
-        size = 4
+        size, smallest = 4, channels
         for _ in range(n_up):  # each halves the channels and doubles the size
             layers += doubling(channels, channels // 2, upsample, norm=norm, blur=blur == "all")
             channels //= 2
             size *= 2
             if size == excite:
                 self.excite_at = len(layers) - 1
-                self.excite = SkipExcitation(base_channels * 2**n_up, channels)  # the 4×4 map's channels
+                self.excite = SkipExcitation(smallest, channels)
             if size == attention:  # after the unit's activation, as SAGAN's G
                 layers.append(SelfAttention(channels))
         for i in range(extra_layers):  # size-preserving 3×3 convolutions
